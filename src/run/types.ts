@@ -1,0 +1,62 @@
+/**
+ * The report of one `ticketbench run`: settings, machine, what the load phase measured and the
+ * check verdicts. Written as JSON and rendered as markdown by src/report; shown live by src/ui.
+ */
+import type { EventEmitter } from 'node:events';
+import type { CheckResult, Verdict } from '../checks/types.ts';
+import type { LoadSummary, ProgressSnapshot } from '../engine/types.ts';
+
+/** Where the run executed; load generator and target share it when `targetSharesMachine`. */
+export interface MachineInfo {
+  readonly hostname: string;
+  readonly os: string;
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly ticketbench: string;
+  /** Server versions as reported by the servers, e.g. `10.11.19-MariaDB`; `unknown` when not known. */
+  readonly mysql: string;
+  readonly redis: string;
+  readonly kafka: string;
+}
+
+/** The full record of a run. */
+export interface RunReport {
+  /** Report format version. */
+  readonly format: 1;
+  readonly scenario: string;
+  readonly description: string;
+  /** Scenario options after defaults, e.g. `{ vus: 80, seats: 1 }`. */
+  readonly options: Readonly<Record<string, string | number | boolean>>;
+  /** Connection settings with passwords redacted, plus the target's base URL. */
+  readonly connections: { readonly mysql: string; readonly redis: string; readonly kafka: string; readonly target: string };
+  /** True when the bundled target ran as a child process on this machine. */
+  readonly targetSharesMachine: boolean;
+  /** Servers `infra up` started for this run (e.g. `kafka`). */
+  readonly infraStarted: readonly string[];
+  readonly machine: MachineInfo;
+  /** Ids of the data the run created (concert, schedule), so runs never collide. */
+  readonly fixture: Readonly<Record<string, number | string>>;
+  readonly load: LoadSummary;
+  readonly checks: readonly CheckResult[];
+  readonly verdict: Verdict;
+  readonly startedAt: string;
+  readonly endedAt: string;
+}
+
+/** Phases of a run, in order. */
+export type RunPhase = 'infra' | 'target' | 'setup' | 'load' | 'checks' | 'report';
+
+/** Events a run emits; the Ink UI and the plain printer only listen. */
+export interface RunEventMap {
+  /** A phase began; `detail` says what is happening, e.g. `starting kafka`. */
+  phase: [phase: RunPhase, detail: string];
+  /** Something the user should know (e.g. `started kafka (pid 1234)`). */
+  notice: [message: string];
+  progress: [snapshot: ProgressSnapshot];
+  check: [result: CheckResult];
+  done: [report: RunReport, paths: { readonly json: string; readonly markdown: string }];
+}
+
+export type RunEmitter = EventEmitter<RunEventMap>;
