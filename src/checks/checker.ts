@@ -1,0 +1,76 @@
+/**
+ * The checker contract: `collect` reads a snapshot from the datastores (the only I/O), `check`
+ * is a pure function of (history, snapshot, scope) and can be unit-tested with hand-written
+ * inputs. `runCheckers` turns a checker that throws into an `unknown` verdict, never a crash.
+ * Source: Jepsen's Checker protocol (`jepsen.checker/check`), ../shared/notes/anchors.md.
+ */
+import type { Pool } from 'mysql2/promise';
+import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import { describeError } from '../errors.ts';
+import type { History } from '../engine/history.ts';
+import type { CheckResult } from './types.ts';
+
+/** What a run's checks look at: which data is this run's, and the target's settings that matter. */
+export interface CheckScope {
+  /** Schedules this run created; all rows and events checked are filtered by them. */
+  readonly scheduleIds: readonly number[];
+  /** Seats in those schedules. */
+  readonly seatCount: number;
+  /** Wall-clock start of the load phase, epoch ms (to seek Kafka by timestamp). */
+  readonly runStartedAtMs: number;
+  /** The target's seat-lock lease, ms: a lock may outlive its request by at most this. */
+  readonly lockTtlMs: number;
+  /** Kafka consumer group of the target's idempotent consumer. */
+  readonly consumerGroup: string;
+  /** How long to wait for the outbox and consumer to catch up, ms. */
+  readonly settleTimeoutMs: number;
+}
+
+/** Connections checkers read from; opened once for all checks of a run. */
+export interface StoreClients {
+  readonly mysql: Pool;
+  readonly redis: Redis;
+  readonly kafka: Kafka;
+}
+
+/** One check: a snapshot reader and a pure verdict function. */
+export interface Checker<S = unknown> {
+  readonly id: string;
+  readonly title: string;
+  /** Reads what the check needs from the stores (may wait a bounded time for them to settle). */
+  collect(stores: StoreClients, scope: CheckScope, history: History): Promise<S>;
+  /** Pure: the verdict from the history and the snapshot. */
+  check(history: History, snapshot: S, scope: CheckScope): CheckResult;
+}
+
+/** Defines a checker with its snapshot type inferred. */
+export function defineChecker<S>(checker: Checker<S>): Checker<S> {
+  return checker;
+}
+
+/**
+ * Runs checkers one after another; `onResult` gets each result as it is known.
+ * A checker whose collect or check throws yields `unknown` with the error as its summary.
+ */
+export async function runCheckers(
+  checkers: readonly Checker<any>[],
+  stores: StoreClients,
+  scope: CheckScope,
+  history: History,
+  onResult?: (result: CheckResult) => void,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const checker of checkers) {
+    let result: CheckResult;
+    try {
+      const snapshot = await checker.collect(stores, scope, history);
+      result = checker.check(history, snapshot, scope);
+    } catch (err) {
+      result = { id: checker.id, title: checker.title, verdict: 'unknown', summary: `could not check: ${describeError(err)}`, counts: {}, evidence: [], evidenceTotal: 0 };
+    }
+    results.push(result);
+    onResult?.(result);
+  }
+  return results;
+}

@@ -1,0 +1,121 @@
+/**
+ * Check 2 — the client's history against MySQL, in the manner of Jepsen's set checker:
+ * every hold or payment the client saw succeed (`ok`) is in the database (else `lost`), and
+ * nothing in the database for this run lacks a client operation (else `unexpected`). An
+ * indeterminate (`info`) operation may go either way: found rows matched to one count as
+ * `recovered`. Stricter than Jepsen: a row owned by a user who was told `fail` (e.g. 409) is
+ * unexpected. Operation shapes: `hold` {scheduleId, seatNo, userId} → {reservationId};
+ * `pay` {reservationId, userId} → {paymentId}.
+ */
+import type { Op } from '../engine/history.ts';
+import { defineChecker } from './checker.ts';
+import { placeholders, selectRows } from './sql.ts';
+import { type EvidenceRow, resultFromViolations } from './types.ts';
+
+/** This run's reservations and payments. */
+export interface HistoryVsMysqlSnapshot {
+  readonly reservations: readonly { id: number; scheduleId: number; seatNo: string; userId: number; status: string }[];
+  readonly payments: readonly { id: number; reservationId: number; userId: number }[];
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+const holdKey = (scheduleId: unknown, seatNo: unknown, userId: unknown) => `${num(scheduleId)}/${String(seatNo)}/${num(userId)}`;
+
+export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
+  id: 'history-vs-mysql',
+  title: 'Client history matches MySQL',
+
+  async collect({ mysql }, scope) {
+    const ids = scope.scheduleIds;
+    const inList = placeholders(ids.length);
+    const reservations = await selectRows<HistoryVsMysqlSnapshot['reservations'][number]>(
+      mysql,
+      `SELECT id, schedule_id AS scheduleId, seat_no AS seatNo, user_id AS userId, status FROM reservations WHERE schedule_id IN (${inList})`,
+      ids,
+    );
+    const payments = await selectRows<HistoryVsMysqlSnapshot['payments'][number]>(
+      mysql,
+      `SELECT p.id, p.reservation_id AS reservationId, p.user_id AS userId FROM payments p JOIN reservations r ON r.id = p.reservation_id WHERE r.schedule_id IN (${inList})`,
+      ids,
+    );
+    return {
+      reservations: reservations.map((r) => ({ ...r, id: num(r.id), scheduleId: num(r.scheduleId), userId: num(r.userId) })),
+      payments: payments.map((p) => ({ id: num(p.id), reservationId: num(p.reservationId), userId: num(p.userId) })),
+    };
+  },
+
+  check(history, snap) {
+    const violations: EvidenceRow[] = [];
+    const holds = history.byF('hold');
+    const pays = history.byF('pay');
+    const reservationById = new Map(snap.reservations.map((r) => [r.id, r]));
+    const paymentByReservation = new Map(snap.payments.map((p) => [p.reservationId, p]));
+
+    const okHoldIds = new Set<number>();
+    for (const op of holds.filter((o) => o.type === 'ok')) {
+      const id = num(op.result['reservationId']);
+      okHoldIds.add(id);
+      const row = reservationById.get(id);
+      if (!row) violations.push(evidence('lost-hold', op, `reservation ${id} acknowledged but not in MySQL`));
+      else if (holdKey(row.scheduleId, row.seatNo, row.userId) !== holdKey(op.value['scheduleId'], op.value['seatNo'], op.value['userId'])) {
+        violations.push(evidence('lost-hold', op, `reservation ${id} is seat ${row.scheduleId}/${row.seatNo} of user ${row.userId} in MySQL`));
+      }
+    }
+
+    const okPayIds = new Set<number>();
+    const infoPayIds = new Set<number>();
+    for (const op of pays) {
+      const id = num(op.value['reservationId']);
+      if (op.type === 'info') infoPayIds.add(id);
+      if (op.type !== 'ok') continue;
+      okPayIds.add(id);
+      const row = reservationById.get(id);
+      const payment = paymentByReservation.get(id);
+      if (!row || row.status !== 'CONFIRMED' || !payment) {
+        violations.push(evidence('lost-payment', op, `payment acknowledged but reservation ${id} is ${row?.status ?? 'missing'}${payment ? '' : ', no payment row'}`));
+      }
+    }
+
+    const holdsByKey = new Map<string, Op[]>();
+    for (const op of holds) {
+      const key = holdKey(op.value['scheduleId'], op.value['seatNo'], op.value['userId']);
+      holdsByKey.set(key, [...(holdsByKey.get(key) ?? []), op]);
+    }
+    let recovered = 0;
+    for (const row of snap.reservations) {
+      if (okHoldIds.has(row.id)) continue;
+      const ops = holdsByKey.get(holdKey(row.scheduleId, row.seatNo, row.userId)) ?? [];
+      if (ops.some((o) => o.type === 'info')) {
+        recovered += 1;
+        continue;
+      }
+      const told = ops.length > 0 ? `user was answered ${ops.map((o) => o.result['status'] ?? o.type).join(',')}` : 'no client operation';
+      violations.push({ anomaly: 'unexpected-reservation', reservationId: row.id, seat: `${row.scheduleId}/${row.seatNo}`, userId: row.userId, status: row.status, detail: told });
+    }
+    for (const payment of snap.payments) {
+      if (okPayIds.has(payment.reservationId) || infoPayIds.has(payment.reservationId)) continue;
+      const row = reservationById.get(payment.reservationId);
+      violations.push({ anomaly: 'unexpected-payment', reservationId: payment.reservationId, seat: row ? `${row.scheduleId}/${row.seatNo}` : '?', userId: payment.userId, status: row?.status ?? 'missing', detail: `payment ${payment.id} without an acknowledged or indeterminate pay` });
+    }
+
+    const count = (ops: Op[], type: Op['type']) => ops.filter((o) => o.type === type).length;
+    return resultFromViolations(
+      {
+        id: 'history-vs-mysql',
+        title: 'Client history matches MySQL',
+        counts: {
+          holdsOk: count(holds, 'ok'), holdsFail: count(holds, 'fail'), holdsInfo: count(holds, 'info'),
+          paysOk: count(pays, 'ok'), paysFail: count(pays, 'fail'), paysInfo: count(pays, 'info'),
+          reservationsInDb: snap.reservations.length, paymentsInDb: snap.payments.length, recovered,
+        },
+      },
+      violations,
+      `every acknowledged hold and payment is in MySQL and every row has a client operation (${recovered} indeterminate recovered)`,
+      (n) => `${n} mismatch(es) between the client history and MySQL`,
+    );
+  },
+});
+
+function evidence(anomaly: string, op: Op, detail: string): EvidenceRow {
+  return { anomaly, reservationId: num(op.result['reservationId'] ?? op.value['reservationId']), seat: `${op.value['scheduleId'] ?? '?'}/${op.value['seatNo'] ?? '?'}`, userId: num(op.value['userId']), status: op.type, detail };
+}

@@ -1,0 +1,209 @@
+/**
+ * Check 4 — Kafka: read `reservation.confirmed` from this run's start and require exactly one
+ * event per CONFIRMED reservation, no event for anything else, the outbox fully sent, the
+ * idempotent consumer caught up (every event in `consumer_dedup`) and each schedule's
+ * `sold_count` equal to the events consumed for it (a redelivery applied twice would break it).
+ * `collect` first waits (bounded by scope.settleTimeoutMs) for the outbox and consumer to settle,
+ * then reports whatever is still missing. Anomaly names follow Jepsen's Kafka workload
+ * (`lost-write`, `duplicate`) where they mean the same.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { defineChecker, type CheckScope, type StoreClients } from './checker.ts';
+import { placeholders, selectRows } from './sql.ts';
+import { type EvidenceRow, resultFromViolations } from './types.ts';
+
+/** The topic the target's outbox relay publishes confirmations to. */
+export const RESERVATION_CONFIRMED = 'reservation.confirmed';
+
+/** An event read back from the topic. */
+export interface TopicEvent {
+  readonly eventId: string;
+  readonly reservationId: number;
+  readonly scheduleId: number;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** What the check reads. */
+export interface KafkaEventsSnapshot {
+  readonly confirmedIds: readonly number[];
+  readonly outbox: readonly { eventId: string; reservationId: number; sent: boolean }[];
+  readonly consumedEventIds: readonly string[];
+  readonly soldCounts: readonly { scheduleId: number; soldCount: number; consumed: number }[];
+  readonly events: readonly TopicEvent[];
+  /** False when the topic could not be read to its end within the time allowed. */
+  readonly topicReadComplete: boolean;
+  /** False when the outbox or consumer had not caught up when the wait ran out. */
+  readonly settled: boolean;
+  readonly waitedMs: number;
+}
+
+export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
+  id: 'kafka-events',
+  title: 'Exactly one Kafka event per confirmed reservation, consumed once',
+
+  async collect(stores, scope) {
+    const started = Date.now();
+    const settled = await waitForSettle(stores, scope);
+    const waitedMs = Date.now() - started;
+    const ids = scope.scheduleIds;
+    const inList = placeholders(ids.length);
+    const confirmed = await selectRows<{ id: number }>(stores.mysql, `SELECT id FROM reservations WHERE schedule_id IN (${inList}) AND status = 'CONFIRMED'`, ids);
+    const outbox = await selectRows<{ eventId: string; reservationId: number; sent: number }>(
+      stores.mysql,
+      `SELECT event_id AS eventId, aggregate_id AS reservationId, sent_at IS NOT NULL AS sent FROM outbox_event WHERE schedule_id IN (${inList}) AND topic = ?`,
+      [...ids, RESERVATION_CONFIRMED],
+    );
+    const consumed = await selectRows<{ eventId: string; scheduleId: number }>(
+      stores.mysql,
+      `SELECT event_id AS eventId, schedule_id AS scheduleId FROM consumer_dedup WHERE consumer_group = ? AND schedule_id IN (${inList})`,
+      [scope.consumerGroup, ...ids],
+    );
+    const schedules = await selectRows<{ id: number; soldCount: number }>(stores.mysql, `SELECT id, sold_count AS soldCount FROM schedules WHERE id IN (${inList})`, ids);
+    const { events, complete } = await readTopicSince(stores.kafka, scope);
+    return {
+      confirmedIds: confirmed.map((r) => Number(r.id)),
+      outbox: outbox.map((o) => ({ eventId: o.eventId, reservationId: Number(o.reservationId), sent: Boolean(Number(o.sent)) })),
+      consumedEventIds: consumed.map((c) => c.eventId),
+      soldCounts: schedules.map((s) => ({ scheduleId: Number(s.id), soldCount: Number(s.soldCount), consumed: consumed.filter((c) => Number(c.scheduleId) === Number(s.id)).length })),
+      events,
+      topicReadComplete: complete,
+      settled,
+      waitedMs,
+    };
+  },
+
+  check(_history, snap) {
+    const violations: EvidenceRow[] = [];
+    const confirmed = new Set(snap.confirmedIds);
+    const eventsByReservation = new Map<number, TopicEvent[]>();
+    for (const e of snap.events) eventsByReservation.set(e.reservationId, [...(eventsByReservation.get(e.reservationId) ?? []), e]);
+    const outboxByReservation = new Map(snap.outbox.map((o) => [o.reservationId, o]));
+    const consumed = new Set(snap.consumedEventIds);
+
+    for (const id of snap.confirmedIds) {
+      const events = eventsByReservation.get(id) ?? [];
+      if (!outboxByReservation.has(id)) violations.push({ anomaly: 'missing-outbox', reservationId: id, detail: 'CONFIRMED without an outbox row' });
+      if (events.length === 0) violations.push({ anomaly: 'lost-write', reservationId: id, detail: 'no event on the topic' });
+      if (events.length > 1) violations.push({ anomaly: 'duplicate', reservationId: id, detail: `${events.length} events at ${events.map((e) => `${e.partition}:${e.offset}`).join(', ')}` });
+    }
+    for (const [id, events] of eventsByReservation) {
+      if (!confirmed.has(id)) violations.push({ anomaly: 'unexpected-event', reservationId: id, detail: `${events.length} event(s) for a reservation that is not CONFIRMED` });
+    }
+    for (const o of snap.outbox) {
+      if (!o.sent) violations.push({ anomaly: 'unsent-outbox', reservationId: o.reservationId, detail: `event ${o.eventId} still unsent after ${snap.waitedMs} ms` });
+    }
+    for (const e of snap.events) {
+      if (!consumed.has(e.eventId)) violations.push({ anomaly: 'not-consumed', reservationId: e.reservationId, detail: `event ${e.eventId} not in consumer_dedup after ${snap.waitedMs} ms` });
+    }
+    for (const s of snap.soldCounts) {
+      if (s.soldCount !== s.consumed) violations.push({ anomaly: 'sold-count-mismatch', reservationId: 0, detail: `schedule ${s.scheduleId}: sold_count ${s.soldCount}, consumed events ${s.consumed}` });
+    }
+
+    const result = resultFromViolations(
+      {
+        id: 'kafka-events',
+        title: 'Exactly one Kafka event per confirmed reservation, consumed once',
+        counts: { confirmed: snap.confirmedIds.length, outboxRows: snap.outbox.length, eventsOnTopic: snap.events.length, consumed: snap.consumedEventIds.length, waitedMs: snap.waitedMs },
+      },
+      violations,
+      `${snap.events.length} event(s) for ${snap.confirmedIds.length} confirmed reservation(s), outbox sent, consumer caught up`,
+      (n) => `${n} event anomaly(ies) between MySQL, the outbox, the topic and the consumer`,
+    );
+    if (result.verdict === 'pass' && !snap.topicReadComplete) {
+      return { ...result, verdict: 'unknown', summary: 'could not read the topic to its end in time; nothing missing among what was read' };
+    }
+    return result;
+  },
+});
+
+/** Polls until no outbox row of the run is unsent and the consumer has every sent event, or the timeout. */
+async function waitForSettle({ mysql }: StoreClients, scope: CheckScope): Promise<boolean> {
+  const ids = scope.scheduleIds;
+  const inList = placeholders(ids.length);
+  const deadline = Date.now() + scope.settleTimeoutMs;
+  for (;;) {
+    const [row] = await selectRows<{ unsent: number; total: number; consumed: number }>(
+      mysql,
+      `SELECT
+         (SELECT COUNT(*) FROM outbox_event WHERE schedule_id IN (${inList}) AND sent_at IS NULL) AS unsent,
+         (SELECT COUNT(*) FROM outbox_event WHERE schedule_id IN (${inList})) AS total,
+         (SELECT COUNT(*) FROM consumer_dedup WHERE consumer_group = ? AND schedule_id IN (${inList})) AS consumed`,
+      [...ids, ...ids, scope.consumerGroup, ...ids],
+    );
+    if (row && Number(row.unsent) === 0 && Number(row.consumed) >= Number(row.total)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Reads the topic from the offsets at the run's start (minus a minute of clock slack) up to the
+ * high watermarks seen now, with a throwaway consumer group that commits nothing.
+ */
+async function readTopicSince(kafka: Kafka, scope: CheckScope): Promise<{ events: TopicEvent[]; complete: boolean }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let starts: { partition: number; offset: string }[];
+  let ends: { partition: number; high: string }[];
+  try {
+    starts = await admin.fetchTopicOffsetsByTimestamp(RESERVATION_CONFIRMED, scope.runStartedAtMs - 60_000);
+    ends = (await admin.fetchTopicOffsets(RESERVATION_CONFIRMED)).map((p) => ({ partition: p.partition, high: p.high }));
+  } finally {
+    await admin.disconnect();
+  }
+  const wanted = new Set(scope.scheduleIds);
+  const events: TopicEvent[] = [];
+  const remaining = new Map<number, bigint>();
+  const startByPartition = new Map(starts.map((s) => [s.partition, BigInt(s.offset === '-1' ? '0' : s.offset)]));
+  for (const e of ends) {
+    const start = startByPartition.get(e.partition) ?? 0n;
+    const high = BigInt(e.high);
+    if (high > start) remaining.set(e.partition, high);
+  }
+  if (remaining.size === 0) return { events, complete: true };
+
+  const groupId = `ticketbench-check-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: RESERVATION_CONFIRMED, fromBeginning: true });
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const high = remaining.get(partition);
+          if (high === undefined) return;
+          const event = parseEvent(message.value?.toString() ?? '', partition, message.offset);
+          if (event && wanted.has(event.scheduleId)) events.push(event);
+          if (BigInt(message.offset) + 1n >= high) {
+            remaining.delete(partition);
+            if (remaining.size === 0) resolve();
+          }
+        },
+      });
+      for (const [partition] of remaining) {
+        consumer.seek({ topic: RESERVATION_CONFIRMED, partition, offset: String(startByPartition.get(partition) ?? 0n) });
+      }
+    });
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(10_000, scope.settleTimeoutMs)).unref());
+    const outcome = await Promise.race([done.then(() => 'done' as const), timeout]);
+    return { events, complete: outcome === 'done' };
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    const cleanup = kafka.admin();
+    await cleanup.connect().then(() => cleanup.deleteGroups([groupId])).catch(() => undefined).finally(() => cleanup.disconnect());
+  }
+}
+
+function parseEvent(text: string, partition: number, offset: string): TopicEvent | undefined {
+  try {
+    const body = JSON.parse(text) as { eventId?: unknown; reservationId?: unknown; scheduleId?: unknown };
+    if (typeof body.eventId !== 'string') return undefined;
+    return { eventId: body.eventId, reservationId: Number(body.reservationId), scheduleId: Number(body.scheduleId), partition, offset };
+  } catch {
+    return undefined;
+  }
+}
+

@@ -1,0 +1,61 @@
+/**
+ * Scenario outcome — when demand covers supply, every seat is sold exactly once: one hold the
+ * client saw succeed and one acknowledged payment per seat, and MySQL holds one CONFIRMED
+ * reservation per seat. The seed's contention result (80 users, 1 seat → 1 success, 79
+ * conflicts; seed 001) is this check with one seat.
+ */
+import { defineChecker } from './checker.ts';
+import { placeholders, selectRows } from './sql.ts';
+import { type EvidenceRow, resultFromViolations } from './types.ts';
+
+/** Every seat of the run, with its CONFIRMED reservation count. */
+export interface SellOutSnapshot {
+  readonly seats: readonly { scheduleId: number; seatNo: string; confirmed: number }[];
+}
+
+export const sellOutChecker = defineChecker<SellOutSnapshot>({
+  id: 'sell-out',
+  title: 'Every seat sold exactly once',
+
+  async collect({ mysql }, scope) {
+    const ids = scope.scheduleIds;
+    const rows = await selectRows<{ scheduleId: number; seatNo: string; confirmed: number }>(
+      mysql,
+      `SELECT s.schedule_id AS scheduleId, s.seat_no AS seatNo,
+              (SELECT COUNT(*) FROM reservations r WHERE r.schedule_id = s.schedule_id AND r.seat_no = s.seat_no AND r.status = 'CONFIRMED') AS confirmed
+         FROM seats s WHERE s.schedule_id IN (${placeholders(ids.length)})`,
+      ids,
+    );
+    return { seats: rows.map((r) => ({ scheduleId: Number(r.scheduleId), seatNo: r.seatNo, confirmed: Number(r.confirmed) })) };
+  },
+
+  check(history, snap) {
+    const key = (scheduleId: unknown, seatNo: unknown) => `${Number(scheduleId)}/${String(seatNo)}`;
+    const okHolds = new Map<string, number>();
+    const seatOfReservation = new Map<number, string>();
+    for (const op of history.byF('hold').filter((o) => o.type === 'ok')) {
+      const seat = key(op.value['scheduleId'], op.value['seatNo']);
+      okHolds.set(seat, (okHolds.get(seat) ?? 0) + 1);
+      seatOfReservation.set(Number(op.result['reservationId']), seat);
+    }
+    const okPays = new Map<string, number>();
+    for (const op of history.byF('pay').filter((o) => o.type === 'ok')) {
+      const seat = seatOfReservation.get(Number(op.value['reservationId'])) ?? '?';
+      okPays.set(seat, (okPays.get(seat) ?? 0) + 1);
+    }
+    const violations: EvidenceRow[] = [];
+    for (const s of snap.seats) {
+      const seat = key(s.scheduleId, s.seatNo);
+      const holds = okHolds.get(seat) ?? 0;
+      const pays = okPays.get(seat) ?? 0;
+      if (s.confirmed !== 1 || holds !== 1 || pays !== 1) violations.push({ seat, confirmedInDb: s.confirmed, holdsOk: holds, paysOk: pays });
+    }
+    const sold = snap.seats.filter((s) => s.confirmed >= 1).length;
+    return resultFromViolations(
+      { id: 'sell-out', title: 'Every seat sold exactly once', counts: { seats: snap.seats.length, sold, holdsOk: [...okHolds.values()].reduce((a, b) => a + b, 0), paysOk: [...okPays.values()].reduce((a, b) => a + b, 0) } },
+      violations,
+      `${sold}/${snap.seats.length} seat(s) sold, each with exactly one acknowledged hold and payment`,
+      (n) => `${n} seat(s) not sold exactly once`,
+    );
+  },
+});

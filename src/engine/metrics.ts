@@ -1,0 +1,79 @@
+/**
+ * Request metrics of a load run: latency histograms (overall and per request name), answers by
+ * status class, and completed requests per second of the run.
+ */
+import { LatencyHistogram } from './latency.ts';
+import type { LatencySummary, StatusCounts } from './types.ts';
+
+/** What one completed request contributes: an HTTP status, or an error code when none came. */
+export type RequestOutcome = { readonly status: number } | { readonly errorCode: string };
+
+/** Accumulates request metrics; one instance per run. */
+export class RunMetrics {
+  private readonly overall = new LatencyHistogram();
+  private readonly byName = new Map<string, LatencyHistogram>();
+  private readonly statusCounts = new Map<string, number>();
+  private readonly perSecond: number[] = [];
+  private ok = 0;
+  private conflict = 0;
+  private error = 0;
+
+  /** @param startedAtMs performance.now() at the start of the load phase. */
+  constructor(private readonly startedAtMs: number) {}
+
+  /**
+   * Records a completed request.
+   * @param name request name, e.g. `hold`
+   * @param latencyUs time from send to full response (or error), microseconds
+   * @param completedAtMs performance.now() at completion
+   */
+  record(name: string, outcome: RequestOutcome, latencyUs: number, completedAtMs: number): void {
+    this.overall.record(latencyUs);
+    let named = this.byName.get(name);
+    if (!named) this.byName.set(name, (named = new LatencyHistogram()));
+    named.record(latencyUs);
+
+    const key = 'status' in outcome ? String(outcome.status) : outcome.errorCode;
+    this.statusCounts.set(key, (this.statusCounts.get(key) ?? 0) + 1);
+    if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) this.ok += 1;
+    else if ('status' in outcome && outcome.status === 409) this.conflict += 1;
+    else this.error += 1;
+
+    const second = Math.max(0, Math.floor((completedAtMs - this.startedAtMs) / 1000));
+    while (this.perSecond.length <= second) this.perSecond.push(0);
+    this.perSecond[second]! += 1;
+  }
+
+  get requests(): number {
+    return this.overall.count;
+  }
+
+  status(): StatusCounts {
+    return { ok: this.ok, conflict: this.conflict, error: this.error, byStatus: Object.fromEntries(this.statusCounts) };
+  }
+
+  latency(): LatencySummary {
+    return this.overall.summary();
+  }
+
+  latencyByName(): Record<string, LatencySummary> {
+    return Object.fromEntries([...this.byName].map(([name, h]) => [name, h.summary()]));
+  }
+
+  /** p50/p95/p99 so far, ms (cheap enough to call several times a second). */
+  livePercentiles(): { p50Ms: number; p95Ms: number; p99Ms: number } {
+    return { p50Ms: this.overall.percentileMs(50), p95Ms: this.overall.percentileMs(95), p99Ms: this.overall.percentileMs(99) };
+  }
+
+  /** Requests completed in the last full second before `nowMs` (performance.now()). */
+  tpsAt(nowMs: number): number {
+    const second = Math.floor((nowMs - this.startedAtMs) / 1000) - 1;
+    return second >= 0 ? (this.perSecond[second] ?? 0) : 0;
+  }
+
+  /** Completed requests per second of the run, up to `durationMs`. */
+  tpsSeries(durationMs: number): number[] {
+    const seconds = Math.max(1, Math.ceil(durationMs / 1000));
+    return Array.from({ length: seconds }, (_, i) => this.perSecond[i] ?? 0);
+  }
+}

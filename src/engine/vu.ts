@@ -1,0 +1,88 @@
+/**
+ * A virtual user: its id, iteration counter, HTTP client, and `op`, which records an operation
+ * in the history as invoke → ok / fail / info. The runner, not the scenario, turns a thrown error
+ * into `info` (Jepsen's rule: an operation whose outcome is unknown may have happened).
+ */
+import { performance } from 'node:perf_hooks';
+import { describeError } from '../errors.ts';
+import type { History, OpFields, OpOutcome } from './history.ts';
+import type { HttpResponse, TargetHttpClient } from './http-client.ts';
+
+/** How a scenario's operation completed, and what the system answered. */
+export interface OpResult {
+  readonly type: OpOutcome;
+  readonly result?: OpFields;
+  readonly error?: string;
+}
+
+/** The operation happened; `result` carries what the system answered (e.g. `{ reservationId }`). */
+export const ok = (result: OpFields = {}): OpResult => ({ type: 'ok', result });
+/** The operation definitely did not happen (e.g. a 409). */
+export const fail = (result: OpFields = {}, error?: string): OpResult => ({ type: 'fail', result, ...(error ? { error } : {}) });
+/** The outcome is unknown (timeout, 5xx, an answer that makes no sense). */
+export const info = (error: string, result: OpFields = {}): OpResult => ({ type: 'info', result, error });
+
+/**
+ * Classifies an HTTP answer that is not the expected success: 4xx → `fail` (the target refused
+ * it), anything else (5xx, unexpected 2xx/3xx) → `info` (it may have taken effect).
+ * The result carries `status` and the error body's `code` when present.
+ */
+export function classifyUnexpected(res: HttpResponse): OpResult {
+  const code = errorCodeOf(res.json);
+  const result: OpFields = code ? { status: res.status, code } : { status: res.status };
+  if (res.status >= 400 && res.status < 500) return fail(result, code ?? `HTTP ${res.status}`);
+  return info(`HTTP ${res.status}${code ? ` ${code}` : ''}: ${res.text.slice(0, 120)}`, result);
+}
+
+/** The `error.code` of a JSON error body `{ error: { code } }`, if any. */
+export function errorCodeOf(body: unknown): string | undefined {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** What a scenario's iteration function receives. */
+export class VuContext {
+  /** Iterations this VU started, including the current one. */
+  iteration = 0;
+
+  /**
+   * @param id VU number, 1-based
+   * @param runStartMs performance.now() at the start of the load phase (history times are relative to it)
+   */
+  constructor(
+    readonly id: number,
+    readonly http: TargetHttpClient,
+    private readonly history: History,
+    private readonly runStartMs: number,
+  ) {}
+
+  /**
+   * Performs and records one operation.
+   * @param f operation name, e.g. `hold`
+   * @param value what is asked, e.g. `{ scheduleId, seatNo, userId }`
+   * @param perform does the work and classifies the outcome; a throw is recorded as `info`
+   * @returns the recorded outcome
+   */
+  async op(f: string, value: OpFields, perform: () => Promise<OpResult>): Promise<OpResult> {
+    const index = this.history.invoke();
+    const invokeUs = (performance.now() - this.runStartMs) * 1000;
+    let outcome: OpResult;
+    try {
+      outcome = await perform();
+    } catch (err) {
+      outcome = info(describeError(err));
+    }
+    this.history.complete({
+      index,
+      vu: this.id,
+      f,
+      type: outcome.type,
+      value,
+      result: outcome.result ?? {},
+      ...(outcome.error ? { error: outcome.error } : {}),
+      invokeUs,
+      completeUs: (performance.now() - this.runStartMs) * 1000,
+    });
+    return outcome;
+  }
+}
