@@ -2,7 +2,6 @@
  * The load phase: creates the VUs and their shared HTTP pool, runs the executor, emits progress
  * and returns what was measured. It never draws; listeners (Ink UI, plain printer) do.
  */
-import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.ts';
 import { runExecutor } from './executors/index.ts';
@@ -23,8 +22,8 @@ export interface LoadOptions {
   readonly iteration: (vu: VuContext) => Promise<void>;
   /** Where operations are recorded. */
   readonly history: History;
-  /** Receives `progress` events about every `progressIntervalMs`. */
-  readonly events?: EventEmitter<{ progress: [ProgressSnapshot] }>;
+  /** Called with a progress snapshot about every `progressIntervalMs` and once at the end. */
+  readonly onProgress?: (snapshot: ProgressSnapshot) => void;
   /** ms, default 250. */
   readonly progressIntervalMs?: number;
   /** Stops the executor early (in-flight iterations finish). */
@@ -61,7 +60,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       latency: metrics.livePercentiles(),
     };
   };
-  const timer = setInterval(() => options.events?.emit('progress', snapshot()), options.progressIntervalMs ?? 250);
+  const timer = setInterval(() => options.onProgress?.(snapshot()), options.progressIntervalMs ?? 250);
 
   try {
     await runExecutor(options.executor, {
@@ -86,7 +85,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     options.signal?.removeEventListener('abort', onAbort);
     await http.close();
   }
-  options.events?.emit('progress', snapshot());
+  options.onProgress?.(snapshot());
 
   const durationMs = performance.now() - startMs;
   return {

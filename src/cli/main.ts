@@ -1,0 +1,95 @@
+/**
+ * The `ticketbench` command line: commander translates flags into the options objects that the
+ * command modules (and tests, and other programs) pass to the same API. Every expected failure is
+ * a TicketbenchError turned into one line and its exit code here, in one place.
+ */
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { ExitCode, TicketbenchError, describeError } from '../errors.ts';
+import { addConnectionFlags } from './connection-flags.ts';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** Exit code for an unexpected error (a bug), distinct from the documented 0 / 1 / 2. */
+export const INTERNAL_ERROR_EXIT = 3;
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/**
+ * Runs the CLI with `argv` as in process.argv (node, script, ...args).
+ * @returns the process exit code: 0 checks passed, 1 a check failed, 2 bad usage or
+ *   infrastructure unavailable, 3 internal error.
+ */
+export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exitCode: number = ExitCode.OK;
+  const program = new Command()
+    .name('ticketbench')
+    .description('Drive real traffic at a ticket reservation service, then prove from MySQL, Redis and Kafka that no seat was sold twice.')
+    .version(pkg.version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showSuggestionAfterError(true);
+
+  addConnectionFlags(
+    program
+      .command('run')
+      .description('run a scenario against the bundled target (or --target-url) and check the datastores')
+      .argument('<scenario>', 'scenario name (contention) or path to a scenario file')
+      .option('--vus <n>', 'virtual users (scenario default otherwise)')
+      .option('--iterations <n>', 'iterations shared by all VUs (shared-iterations; default one per VU)')
+      .option('--duration <d>', 'run each VU in a loop for this long, e.g. 30s (constant-vus)')
+      .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
+      .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
+      .option('--target-url <url>', 'drive this already-running target instead of starting the bundled one')
+      .option('--out <dir>', 'report folder', 'reports')
+      .option('--ci', 'plain output, no animation (also when stdout is not a terminal)')
+      .option('--no-infra', 'do not start MySQL/Redis/Kafka or apply the schema; fail if they are not reachable')
+      .allowUnknownOption(true)
+      .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)'),
+  ).action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
+    const { runCommand } = await import('./commands/run.ts');
+    const rest = [...command.args];
+    rest.splice(rest.indexOf(scenario), 1);
+    exitCode = await runCommand(scenario, opts, rest, io);
+  });
+
+  addConnectionFlags(
+    program
+      .command('infra')
+      .description('bring up, inspect or stop the servers ticketbench needs')
+      .argument('<action>', 'up | status | down')
+      .option('--json', 'print the statuses as JSON'),
+  ).action(async (action: string, opts: Record<string, unknown>) => {
+    const { infraCommand } = await import('./commands/infra.ts');
+    exitCode = await infraCommand(action, opts, io);
+  });
+
+  program
+    .command('scenarios')
+    .description('list the bundled scenarios')
+    .action(async () => {
+      const { scenariosCommand } = await import('./commands/scenarios.ts');
+      exitCode = await scenariosCommand(io);
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed its one-line message (or the help/version text).
+      return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    }
+    if (err instanceof TicketbenchError) {
+      io.stderr.write(`ticketbench: ${err.oneLine()}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`ticketbench: internal error: ${describeError(err).split('\n')[0]} (please report it; TICKETBENCH_DEBUG=1 prints the stack)\n`);
+    if (process.env['TICKETBENCH_DEBUG']) io.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    return INTERNAL_ERROR_EXIT;
+  }
+}

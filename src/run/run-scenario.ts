@@ -1,0 +1,156 @@
+/**
+ * One `ticketbench run`: infra up → bundled target → scenario setup → load → checks → report.
+ * Emits RunEventMap events for the UI; returns the report and where it was written. The CLI,
+ * tests and other programs call this same function.
+ */
+import { EventEmitter } from 'node:events';
+import { redactUrl, type ConnectionSettings } from '../config/connections.ts';
+import { runCheckers, type CheckScope } from '../checks/checker.ts';
+import { openStores } from '../checks/stores.ts';
+import { composeVerdicts } from '../checks/types.ts';
+import { History } from '../engine/history.ts';
+import { TargetHttpClient } from '../engine/http-client.ts';
+import { runLoad } from '../engine/run-load.ts';
+import type { ExecutorConfig } from '../engine/types.ts';
+import { TicketbenchError } from '../errors.ts';
+import { infraStatus, infraUp, type ServerStatus } from '../infra/index.ts';
+import { resolveStateDir } from '../infra/paths.ts';
+import { writeReport } from '../report/write.ts';
+import type { AnyScenario } from '../scenario/types.ts';
+import { BUNDLED_TARGET_SETTINGS, startBundledTarget, type RunningTarget } from '../target/launch.ts';
+import { describeMachine } from './machine.ts';
+import type { RunEmitter, RunEventMap, RunReport } from './types.ts';
+
+/** Everything a run needs; the CLI builds this from flags. */
+export interface RunScenarioOptions {
+  readonly scenario: AnyScenario;
+  /** Scenario-specific flag values by camelCase name (undefined = not given). */
+  readonly scenarioFlags: Readonly<Record<string, unknown>>;
+  readonly executor: ExecutorConfig;
+  readonly connections: ConnectionSettings;
+  /** Run `infra up` first (default true). */
+  readonly infra?: boolean;
+  /** Drive this target instead of starting the bundled one. */
+  readonly targetUrl?: string;
+  /** Report folder. */
+  readonly outDir: string;
+  /** Per-request timeout, ms. */
+  readonly requestTimeoutMs: number;
+  /** Longest wait for the outbox and consumer to settle before checking, ms. */
+  readonly settleTimeoutMs?: number;
+  readonly stateDir?: string;
+  readonly emitter?: RunEmitter;
+  readonly signal?: AbortSignal;
+}
+
+/** The outcome of a run. */
+export interface RunOutcome {
+  readonly report: RunReport;
+  readonly paths: { readonly json: string; readonly markdown: string };
+}
+
+/**
+ * Runs a scenario end to end.
+ * @throws TicketbenchError for bad options (INVALID_OPTION), unavailable infrastructure
+ *   (INFRA_UNAVAILABLE, KAFKA_SETUP_FAILED), a target that does not start or answers garbage
+ *   during setup. Failed checks are not errors: they are in the report's verdict.
+ */
+export async function runScenario(options: RunScenarioOptions): Promise<RunOutcome> {
+  const emitter: RunEmitter = options.emitter ?? new EventEmitter<RunEventMap>();
+  const startedAt = new Date();
+  const stateDir = resolveStateDir(options.stateDir);
+  const settings = { executor: options.executor };
+  const scenarioOptions = options.scenario.options(options.scenarioFlags, settings);
+
+  emitter.emit('phase', 'infra', options.infra === false ? 'checking MySQL, Redis and Kafka' : 'bringing up MySQL, Redis and Kafka');
+  const statuses = await prepareInfra(options, stateDir, emitter);
+
+  let target: RunningTarget | undefined;
+  let baseUrl = options.targetUrl;
+  try {
+    if (!baseUrl) {
+      emitter.emit('phase', 'target', 'starting the bundled target service');
+      target = await startBundledTarget(options.connections, stateDir);
+      baseUrl = target.baseUrl;
+      emitter.emit('notice', `target service listening on ${baseUrl} (pid ${target.pid}, log ${target.logFile})`);
+    }
+
+    emitter.emit('phase', 'setup', `creating fresh ${options.scenario.name} data`);
+    const setupHttp = new TargetHttpClient(baseUrl, { connections: 2, timeoutMs: 30_000 });
+    const data = await options.scenario.setup({ http: setupHttp }, scenarioOptions).finally(() => setupHttp.close());
+
+    emitter.emit('phase', 'load', describeExecutor(options.executor));
+    const history = new History();
+    const runStartedAtMs = Date.now();
+    const load = await runLoad({
+      baseUrl,
+      executor: options.executor,
+      requestTimeoutMs: options.requestTimeoutMs,
+      iteration: (vu) => options.scenario.iteration(vu, data, scenarioOptions),
+      history,
+      onProgress: (snapshot) => emitter.emit('progress', snapshot),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+
+    emitter.emit('phase', 'checks', 'reading MySQL, Redis and Kafka');
+    const scope: CheckScope = {
+      ...options.scenario.scope(data, scenarioOptions),
+      runStartedAtMs,
+      lockTtlMs: BUNDLED_TARGET_SETTINGS.lockTtlMs,
+      consumerGroup: BUNDLED_TARGET_SETTINGS.consumerGroup,
+      settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
+    };
+    const stores = openStores(options.connections);
+    const checks = await runCheckers(options.scenario.checkers(scenarioOptions, settings), stores, scope, history, (r) => emitter.emit('check', r)).finally(() => stores.close());
+
+    emitter.emit('phase', 'report', `writing ${options.outDir}`);
+    const report: RunReport = {
+      format: 1,
+      scenario: options.scenario.name,
+      description: options.scenario.description,
+      options: { ...scenarioOptions, vus: options.executor.vus, executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
+      connections: {
+        mysql: redactUrl(options.connections.mysqlUrl),
+        redis: redactUrl(options.connections.redisUrl),
+        kafka: options.connections.kafkaBrokers.join(','),
+        target: baseUrl,
+      },
+      targetSharesMachine: target !== undefined,
+      infraStarted: statuses.started,
+      machine: describeMachine(statuses.statuses),
+      fixture: options.scenario.fixture(data),
+      load,
+      checks,
+      verdict: composeVerdicts(checks.map((c) => c.verdict)),
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+    };
+    const paths = await writeReport(report, options.outDir);
+    emitter.emit('done', report, paths);
+    return { report, paths };
+  } finally {
+    await target?.stop();
+  }
+}
+
+async function prepareInfra(options: RunScenarioOptions, stateDir: string, emitter: RunEmitter): Promise<{ started: string[]; statuses: ServerStatus[] }> {
+  const infraOptions = { connections: options.connections, stateDir, log: (message: string) => emitter.emit('notice', message) };
+  if (options.infra !== false) {
+    const up = await infraUp(infraOptions);
+    for (const name of up.started) emitter.emit('notice', `started ${name} (stop it with: ticketbench infra down)`);
+    return { started: up.started, statuses: up.statuses };
+  }
+  const statuses = await infraStatus(infraOptions);
+  const down = statuses.filter((s) => !s.reachable);
+  if (down.length > 0) {
+    const list = down.map((s) => `${s.name} at ${s.address}`).join(', ');
+    throw new TicketbenchError('INFRA_UNAVAILABLE', `Not reachable with --no-infra: ${list}; start them or drop --no-infra to let ticketbench bring them up.`);
+  }
+  return { started: [], statuses };
+}
+
+function describeExecutor(executor: ExecutorConfig): string {
+  return executor.executor === 'shared-iterations'
+    ? `${executor.vus} VUs, shared-iterations, ${executor.iterations} iterations`
+    : `${executor.vus} VUs, constant-vus, ${Math.round(executor.durationMs / 1000)} s`;
+}

@@ -1,0 +1,68 @@
+/**
+ * What a scenario file exports: options with defaults, data setup through the target's API,
+ * the per-VU iteration, the checks that prove its invariants, and the fixture it created.
+ * A scenario file is data plus three functions (see ../shared/notes/anchors.md, point 8).
+ */
+import type { Checker, CheckScope } from '../checks/checker.ts';
+import type { TargetHttpClient } from '../engine/http-client.ts';
+import type { ExecutorConfig } from '../engine/types.ts';
+import type { VuContext } from '../engine/vu.ts';
+
+/** A scenario-specific CLI flag, e.g. `--seats <n>`. */
+export interface ScenarioFlag {
+  /** commander syntax, e.g. `--seats <n>`. */
+  readonly flags: string;
+  readonly description: string;
+  /** Parses the flag's text; throws TicketbenchError INVALID_OPTION with a sentence on bad input. */
+  readonly parse: (text: string) => number | string | boolean;
+}
+
+/** Values given to `setup`. */
+export interface SetupContext {
+  /** Client for the target (not timed into the run's metrics). */
+  readonly http: TargetHttpClient;
+}
+
+/** Shared-by-all scenario settings derived by the runner. */
+export interface ScenarioRunSettings {
+  readonly executor: ExecutorConfig;
+}
+
+/**
+ * A scenario. `O` is its resolved options, `D` the data its setup created.
+ * Scenario-specific flag values arrive in `options()` keyed by the flag's camelCase name.
+ */
+export interface Scenario<O extends Record<string, string | number | boolean>, D> {
+  readonly name: string;
+  /** What it exercises and which invariant it proves, one paragraph. */
+  readonly description: string;
+  /** VUs when `--vus` is not given. */
+  readonly defaultVus: number;
+  readonly flags: readonly ScenarioFlag[];
+  /**
+   * Resolves options from the scenario flags given (undefined = not given) and the executor.
+   * @throws TicketbenchError INVALID_OPTION for an impossible combination.
+   */
+  options(flags: Readonly<Record<string, unknown>>, settings: ScenarioRunSettings): O;
+  /**
+   * Creates fresh data through the target (its own concert/schedule, so runs never collide).
+   * @throws TicketbenchError TARGET_BAD_RESPONSE / SETUP_FAILED when the target answers garbage.
+   */
+  setup(ctx: SetupContext, options: O): Promise<D>;
+  /** One iteration for one VU. Record every state-changing request with `vu.op`. */
+  iteration(vu: VuContext, data: D, options: O): Promise<void>;
+  /** Which data the checks look at. */
+  scope(data: D, options: O): Pick<CheckScope, 'scheduleIds' | 'seatCount'>;
+  /** The checks of this scenario, in report order. */
+  checkers(options: O, settings: ScenarioRunSettings): readonly Checker<any>[];
+  /** Ids of the data created, for the report. */
+  fixture(data: D): Record<string, number | string>;
+}
+
+/** Any scenario, for registries and runners. */
+export type AnyScenario = Scenario<any, any>;
+
+/** Identity helper that checks a scenario object against the contract with types inferred. */
+export function defineScenario<O extends Record<string, string | number | boolean>, D>(scenario: Scenario<O, D>): Scenario<O, D> {
+  return scenario;
+}

@@ -1,0 +1,94 @@
+/**
+ * Starts the bundled target service (`target-service/src/main.ts`) as a child process on a free
+ * port and stops it. Its output goes to a log file, not the terminal, so the live view stays clean.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ConnectionSettings } from '../config/connections.ts';
+import { TicketbenchError } from '../errors.ts';
+import { REPO_ROOT } from '../infra/paths.ts';
+
+const ENTRY = path.join(REPO_ROOT, 'target-service/src/main.ts');
+
+/** Settings the checks must agree on with the bundled target; passed to it explicitly. */
+export const BUNDLED_TARGET_SETTINGS = {
+  /** Seat-lock lease, ms. */
+  lockTtlMs: 5_000,
+  /** Kafka consumer group of its idempotent consumer. */
+  consumerGroup: 'ticketbench-target',
+  /** Hold lifetime before the expiry sweep frees the seat, ms. */
+  holdTtlMs: 300_000,
+} as const;
+
+/** A running bundled target. */
+export interface RunningTarget {
+  readonly baseUrl: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 10 000). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Forks the target with the connection settings and waits for its `listening` message.
+ * @param logDir folder for `target.log`
+ * @throws TicketbenchError TARGET_START_FAILED with the target's last output line when it exits
+ *   or stays silent for `timeoutMs` (default 30 000 ms).
+ */
+export async function startBundledTarget(connections: ConnectionSettings, logDir: string, timeoutMs = 30_000): Promise<RunningTarget> {
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, 'target.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = fork(ENTRY, [], {
+    cwd: REPO_ROOT,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: {
+      ...process.env,
+      TARGET_PORT: '0',
+      TICKETBENCH_MYSQL_URL: connections.mysqlUrl,
+      TICKETBENCH_REDIS_URL: connections.redisUrl,
+      TICKETBENCH_KAFKA_BROKERS: connections.kafkaBrokers.join(','),
+      TARGET_LOCK_TTL_MS: String(BUNDLED_TARGET_SETTINGS.lockTtlMs),
+      TARGET_CONSUMER_GROUP: BUNDLED_TARGET_SETTINGS.consumerGroup,
+      TARGET_HOLD_TTL_MS: String(BUNDLED_TARGET_SETTINGS.holdTtlMs),
+    },
+  });
+  let lastLine = '';
+  const keepLast = (chunk: Buffer) => {
+    const lines = chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean);
+    if (lines.length > 0) lastLine = lines[lines.length - 1]!;
+  };
+  child.stdout?.on('data', keepLast).pipe(log);
+  child.stderr?.on('data', keepLast).pipe(log);
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new TicketbenchError('TARGET_START_FAILED', `The bundled target did not start: ${why}. See ${path.relative(process.cwd(), logFile) || logFile}.`));
+    };
+    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms${lastLine ? ` (last output: ${lastLine})` : ''}`), timeoutMs);
+    child.on('message', (message: unknown) => {
+      const m = message as { type?: unknown; port?: unknown };
+      if (m?.type === 'listening' && typeof m.port === 'number') {
+        clearTimeout(timer);
+        resolve(m.port);
+      }
+    });
+    child.once('exit', (code, signal) => fail(`it exited with ${signal ?? `code ${code}`}${lastLine ? `: ${lastLine}` : ''}`));
+    child.once('error', (err) => fail(err.message));
+  });
+  child.removeAllListeners('exit');
+  return { baseUrl: `http://127.0.0.1:${port}`, pid: child.pid ?? -1, logFile, stop: (graceMs) => stopChild(child, graceMs ?? 10_000) };
+}
+
+async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
