@@ -1,0 +1,172 @@
+// The checkers' verdict functions on hand-written histories and snapshots (no I/O), in the style
+// of Jepsen's checker_test.clj. Each anomaly has a case that must fail and the clean case passes.
+import { describe, expect, it } from 'vitest';
+import type { CheckScope } from '../../src/checks/checker.ts';
+import { doubleBookingChecker, type DoubleBookingSnapshot } from '../../src/checks/double-booking.ts';
+import { historyVsMysqlChecker, type HistoryVsMysqlSnapshot } from '../../src/checks/history-vs-mysql.ts';
+import { kafkaEventsChecker, type KafkaEventsSnapshot } from '../../src/checks/kafka-events.ts';
+import { orphanLocksChecker } from '../../src/checks/orphan-locks.ts';
+import { sellOutChecker } from '../../src/checks/sell-out.ts';
+import { composeVerdicts } from '../../src/checks/types.ts';
+import { History } from '../../src/engine/history.ts';
+
+const scope: CheckScope = { scheduleIds: [7], seatCount: 1, runStartedAtMs: 0, lockTtlMs: 5000, consumerGroup: 'g', settleTimeoutMs: 1000 };
+
+/** 3 users race for seat A1 of schedule 7: user 1 wins and pays, 2 gets a 409, 3 times out. */
+const raceHistory = () =>
+  History.of([
+    { vu: 1, f: 'hold', type: 'ok', value: { scheduleId: 7, seatNo: 'A1', userId: 1 }, result: { reservationId: 100 } },
+    { vu: 2, f: 'hold', type: 'fail', value: { scheduleId: 7, seatNo: 'A1', userId: 2 }, result: { status: 409, code: 'SEAT_LOCKED' } },
+    { vu: 3, f: 'hold', type: 'info', value: { scheduleId: 7, seatNo: 'A1', userId: 3 }, error: 'timeout' },
+    { vu: 1, f: 'pay', type: 'ok', value: { reservationId: 100, userId: 1 }, result: { paymentId: 500 } },
+  ]);
+
+describe('composeVerdicts', () => {
+  it('fail beats unknown beats pass', () => {
+    expect(composeVerdicts(['pass', 'unknown', 'fail'])).toBe('fail');
+    expect(composeVerdicts(['pass', 'unknown'])).toBe('unknown');
+    expect(composeVerdicts(['pass'])).toBe('pass');
+    expect(composeVerdicts([])).toBe('pass');
+  });
+});
+
+describe('double-booking checker', () => {
+  const clean: DoubleBookingSnapshot = {
+    seats: 1,
+    confirmed: [{ id: 100, scheduleId: 7, seatNo: 'A1' }],
+    guards: [{ scheduleId: 7, seatNo: 'A1', reservationId: 100 }],
+    paidReservationIds: [100],
+  };
+
+  it('passes one confirmed reservation with its guard row and payment', () => {
+    const r = doubleBookingChecker.check(raceHistory(), clean, scope);
+    expect(r.verdict).toBe('pass');
+    expect(r.counts).toMatchObject({ seats: 1, confirmed: 1, doubleBookedSeats: 0, oversold: 0 });
+  });
+
+  it('fails a seat confirmed twice, reporting the seat, both reservations and the overselling', () => {
+    const snap = { ...clean, confirmed: [...clean.confirmed, { id: 101, scheduleId: 7, seatNo: 'A1' }], paidReservationIds: [100, 101] };
+    const r = doubleBookingChecker.check(raceHistory(), snap, scope);
+    expect(r.verdict).toBe('fail');
+    expect(r.counts).toMatchObject({ doubleBookedSeats: 1, oversold: 1 });
+    expect(r.evidence).toContainEqual({ anomaly: 'double-booking', seat: '7/A1', reservations: '100,101', count: 2 });
+    expect(r.evidence).toContainEqual(expect.objectContaining({ anomaly: 'confirmed-without-guard', reservations: '101' }));
+  });
+
+  it('fails a guard row without a confirmed reservation and a confirmed reservation without payment', () => {
+    const snap: DoubleBookingSnapshot = { ...clean, guards: [...clean.guards, { scheduleId: 7, seatNo: 'B2', reservationId: 999 }], paidReservationIds: [] };
+    const r = doubleBookingChecker.check(raceHistory(), snap, scope);
+    expect(r.evidence.map((e) => e['anomaly']).sort()).toEqual(['confirmed-without-payment', 'guard-without-confirmed']);
+  });
+});
+
+describe('history-vs-mysql checker', () => {
+  const clean: HistoryVsMysqlSnapshot = {
+    reservations: [{ id: 100, scheduleId: 7, seatNo: 'A1', userId: 1, status: 'CONFIRMED' }],
+    payments: [{ id: 500, reservationId: 100, userId: 1 }],
+  };
+
+  it('passes when every acknowledged op is in MySQL and every row has an op', () => {
+    const r = historyVsMysqlChecker.check(raceHistory(), clean, scope);
+    expect(r.verdict).toBe('pass');
+    expect(r.counts).toMatchObject({ holdsOk: 1, holdsFail: 1, holdsInfo: 1, paysOk: 1, recovered: 0 });
+  });
+
+  it('counts a row matching an indeterminate (info) hold as recovered, not as a violation', () => {
+    const snap = { ...clean, reservations: [...clean.reservations, { id: 101, scheduleId: 7, seatNo: 'A1', userId: 3, status: 'EXPIRED' }] };
+    const r = historyVsMysqlChecker.check(raceHistory(), snap, scope);
+    expect(r.verdict).toBe('pass');
+    expect(r.counts['recovered']).toBe(1);
+  });
+
+  it('fails an acknowledged hold and payment that MySQL lost', () => {
+    const r = historyVsMysqlChecker.check(raceHistory(), { reservations: [], payments: [] }, scope);
+    expect(r.verdict).toBe('fail');
+    expect(r.evidence.map((e) => e['anomaly'])).toEqual(['lost-hold', 'lost-payment']);
+  });
+
+  it('fails a reservation owned by a user who was answered 409 (stricter than Jepsen)', () => {
+    const snap = { ...clean, reservations: [...clean.reservations, { id: 102, scheduleId: 7, seatNo: 'A1', userId: 2, status: 'HELD' }] };
+    const r = historyVsMysqlChecker.check(raceHistory(), snap, scope);
+    expect(r.verdict).toBe('fail');
+    expect(r.evidence[0]).toMatchObject({ anomaly: 'unexpected-reservation', reservationId: 102, userId: 2, detail: 'user was answered 409' });
+  });
+
+  it('fails a payment no client acknowledged or left indeterminate', () => {
+    const history = History.of([{ vu: 1, f: 'hold', type: 'ok', value: { scheduleId: 7, seatNo: 'A1', userId: 1 }, result: { reservationId: 100 } }]);
+    const r = historyVsMysqlChecker.check(history, clean, scope);
+    expect(r.evidence).toEqual([expect.objectContaining({ anomaly: 'unexpected-payment', reservationId: 100 })]);
+  });
+});
+
+describe('orphan-locks checker', () => {
+  it('passes with no lock left and fails on a lock without expiry', () => {
+    expect(orphanLocksChecker.check(new History(), { locks: [], waitedMs: 0 }, scope).verdict).toBe('pass');
+    const r = orphanLocksChecker.check(new History(), { locks: [{ key: 'seat:lock:7:A1', pttlMs: -1 }], waitedMs: 0 }, scope);
+    expect(r.verdict).toBe('fail');
+    expect(r.evidence[0]).toMatchObject({ key: 'seat:lock:7:A1', pttlMs: -1, detail: expect.stringMatching(/no expiry/) });
+  });
+});
+
+describe('kafka-events checker', () => {
+  const clean: KafkaEventsSnapshot = {
+    confirmedIds: [100],
+    outbox: [{ eventId: 'e1', reservationId: 100, sent: true }],
+    consumedEventIds: ['e1'],
+    soldCounts: [{ scheduleId: 7, soldCount: 1, consumed: 1 }],
+    events: [{ eventId: 'e1', reservationId: 100, scheduleId: 7, partition: 0, offset: '3' }],
+    topicReadComplete: true,
+    settled: true,
+    waitedMs: 10,
+  };
+
+  it('passes exactly one consumed event per confirmed reservation', () => {
+    expect(kafkaEventsChecker.check(new History(), clean, scope).verdict).toBe('pass');
+  });
+
+  it('fails a lost event, a duplicate, an unexpected event, an unsent outbox row and a lagging consumer', () => {
+    const snap: KafkaEventsSnapshot = {
+      ...clean,
+      confirmedIds: [100, 101, 102],
+      outbox: [...clean.outbox, { eventId: 'e2', reservationId: 101, sent: false }],
+      events: [
+        ...clean.events,
+        { eventId: 'e3', reservationId: 102, scheduleId: 7, partition: 1, offset: '4' },
+        { eventId: 'e3', reservationId: 102, scheduleId: 7, partition: 1, offset: '5' },
+        { eventId: 'e9', reservationId: 999, scheduleId: 7, partition: 2, offset: '1' },
+      ],
+      consumedEventIds: ['e1', 'e3', 'e9'],
+      soldCounts: [{ scheduleId: 7, soldCount: 4, consumed: 3 }],
+    };
+    const r = kafkaEventsChecker.check(new History(), snap, scope);
+    expect(r.verdict).toBe('fail');
+    const anomalies = r.evidence.map((e) => `${e['anomaly']}:${e['reservationId']}`);
+    expect(anomalies).toEqual(expect.arrayContaining(['lost-write:101', 'duplicate:102', 'missing-outbox:102', 'unexpected-event:999', 'unsent-outbox:101', 'sold-count-mismatch:0']));
+  });
+
+  it('says unknown, not pass, when the topic could not be read to its end', () => {
+    const r = kafkaEventsChecker.check(new History(), { ...clean, topicReadComplete: false }, scope);
+    expect(r.verdict).toBe('unknown');
+  });
+});
+
+describe('sell-out checker', () => {
+  it('passes a seat with one acknowledged hold, one payment and one confirmed row', () => {
+    const r = sellOutChecker.check(raceHistory(), { seats: [{ scheduleId: 7, seatNo: 'A1', confirmed: 1 }] }, scope);
+    expect(r.verdict).toBe('pass');
+    expect(r.counts).toMatchObject({ seats: 1, sold: 1, holdsOk: 1, paysOk: 1 });
+  });
+
+  it('fails an unsold seat and a seat with two acknowledged holds', () => {
+    const history = History.of([
+      { vu: 1, f: 'hold', type: 'ok', value: { scheduleId: 7, seatNo: 'A1', userId: 1 }, result: { reservationId: 100 } },
+      { vu: 2, f: 'hold', type: 'ok', value: { scheduleId: 7, seatNo: 'A1', userId: 2 }, result: { reservationId: 101 } },
+    ]);
+    const r = sellOutChecker.check(history, { seats: [{ scheduleId: 7, seatNo: 'A1', confirmed: 0 }, { scheduleId: 7, seatNo: 'A2', confirmed: 0 }] }, scope);
+    expect(r.verdict).toBe('fail');
+    expect(r.evidence).toEqual([
+      { seat: '7/A1', confirmedInDb: 0, holdsOk: 2, paysOk: 0 },
+      { seat: '7/A2', confirmedInDb: 0, holdsOk: 0, paysOk: 0 },
+    ]);
+  });
+});
