@@ -1,0 +1,157 @@
+/**
+ * Number, duration and small text-graphic formatting shared by the markdown report, the plain
+ * printer (src/ui/plain.ts) and the Ink view (src/ui), so a figure reads the same everywhere.
+ * Output never depends on the user's locale: reports are compared as text in tests and diffs.
+ */
+import type { ExecutorConfig } from '../engine/types.ts';
+import type { Verdict } from '../checks/types.ts';
+
+/** Shown in place of a number that is missing or not finite (NaN from an empty histogram). */
+export const NOT_AVAILABLE = '-';
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * Formats `n` with `decimals` fixed decimals and `,` thousands separators, e.g. `12,345.6`.
+ * Returns `-` for NaN / Infinity.
+ */
+export function formatNumber(n: number, decimals = 0): string {
+  if (!Number.isFinite(n)) return NOT_AVAILABLE;
+  const fixed = Math.abs(n).toFixed(decimals);
+  const [int = '0', frac] = fixed.split('.');
+  // toFixed can round a tiny negative to "0.00"; do not print "-0.00".
+  const sign = n < 0 && Number(fixed) !== 0 ? '-' : '';
+  return sign + groupThousands(int) + (frac === undefined ? '' : `.${frac}`);
+}
+
+/** An integer count with thousands separators, e.g. `1,234`. */
+export function formatCount(n: number): string {
+  return formatNumber(Math.round(n), 0);
+}
+
+/**
+ * A latency in milliseconds, without unit: 2 decimals under 10 ms (`1.23`), 1 decimal under
+ * 1000 ms (`123.4`), whole milliseconds above (`1,234`). Sub-millisecond values keep 2 decimals
+ * because on a local target most requests take well under a millisecond.
+ */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return NOT_AVAILABLE;
+  const abs = Math.abs(ms);
+  return formatNumber(ms, abs < 10 ? 2 : abs < 1000 ? 1 : 0);
+}
+
+/** A latency with its unit, e.g. `12.3 ms`. */
+export function formatMsUnit(ms: number): string {
+  const text = formatMs(ms);
+  return text === NOT_AVAILABLE ? text : `${text} ms`;
+}
+
+/** Requests per second, without unit: 1 decimal under 1000 (`57.4`), whole numbers above (`12,345`). */
+export function formatTps(tps: number): string {
+  if (!Number.isFinite(tps)) return NOT_AVAILABLE;
+  return formatNumber(tps, Math.abs(tps) < 1000 ? 1 : 0);
+}
+
+/**
+ * A wall-clock duration given in milliseconds: `850 ms`, `1.41 s`, `12.3 s`, `2m 05s`, `1h 02m 03s`.
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return NOT_AVAILABLE;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  const pad = (v: number): string => String(v).padStart(2, '0');
+  return h > 0 ? `${h}h ${pad(m)}m ${pad(s)}s` : `${m}m ${pad(s)}s`;
+}
+
+/** A fraction in [0, 1] as a whole percentage, e.g. `0.5` → `50%`; clamped to 0..100. */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return NOT_AVAILABLE;
+  return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`;
+}
+
+/** Memory in GiB with one decimal, e.g. `7.8 GiB`. */
+export function formatGiB(gib: number): string {
+  return `${formatNumber(gib, 1)} GiB`;
+}
+
+/**
+ * One line describing the executor, e.g. `shared-iterations, 80 VUs, 80 iterations (max 1m 00s)`
+ * or `constant-vus, 80 VUs for 30.0 s`.
+ */
+export function formatExecutor(executor: ExecutorConfig): string {
+  switch (executor.executor) {
+    case 'shared-iterations':
+      return `shared-iterations, ${formatCount(executor.vus)} VUs, ${formatCount(executor.iterations)} iterations (max ${formatDuration(executor.maxDurationMs)})`;
+    case 'constant-vus':
+      return `constant-vus, ${formatCount(executor.vus)} VUs for ${formatDuration(executor.durationMs)}`;
+  }
+}
+
+/** A verdict as printed in reports and terminals: `PASS`, `FAIL`, `UNKNOWN`. */
+export function formatVerdict(verdict: Verdict): string {
+  return verdict.toUpperCase();
+}
+
+/**
+ * Tallies verdicts into one phrase, e.g. `4/4 checks passed` or `2/4 checks passed, 1 failed,
+ * 1 unknown`; `no checks` for an empty list.
+ */
+export function formatCheckTally(verdicts: readonly Verdict[]): string {
+  if (verdicts.length === 0) return 'no checks';
+  const count = (v: Verdict): number => verdicts.filter((x) => x === v).length;
+  const parts = [`${count('pass')}/${verdicts.length} checks passed`];
+  if (count('fail') > 0) parts.push(`${count('fail')} failed`);
+  if (count('unknown') > 0) parts.push(`${count('unknown')} unknown`);
+  return parts.join(', ');
+}
+
+const SPARK_BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+
+/**
+ * One block character per value, scaled from 0 (not from the minimum) to the maximum so that a
+ * flat run does not look like a wild one, e.g. `[0, 5, 10]` → `▁▅█`. Empty input gives `''`.
+ */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values.filter(Number.isFinite));
+  return values
+    .map((v) => {
+      if (!Number.isFinite(v) || max === 0) return SPARK_BARS[0];
+      const i = Math.round((Math.max(0, v) / max) * (SPARK_BARS.length - 1));
+      return SPARK_BARS[i] ?? SPARK_BARS[0];
+    })
+    .join('');
+}
+
+/**
+ * A text progress bar `width` characters wide for a fraction in [0, 1] (clamped),
+ * e.g. `progressBar(0.5, 10)` → `█████░░░░░`.
+ */
+export function progressBar(fraction: number, width = 30): string {
+  const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  const filled = Math.round(f * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+/**
+ * How far the load phase is, as a fraction in [0, 1], from iterations (shared-iterations) or
+ * elapsed time (constant-vus); `undefined` when neither total is known.
+ */
+export function progressFraction(p: {
+  readonly elapsedMs: number;
+  readonly iterationsCompleted: number;
+  readonly iterationsTotal?: number;
+  readonly durationMs?: number;
+}): number | undefined {
+  if (p.iterationsTotal !== undefined && p.iterationsTotal > 0) {
+    return Math.min(1, p.iterationsCompleted / p.iterationsTotal);
+  }
+  if (p.durationMs !== undefined && p.durationMs > 0) return Math.min(1, p.elapsedMs / p.durationMs);
+  return undefined;
+}

@@ -1,0 +1,288 @@
+/**
+ * Renders a RunReport as a markdown performance report meant to be published as is (GitHub
+ * flavoured tables). Pure: the same report always gives the same text.
+ */
+import type { CheckResult, EvidenceRow } from '../checks/types.ts';
+import type { LatencySummary } from '../engine/types.ts';
+import type { RunReport } from '../run/types.ts';
+import {
+  formatCheckTally,
+  formatCount,
+  formatDuration,
+  formatExecutor,
+  formatGiB,
+  formatMs,
+  formatTps,
+  formatVerdict,
+  sparkline,
+} from './format.ts';
+
+/** Seconds per row of the requests-per-second table. */
+const TPS_ROW_SECONDS = 10;
+
+/**
+ * Makes `value` safe inside a markdown table cell: `|` would end the cell and a newline the row.
+ * Accepts any evidence or option value; `null` is shown as `null` because it is often the finding.
+ */
+export function escapeCell(value: string | number | boolean | null | undefined): string {
+  if (value === undefined) return '';
+  return String(value)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+}
+
+type Align = 'left' | 'right';
+
+/** A GFM table; cells are escaped here so callers pass raw text (or pre-escaped code spans). */
+function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
+  const sep = head.map((_, i) => (align?.[i] === 'right' ? '---:' : '---'));
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(head), line(sep), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Inline code safe in a table cell, e.g. a connection string. Backslashes are literal inside code
+ * spans, so only `|` (which GFM lets `\|` escape even there) and newlines are touched.
+ */
+function code(value: string): string {
+  return `\`${value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
+}
+
+function latencyRow(name: string, l: LatencySummary): string[] {
+  return [
+    name,
+    formatCount(l.count),
+    formatMs(l.minMs),
+    formatMs(l.meanMs),
+    formatMs(l.p50Ms),
+    formatMs(l.p90Ms),
+    formatMs(l.p95Ms),
+    formatMs(l.p99Ms),
+    formatMs(l.maxMs),
+  ];
+}
+
+function header(report: RunReport): string {
+  const lines = [`# ticketbench: ${report.scenario} — ${formatVerdict(report.verdict)}`, ''];
+  if (report.description) lines.push(`> ${report.description.replace(/\r?\n/g, ' ')}`, '');
+  lines.push(
+    `**Verdict: ${formatVerdict(report.verdict)}** (${formatCheckTally(report.checks.map((c) => c.verdict))}) · ` +
+      `${formatTps(report.load.tps)} TPS · p95 ${formatMs(report.load.latency.p95Ms)} ms · ` +
+      `${formatCount(report.load.requests)} requests in ${formatDuration(report.load.durationMs)}`,
+    '',
+    `Run from ${report.startedAt} to ${report.endedAt}.`,
+  );
+  return lines.join('\n');
+}
+
+function settings(report: RunReport): string {
+  const rows: string[][] = [['scenario', code(report.scenario)]];
+  for (const [key, value] of Object.entries(report.options)) rows.push([`option ${code(key)}`, code(String(value))]);
+  rows.push(
+    ['executor', escapeCell(formatExecutor(report.load.executor))],
+    ['target', code(report.connections.target)],
+    ['MySQL', code(report.connections.mysql)],
+    ['Redis', code(report.connections.redis)],
+    ['Kafka', code(report.connections.kafka)],
+    ['servers started for this run', report.infraStarted.length > 0 ? escapeCell(report.infraStarted.join(', ')) : 'none'],
+  );
+  const fixture = Object.entries(report.fixture);
+  if (fixture.length > 0) {
+    rows.push(['fixture', fixture.map(([k, v]) => `${escapeCell(k)}=${escapeCell(v)}`).join(', ')]);
+  }
+  return ['## Settings', '', table(['setting', 'value'], rows)].join('\n');
+}
+
+function machine(report: RunReport): string {
+  const m = report.machine;
+  const rows = [
+    ['host', `${escapeCell(m.hostname)} (${escapeCell(m.os)})`],
+    ['CPU', `${escapeCell(m.cpuModel)}, ${formatCount(m.cores)} cores`],
+    ['memory', formatGiB(m.memoryGiB)],
+    ['Node.js', escapeCell(m.node)],
+    ['ticketbench', escapeCell(m.ticketbench)],
+    ['MySQL', escapeCell(m.mysql)],
+    ['Redis', escapeCell(m.redis)],
+    ['Kafka', escapeCell(m.kafka)],
+  ];
+  const lines = ['## Machine', '', table(['item', 'value'], rows)];
+  if (report.targetSharesMachine) {
+    lines.push(
+      '',
+      `The load generator and the target shared this machine's ${formatCount(m.cores)} cores, ` +
+        'so absolute figures are lower than they would be with the two on separate hosts.',
+    );
+  }
+  return lines.join('\n');
+}
+
+function throughput(report: RunReport): string {
+  const l = report.load;
+  return [
+    '## Throughput',
+    '',
+    table(
+      ['requests', 'duration', 'TPS', 'iterations completed', 'iterations failed'],
+      [
+        [
+          formatCount(l.requests),
+          formatDuration(l.durationMs),
+          formatTps(l.tps),
+          formatCount(l.iterations.completed),
+          formatCount(l.iterations.failed),
+        ],
+      ],
+      ['right', 'right', 'right', 'right', 'right'],
+    ),
+  ].join('\n');
+}
+
+function latency(report: RunReport): string {
+  const rows = [latencyRow('**all**', report.load.latency)];
+  for (const [name, l] of Object.entries(report.load.latencyByName)) rows.push(latencyRow(escapeCell(name), l));
+  return [
+    '## Latency (ms)',
+    '',
+    table(
+      ['request', 'count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'],
+      rows,
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  ].join('\n');
+}
+
+function status(report: RunReport): string {
+  const s = report.load.status;
+  const lines = [
+    '## HTTP status',
+    '',
+    table(
+      ['ok (2xx)', 'conflict (409)', 'error'],
+      [[formatCount(s.ok), formatCount(s.conflict), formatCount(s.error)]],
+      ['right', 'right', 'right'],
+    ),
+    '',
+    'A conflict is a lost race and is expected under contention; an error is any other non-2xx answer, a timeout or a connection error.',
+  ];
+  const byStatus = Object.entries(s.byStatus);
+  if (byStatus.length > 0) {
+    lines.push('', table(['status', 'count'], byStatus.map(([k, n]) => [escapeCell(k), formatCount(n)]), ['left', 'right']));
+  }
+  return lines.join('\n');
+}
+
+function operations(report: RunReport): string {
+  const ops = Object.entries(report.load.ops);
+  const lines = ['## Operations', ''];
+  if (ops.length === 0) return [...lines, 'No operations were recorded.'].join('\n');
+  lines.push(
+    table(
+      ['operation', 'ok', 'fail', 'info'],
+      ops.map(([name, o]) => [escapeCell(name), formatCount(o.ok), formatCount(o.fail), formatCount(o.info)]),
+      ['left', 'right', 'right', 'right'],
+    ),
+    '',
+    '`ok`: the operation happened. `fail`: it definitely did not happen. `info`: indeterminate — ' +
+      'the request timed out or the connection failed, so it may or may not have taken effect; ' +
+      'the checks treat it as possibly applied.',
+  );
+  return lines.join('\n');
+}
+
+function tpsSeries(report: RunReport): string {
+  const series = report.load.tpsSeries;
+  const lines = ['## Requests per second', ''];
+  if (series.length === 0) return [...lines, 'No per-second samples were recorded.'].join('\n');
+  const peak = Math.max(...series);
+  lines.push(
+    `\`${sparkline(series)}\` (peak ${formatCount(peak)}/s over ${formatCount(series.length)} s)`,
+    '',
+  );
+  const head = ['second'];
+  for (let i = 0; i < Math.min(TPS_ROW_SECONDS, series.length); i++) head.push(`+${i}`);
+  const rows: string[][] = [];
+  for (let start = 0; start < series.length; start += TPS_ROW_SECONDS) {
+    const chunk = series.slice(start, start + TPS_ROW_SECONDS).map(formatCount);
+    while (chunk.length < head.length - 1) chunk.push('');
+    rows.push([String(start), ...chunk]);
+  }
+  lines.push(table(head, rows, head.map(() => 'right')));
+  return lines.join('\n');
+}
+
+/** Column names of evidence rows, in order of first appearance (rows may differ in shape). */
+function evidenceColumns(rows: readonly EvidenceRow[]): string[] {
+  const columns: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  return columns;
+}
+
+function checkDetail(check: CheckResult): string {
+  const lines = [`### ${formatVerdict(check.verdict)}: ${check.title.replace(/\r?\n/g, ' ')} (\`${check.id}\`)`, '', check.summary];
+  const counts = Object.entries(check.counts);
+  if (counts.length > 0) {
+    lines.push(
+      '',
+      table(
+        counts.map(([k]) => escapeCell(k)),
+        [counts.map(([, n]) => formatCount(n))],
+        counts.map(() => 'right'),
+      ),
+    );
+  }
+  if (check.evidence.length > 0) {
+    const columns = evidenceColumns(check.evidence);
+    lines.push(
+      '',
+      `Evidence (${formatCount(check.evidence.length)} of ${formatCount(Math.max(check.evidenceTotal, check.evidence.length))} offending rows):`,
+      '',
+      table(
+        columns.map(escapeCell),
+        check.evidence.map((row) => columns.map((c) => escapeCell(row[c]))),
+      ),
+    );
+  }
+  const hidden = check.evidenceTotal - check.evidence.length;
+  if (hidden > 0) lines.push('', `${formatCount(hidden)} more not shown.`);
+  return lines.join('\n');
+}
+
+function checks(report: RunReport): string {
+  const lines = ['## Checks', ''];
+  if (report.checks.length === 0) return [...lines, 'No checks ran.'].join('\n');
+  lines.push(
+    table(
+      ['check', 'verdict', 'summary'],
+      report.checks.map((c) => [
+        `${escapeCell(c.title)} (${code(c.id)})`,
+        c.verdict === 'pass' ? 'PASS' : `**${formatVerdict(c.verdict)}**`,
+        escapeCell(c.summary),
+      ]),
+    ),
+  );
+  for (const c of report.checks) lines.push('', checkDetail(c));
+  return lines.join('\n');
+}
+
+/**
+ * Renders the whole report as markdown: title with scenario and verdict, settings, machine (with
+ * a caveat when load generator and target shared it), throughput, latency per request name,
+ * HTTP status, operations, requests per second and every check with its counts and evidence.
+ * Ends with a newline.
+ */
+export function renderMarkdown(report: RunReport): string {
+  return (
+    [
+      header(report),
+      settings(report),
+      machine(report),
+      throughput(report),
+      latency(report),
+      status(report),
+      operations(report),
+      tpsSeries(report),
+      checks(report),
+    ].join('\n\n') + '\n'
+  );
+}

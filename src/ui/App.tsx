@@ -1,0 +1,63 @@
+import { Box, Static, useApp } from 'ink';
+import { useEffect, useLayoutEffect, useReducer } from 'react';
+import type { RunEmitter, RunEventMap } from '../run/types.ts';
+import { FinalSummary } from './FinalSummary.tsx';
+import { ProgressPanel } from './ProgressPanel.tsx';
+import { initialLiveState, liveReducer } from './state.ts';
+import { StaticRow } from './StaticRow.tsx';
+
+/** Props of App: the emitter of the run to show. */
+export type AppProps = {
+  readonly emitter: RunEmitter;
+};
+
+/**
+ * The live view of a run: finished phases, notices, frozen load figures and check verdicts are
+ * printed once through `<Static>`; only the current load progress (and at the end the final
+ * summary) redraws. Subscribes to `emitter`, unsubscribes on unmount, exits Ink after `done`.
+ */
+export function App({ emitter }: AppProps) {
+  const [state, dispatch] = useReducer(liveReducer, initialLiveState);
+  const { exit } = useApp();
+
+  // A layout effect runs synchronously inside ink's render(), so a runner that emits right after
+  // renderLive() returns cannot lose its first events (a passive effect would subscribe later).
+  useLayoutEffect(() => {
+    const listeners: { [K in keyof RunEventMap]: (...args: RunEventMap[K]) => void } = {
+      phase: (...args) => dispatch({ type: 'phase', args }),
+      notice: (...args) => dispatch({ type: 'notice', args }),
+      progress: (...args) => dispatch({ type: 'progress', args }),
+      check: (...args) => dispatch({ type: 'check', args }),
+      done: (...args) => dispatch({ type: 'done', args }),
+    };
+    emitter.on('phase', listeners.phase);
+    emitter.on('notice', listeners.notice);
+    emitter.on('progress', listeners.progress);
+    emitter.on('check', listeners.check);
+    emitter.on('done', listeners.done);
+    return () => {
+      emitter.off('phase', listeners.phase);
+      emitter.off('notice', listeners.notice);
+      emitter.off('progress', listeners.progress);
+      emitter.off('check', listeners.check);
+      emitter.off('done', listeners.done);
+    };
+  }, [emitter]);
+
+  // Exit on a later task, not in this effect: <Static> clears its printed rows with a state update
+  // of its own, and ink's final render on exit would print rows added in the same batch as
+  // `done` a second time if it ran before that update.
+  useEffect(() => {
+    if (!state.done) return;
+    const timer = setTimeout(exit, 0);
+    return () => clearTimeout(timer);
+  }, [state.done, exit]);
+
+  return (
+    <Box flexDirection="column">
+      <Static items={[...state.items]}>{(item) => <StaticRow key={item.id} item={item} />}</Static>
+      {state.progress ? <ProgressPanel snapshot={state.progress} /> : null}
+      {state.done ? <FinalSummary report={state.done.report} paths={state.done.paths} /> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * Plain text output for CI and non-TTY terminals (`--ci`): no colours, no cursor movement, one
+ * line per event. Every formatter returns a string and never prints (as autocannon's
+ * printResult), so the output is tested as text; `attachPlainPrinter` is the only part that writes.
+ */
+import Table from 'cli-table3';
+import type { CheckResult, EvidenceRow } from '../checks/types.ts';
+import type { ProgressSnapshot } from '../engine/types.ts';
+import type { RunEmitter, RunEventMap, RunPhase, RunReport } from '../run/types.ts';
+import {
+  formatCheckTally,
+  formatCount,
+  formatDuration,
+  formatExecutor,
+  formatMs,
+  formatMsUnit,
+  formatPercent,
+  formatTps,
+  formatVerdict,
+  progressFraction,
+} from '../report/format.ts';
+
+/** Default minimum time between two plain progress lines, ms. */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 2000;
+
+/** How many evidence rows the terminal shows per check; the markdown report has them all. */
+const TERMINAL_EVIDENCE_ROWS = 5;
+
+/** A table without colour codes (CI logs show escape sequences as garbage), one line per row. */
+function plainTable(head: string[], colAligns?: ('left' | 'right')[]): Table.Table {
+  return new Table({ head, style: { head: [], border: [], compact: true }, ...(colAligns ? { colAligns } : {}) });
+}
+
+/**
+ * One line announcing a phase, e.g. `[load] 80 VUs, shared-iterations, 80 iterations`.
+ * `detail` is the runner's own description and is printed as is.
+ */
+export function formatPhase(phase: RunPhase, detail: string): string {
+  return detail ? `[${phase}] ${detail}` : `[${phase}]`;
+}
+
+/**
+ * One line of load progress, e.g.
+ * `[load] 1.20 s · 40/80 iterations (50%) · 1,234 requests · 456.7 TPS · p95 12.3 ms · ok 1 · conflict 39 · error 0`.
+ * Shows `elapsed/duration` instead of iterations for duration-based executors.
+ */
+export function formatProgressLine(p: ProgressSnapshot): string {
+  const parts = [`[load] ${formatDuration(p.elapsedMs)}`];
+  const fraction = progressFraction(p);
+  if (p.iterationsTotal !== undefined) {
+    parts.push(`${formatCount(p.iterationsCompleted)}/${formatCount(p.iterationsTotal)} iterations (${formatPercent(fraction ?? 0)})`);
+  } else {
+    if (p.durationMs !== undefined) parts[0] += `/${formatDuration(p.durationMs)} (${formatPercent(fraction ?? 0)})`;
+    parts.push(`${formatCount(p.iterationsCompleted)} iterations`);
+  }
+  parts.push(
+    `${formatCount(p.activeVus)} VUs`,
+    `${formatCount(p.requests)} requests`,
+    `${formatTps(p.tps)} TPS`,
+    `p95 ${formatMsUnit(p.latency.p95Ms)}`,
+    `ok ${formatCount(p.status.ok)}`,
+    `conflict ${formatCount(p.status.conflict)}`,
+    `error ${formatCount(p.status.error)}`,
+  );
+  return parts.join(' · ');
+}
+
+/**
+ * The load summary of a finished run: a throughput line, a latency table (ms, overall and per
+ * request name), HTTP status counts and the per-operation ok/fail/info table. Multi-line, no
+ * trailing newline.
+ */
+export function formatSummary(report: RunReport): string {
+  const l = report.load;
+  const lines = [
+    `${report.scenario}: ${formatExecutor(l.executor)}`,
+    `${formatCount(l.requests)} requests in ${formatDuration(l.durationMs)} · ${formatTps(l.tps)} TPS · ` +
+      `${formatCount(l.iterations.completed)} iterations completed, ${formatCount(l.iterations.failed)} failed`,
+  ];
+  if (report.targetSharesMachine) {
+    lines.push(`target shared this machine's ${formatCount(report.machine.cores)} cores with the load generator`);
+  }
+
+  const latency = plainTable(
+    ['latency (ms)', 'count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  for (const [name, s] of [['all', l.latency] as const, ...Object.entries(l.latencyByName)]) {
+    latency.push([
+      name,
+      formatCount(s.count),
+      formatMs(s.minMs),
+      formatMs(s.meanMs),
+      formatMs(s.p50Ms),
+      formatMs(s.p90Ms),
+      formatMs(s.p95Ms),
+      formatMs(s.p99Ms),
+      formatMs(s.maxMs),
+    ]);
+  }
+  lines.push(latency.toString());
+
+  const byStatus = Object.entries(l.status.byStatus)
+    .map(([code, n]) => `${code}: ${formatCount(n)}`)
+    .join(', ');
+  lines.push(
+    `status: ok ${formatCount(l.status.ok)} · conflict ${formatCount(l.status.conflict)} · error ${formatCount(l.status.error)}` +
+      (byStatus ? ` (${byStatus})` : ''),
+  );
+
+  const opsEntries = Object.entries(l.ops);
+  if (opsEntries.length > 0) {
+    const ops = plainTable(['operation', 'ok', 'fail', 'info'], ['left', 'right', 'right', 'right']);
+    for (const [name, o] of opsEntries) ops.push([name, formatCount(o.ok), formatCount(o.fail), formatCount(o.info)]);
+    lines.push(ops.toString(), 'info = indeterminate (timeout or connection error): may or may not have taken effect');
+  }
+  return lines.join('\n');
+}
+
+function evidenceTable(rows: readonly EvidenceRow[]): string {
+  const columns: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  const table = plainTable(columns);
+  for (const row of rows) table.push(columns.map((c) => (row[c] === undefined ? '' : String(row[c]))));
+  return table.toString();
+}
+
+/**
+ * A table of check verdicts (check, verdict, summary); under it, for each failing or unknown
+ * check, its counts and first evidence rows, with `N more not shown` when there were more.
+ * Multi-line, no trailing newline.
+ */
+export function formatChecks(checks: readonly CheckResult[]): string {
+  if (checks.length === 0) return 'no checks ran';
+  const table = plainTable(['check', 'verdict', 'summary']);
+  for (const c of checks) table.push([c.title, formatVerdict(c.verdict), c.summary]);
+  const lines = [table.toString()];
+  for (const c of checks) {
+    if (c.verdict === 'pass') continue;
+    const counts = Object.entries(c.counts)
+      .map(([k, n]) => `${k} ${formatCount(n)}`)
+      .join(', ');
+    lines.push('', `${formatVerdict(c.verdict)} ${c.id}: ${c.summary}` + (counts ? ` (${counts})` : ''));
+    const shown = c.evidence.slice(0, TERMINAL_EVIDENCE_ROWS);
+    if (shown.length > 0) lines.push(evidenceTable(shown));
+    const hidden = Math.max(c.evidenceTotal, c.evidence.length) - shown.length;
+    if (hidden > 0) lines.push(`${formatCount(hidden)} more not shown`);
+  }
+  return lines.join('\n');
+}
+
+/** One line as a check arrives, e.g. `[check] FAIL kafka-events: 2 confirmed bookings never published`. */
+export function formatCheckLine(check: CheckResult): string {
+  return `[check] ${formatVerdict(check.verdict)} ${check.id}: ${check.summary}`;
+}
+
+/**
+ * The last line of a run, e.g. `PASS: 4/4 checks passed · report reports/20250301-140502-contention.md`.
+ * `paths` are the files writeReport returned.
+ */
+export function formatFinalLine(report: RunReport, paths: { readonly json: string; readonly markdown: string }): string {
+  return `${formatVerdict(report.verdict)}: ${formatCheckTally(report.checks.map((c) => c.verdict))} · report ${paths.markdown}`;
+}
+
+/**
+ * Subscribes to a run's events and writes plain text through `write` (each call is one or more
+ * whole lines ending in `\n`): phases, notices, a progress line at most every
+ * `opts.progressIntervalMs` (default 2000 ms; the latest skipped snapshot is flushed when the
+ * next phase starts so the final load state is always shown), each check as it arrives, and on
+ * `done` the summary, the checks and the final line. `opts.now` (ms clock) is for tests.
+ * Returns a function that unsubscribes every listener.
+ */
+export function attachPlainPrinter(
+  emitter: RunEmitter,
+  write: (s: string) => void,
+  opts: { progressIntervalMs?: number; now?: () => number } = {},
+): () => void {
+  const interval = opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+  const now = opts.now ?? Date.now;
+  let lastProgressAt: number | undefined;
+  let pending: ProgressSnapshot | undefined;
+
+  const flushPending = (): void => {
+    if (pending) write(`${formatProgressLine(pending)}\n`);
+    pending = undefined;
+  };
+
+  const listeners: { [K in keyof RunEventMap]: (...args: RunEventMap[K]) => void } = {
+    phase: (phase, detail) => {
+      flushPending();
+      write(`${formatPhase(phase, detail)}\n`);
+    },
+    notice: (message) => write(`  ${message}\n`),
+    progress: (snapshot) => {
+      const t = now();
+      if (lastProgressAt === undefined || t - lastProgressAt >= interval) {
+        lastProgressAt = t;
+        pending = undefined;
+        write(`${formatProgressLine(snapshot)}\n`);
+      } else {
+        pending = snapshot;
+      }
+    },
+    check: (result) => write(`${formatCheckLine(result)}\n`),
+    done: (report, paths) => {
+      flushPending();
+      write(`\n${formatSummary(report)}\n\n${formatChecks(report.checks)}\n\n${formatFinalLine(report, paths)}\n`);
+    },
+  };
+
+  emitter.on('phase', listeners.phase);
+  emitter.on('notice', listeners.notice);
+  emitter.on('progress', listeners.progress);
+  emitter.on('check', listeners.check);
+  emitter.on('done', listeners.done);
+  return () => {
+    emitter.off('phase', listeners.phase);
+    emitter.off('notice', listeners.notice);
+    emitter.off('progress', listeners.progress);
+    emitter.off('check', listeners.check);
+    emitter.off('done', listeners.done);
+  };
+}

@@ -1,0 +1,78 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderJson } from '../../src/report/json.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { fileTimestamp, reportBaseName, writeReport } from '../../src/report/write.ts';
+import { sampleRunReport } from '../fixtures/run-report.ts';
+
+describe('renderJson', () => {
+  it('is pretty, keeps key order and round-trips', () => {
+    const report = sampleRunReport();
+    const json = renderJson(report);
+    expect(json.startsWith('{\n  "format": 1,\n  "scenario": "contention",\n  "description"')).toBe(true);
+    expect(json.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(json)).toEqual(report);
+  });
+});
+
+describe('writeReport', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'ticketbench-report-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('names files from startedAt in UTC and the scenario', () => {
+    expect(fileTimestamp('2025-03-01T14:05:02.871Z')).toBe('20250301-140502');
+    expect(fileTimestamp('2025-03-01T23:30:00+09:00')).toBe('20250301-143000');
+    expect(reportBaseName({ startedAt: '2025-03-01T14:05:02.871Z', scenario: 'contention' })).toBe('20250301-140502-contention');
+    expect(reportBaseName({ startedAt: '2025-03-01T14:05:02Z', scenario: '../a b/c' })).toBe('20250301-140502-a-b-c');
+    expect(() => fileTimestamp('yesterday')).toThrow(RangeError);
+  });
+
+  it('creates the directory and writes JSON and markdown', async () => {
+    const out = path.join(dir, 'nested', 'reports');
+    const report = sampleRunReport();
+    const paths = await writeReport(report, out);
+    expect(paths).toEqual({
+      json: path.join(out, '20250301-140502-contention.json'),
+      markdown: path.join(out, '20250301-140502-contention.md'),
+    });
+    expect(await readFile(paths.json, 'utf8')).toBe(renderJson(report));
+    expect(await readFile(paths.markdown, 'utf8')).toBe(renderMarkdown(report));
+  });
+
+  it('never overwrites: appends -2, -3 and keeps the pair together', async () => {
+    const report = sampleRunReport();
+    const first = await writeReport(report, dir);
+    const second = await writeReport(report, dir);
+    expect(second.json).toBe(path.join(dir, '20250301-140502-contention-2.json'));
+    expect(second.markdown).toBe(path.join(dir, '20250301-140502-contention-2.md'));
+    // A stray markdown file under -3 forces the next pair to -4, and the -3 file stays untouched.
+    await writeFile(path.join(dir, '20250301-140502-contention-3.md'), 'someone else');
+    const fourth = await writeReport(report, dir);
+    expect(fourth.markdown).toBe(path.join(dir, '20250301-140502-contention-4.md'));
+    expect(await readFile(path.join(dir, '20250301-140502-contention-3.md'), 'utf8')).toBe('someone else');
+    expect(await readFile(first.json, 'utf8')).toBe(renderJson(report));
+    expect((await readdir(dir)).sort()).toEqual([
+      '20250301-140502-contention-2.json',
+      '20250301-140502-contention-2.md',
+      '20250301-140502-contention-3.md',
+      '20250301-140502-contention-4.json',
+      '20250301-140502-contention-4.md',
+      '20250301-140502-contention.json',
+      '20250301-140502-contention.md',
+    ]);
+  });
+
+  it('gives distinct names to concurrent writers', async () => {
+    const report = sampleRunReport();
+    const all = await Promise.all([writeReport(report, dir), writeReport(report, dir), writeReport(report, dir)]);
+    expect(new Set(all.map((p) => p.markdown)).size).toBe(3);
+    expect((await readdir(dir)).length).toBe(6);
+  });
+});
