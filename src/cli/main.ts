@@ -49,6 +49,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       .option('--ci', 'plain output, no animation (also when stdout is not a terminal)')
       .option('--no-infra', 'do not start MySQL/Redis/Kafka or apply the schema; fail if they are not reachable')
       .allowUnknownOption(true)
+      .allowExcessArguments(true)
       .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)'),
   ).action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
     const { runCommand } = await import('./commands/run.ts');
