@@ -7,6 +7,7 @@ import { executorFromFlags, parseDuration, parsePositiveInt, MAX_VUS } from '../
 import { ExitCode, TicketbenchError } from '../../errors.ts';
 import { runScenario } from '../../run/run-scenario.ts';
 import type { RunEventMap } from '../../run/types.ts';
+import type { LiveView } from '../../ui/live.tsx';
 import { loadScenario } from '../../scenario/registry.ts';
 import type { CliIo } from '../main.ts';
 
@@ -35,10 +36,12 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   });
   const targetUrl = opts['targetUrl'] as string | undefined;
   if (targetUrl !== undefined) validateTargetUrl(targetUrl);
+  // Validate the scenario's options before any view or server starts.
+  scenario.options(scenarioFlags, { executor });
 
   const emitter = new EventEmitter<RunEventMap>();
   const plain = Boolean(opts['ci']) || !io.stdout.isTTY;
-  let view: { waitUntilExit(): Promise<void> } | undefined;
+  let view: LiveView | undefined;
   let detach: (() => void) | undefined;
   if (plain) {
     const { attachPlainPrinter } = await import('../../ui/plain.ts');
@@ -74,9 +77,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
     await view?.waitUntilExit();
     return report.verdict === 'pass' ? ExitCode.OK : ExitCode.CHECKS_FAILED;
   } catch (err) {
-    // Let the live view close before the one-line error is printed below it.
-    emitter.emit('notice', 'run aborted');
-    view && (await Promise.race([view.waitUntilExit(), new Promise((r) => setTimeout(r, 50))]));
+    view?.unmount();
     throw err;
   } finally {
     process.off('SIGINT', onSigint);
