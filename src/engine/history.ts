@@ -32,6 +32,9 @@ export interface Op {
   readonly completeUs: number;
 }
 
+/** An operation as written by hand: index, times and result are optional. */
+export type HandWrittenOp = Omit<Op, 'index' | 'invokeUs' | 'completeUs' | 'result'> & Partial<Pick<Op, 'index' | 'invokeUs' | 'completeUs' | 'result'>>;
+
 /** Append-only store of a run's operations. */
 export class History {
   private readonly list: Op[] = [];
@@ -67,11 +70,14 @@ export class History {
     return out;
   }
 
-  /** Builds a history from hand-written operations (tests, saved runs). */
-  static of(ops: readonly Omit<Op, 'index' | 'invokeUs' | 'completeUs' | 'result'>[] & readonly Partial<Op>[]): History {
+  /**
+   * Builds a history from hand-written operations (tests, saved runs); missing indexes and times
+   * are filled in order, a missing result is `{}`.
+   */
+  static of(ops: readonly HandWrittenOp[]): History {
     const history = new History();
     ops.forEach((op, i) => {
-      history.complete({ index: i, invokeUs: i, completeUs: i + 1, result: {}, ...op } as Op);
+      history.complete({ index: i, invokeUs: i, completeUs: i + 1, result: {}, ...op });
       history.nextIndex = i + 1;
     });
     return history;
