@@ -9,12 +9,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import { RESERVATION_CONFIRMED_TOPIC as RESERVATION_CONFIRMED } from '../infra/kafka-admin.ts';
 import { defineChecker, type CheckScope, type StoreClients } from './checker.ts';
 import { placeholders, selectRows } from './sql.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
-/** The topic the target's outbox relay publishes confirmations to. */
-export const RESERVATION_CONFIRMED = 'reservation.confirmed';
 
 /** An event read back from the topic. */
 export interface TopicEvent {
