@@ -28,9 +28,13 @@ export class LatencyHistogram {
     return this.histogram.totalCount;
   }
 
-  /** Value at a percentile (0..100), milliseconds; 0 when empty. */
+  /**
+   * Value at a percentile (0..100), milliseconds; 0 when empty. HDR answers with the highest
+   * value equivalent to the bucket, which can exceed the largest recorded value: clamp to it.
+   */
   percentileMs(percentile: number): number {
-    return this.count === 0 ? 0 : this.histogram.getValueAtPercentile(percentile) / 1000;
+    if (this.count === 0) return 0;
+    return Math.min(this.histogram.getValueAtPercentile(percentile), this.histogram.maxValue) / 1000;
   }
 
   /** Count, min, mean, p50/p90/p95/p99 and max in milliseconds; all 0 when empty. */
