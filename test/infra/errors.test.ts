@@ -1,0 +1,107 @@
+/**
+ * infraUp's refusals: servers it may not or cannot start give one-line INFRA_UNAVAILABLE errors,
+ * and infraDown never signals a process it did not start.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExitCode, TicketbenchError } from '../../src/errors.ts';
+import { infraDown, infraUp, type InfraOptions } from '../../src/infra/index.ts';
+import { isProcessAlive, processStartTime, writePidFile } from '../../src/infra/processes.ts';
+import { readStarted, recordStarted } from '../../src/infra/started-state.ts';
+import { closedPort, dropDatabase, MYSQL_ROOT, tempDir } from './helpers.ts';
+
+const DB = 'ticketbench_infra_errors';
+const stateDir = tempDir('errors-state');
+const base: InfraOptions = {
+  connections: { mysqlUrl: `${MYSQL_ROOT}/${DB}`, redisUrl: 'redis://127.0.0.1:6379', kafkaBrokers: ['127.0.0.1:9092'] },
+  stateDir,
+};
+
+afterAll(async () => {
+  await dropDatabase(DB);
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function upError(connections: Partial<InfraOptions['connections']>): Promise<TicketbenchError> {
+  const err = await infraUp({ ...base, connections: { ...base.connections, ...connections } }).then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(TicketbenchError);
+  const e = err as TicketbenchError;
+  expect(e.code).toBe('INFRA_UNAVAILABLE');
+  expect(e.exitCode).toBe(ExitCode.USAGE);
+  expect(e.oneLine()).not.toContain('\n');
+  return e;
+}
+
+describe('infraUp refusals', () => {
+  it('a remote MySQL that does not answer is not started; the password is redacted', async () => {
+    const err = await upError({ mysqlUrl: 'mysql://root:secret@192.0.2.1:3306/ticketbench' });
+    expect(err.message).toMatch(/^MySQL at mysql:\/\/root:\*\*\*@192\.0\.2\.1:3306\/ticketbench is not reachable \(.+\) and is not on this machine, so infra up cannot start it; start it there or pass --mysql-url\.$/);
+    expect(err.message).not.toContain('secret');
+  });
+
+  it('a remote Kafka that does not answer is not started', async () => {
+    const err = await upError({ kafkaBrokers: ['192.0.2.1:9092'] });
+    expect(err.message).toMatch(/^Kafka at 192\.0\.2\.1:9092 is not reachable .*pass --kafka-brokers\.$/);
+  });
+
+  it('several unreachable brokers are not started', async () => {
+    const [a, b] = [await closedPort(), await closedPort()];
+    const err = await upError({ kafkaBrokers: [`127.0.0.1:${a}`, `127.0.0.1:${b}`] });
+    expect(err.message).toMatch(/only a single local broker/);
+  });
+
+  it('a local Redis is not started when redis-server is not on PATH', async () => {
+    const port = await closedPort();
+    const savedPath = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const err = await upError({ redisUrl: `redis://127.0.0.1:${port}` });
+      expect(err.message).toBe(`Redis at redis://127.0.0.1:${port} is not reachable and redis-server is not installed; start Redis (e.g. docker compose up -d redis) or pass --redis-url.`);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
+  it('nothing is started on a port where another program answers', async () => {
+    // MariaDB's port does not speak Redis; a second server must not be started there.
+    const err = await upError({ redisUrl: 'redis://127.0.0.1:3306' });
+    expect(err.message).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:3306 is not usable \(.+\) although its port is open/);
+    expect(readStarted(stateDir)).toEqual([]);
+  });
+});
+
+describe('infraDown', () => {
+  it('never signals a process that is not the one up started', { timeout: 30_000 }, async () => {
+    const downState = tempDir('down-state');
+    const sleeper = spawn('sleep', ['300'], { stdio: 'ignore' });
+    const pid = sleeper.pid as number;
+    try {
+      const pidFile = path.join(downState, 'redis.pid');
+      writePidFile(pidFile, pid);
+      const startTime = processStartTime(pid);
+      const record = { name: 'redis' as const, pid, startedAt: new Date().toISOString(), endpoint: '127.0.0.1:16379', pidFile };
+      // Wrong command line: the pid was recycled by another program.
+      recordStarted(downState, { ...record, commandIncludes: 'redis-server', startTime });
+      expect(await infraDown({ ...base, stateDir: downState })).toEqual({ stopped: [] });
+      expect(isProcessAlive(pid)).toBe(true);
+      expect(readStarted(downState)).toEqual([]);
+      expect(fs.existsSync(pidFile)).toBe(false);
+
+      // Right command line but another start time: a recycled pid of the same program.
+      if (startTime !== undefined) {
+        recordStarted(downState, { ...record, commandIncludes: 'sleep', startTime: startTime - 1 });
+        expect(await infraDown({ ...base, stateDir: downState })).toEqual({ stopped: [] });
+        expect(isProcessAlive(pid)).toBe(true);
+      }
+
+      recordStarted(downState, { ...record, commandIncludes: 'sleep 300', startTime });
+      expect(await infraDown({ ...base, stateDir: downState })).toEqual({ stopped: ['redis'] });
+      expect(isProcessAlive(pid)).toBe(false);
+    } finally {
+      sleeper.kill('SIGKILL');
+      fs.rmSync(downState, { recursive: true, force: true });
+    }
+  });
+});
