@@ -158,7 +158,7 @@ export async function startLocalKafka(ctx: InfraContext, broker: string): Promis
 
   await stopProcess(pid, 10_000).catch(() => undefined);
   removePidFile(pidFile);
-  forgetStarted(ctx.stateDir, 'kafka');
+  forgetStarted(ctx.stateDir, 'kafka', pid);
   const what = ready === 'exited' ? 'the local broker exited during startup' : `the local broker did not answer within ${START_TIMEOUT_MS / 1000} s`;
   const logLine = lastErrorLine([paths.stdoutLog, paths.serverLog]);
   throw new TicketbenchError('INFRA_UNAVAILABLE', `Kafka at ${broker}: ${what}${logLine ? ` (${logLine})` : ''}; see ${paths.serverLog} and ${paths.stdoutLog}.`);

@@ -2,7 +2,6 @@
  * `infra status | up | down`: inspect the three servers, start the local ones that are missing
  * (and only those), and stop again exactly what `up` started.
  */
-import fs from 'node:fs';
 import { isLocalHost, redactUrl } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
 import { oneLineError } from './error-text.ts';
@@ -17,6 +16,7 @@ import { isPortClosed } from './ports.ts';
 import { isSameProcess, removePidFile, stopProcess } from './processes.ts';
 import { redisTarget, probeRedis, startLocalRedis } from './redis.ts';
 import { forgetStarted, readStarted, runningStarted, type StartedServer } from './started-state.ts';
+import { withStateLock } from './state-lock.ts';
 import type { InfraContext, InfraOptions, ProbeResult, ServerName, ServerStatus } from './types.ts';
 
 /**
@@ -47,6 +47,7 @@ export async function infraStatus(opts: InfraOptions): Promise<ServerStatus[]> {
  * `reservation.confirmed` (3 partitions) if missing. A server is started only when it is
  * unreachable, its host is this machine and nothing listens on its port. What it starts is
  * recorded in `<stateDir>/started.json` for `infraDown`; progress goes to `opts.log`.
+ * Concurrent ups/downs on one state folder wait for each other (`<stateDir>/infra.lock`).
  * Kafka's first start fetches jars with mvn and takes 10–60 s.
  * @returns the names started now, the statuses afterwards, the migration versions applied now.
  * @throws TicketbenchError INFRA_UNAVAILABLE (a server unreachable and not startable, a failed
@@ -55,45 +56,48 @@ export async function infraStatus(opts: InfraOptions): Promise<ServerStatus[]> {
  */
 export async function infraUp(opts: InfraOptions): Promise<{ started: string[]; statuses: ServerStatus[]; migrationsApplied: string[] }> {
   const ctx = context(opts);
-  const { mysqlUrl, redisUrl, kafkaBrokers } = opts.connections;
   try {
-    fs.mkdirSync(ctx.stateDir, { recursive: true });
-    const started: string[] = [];
-
-    const mysql = mysqlTarget(mysqlUrl);
-    const mysqlStarted = await ensureServer({
-      label: 'MySQL', address: redactUrl(mysqlUrl), flag: '--mysql-url', service: 'mysql',
-      host: mysql.host, port: mysql.port,
-      probe: () => probeMysql(mysqlUrl),
-      findBinary: () => findExecutable(MYSQL_SERVER_BINARIES),
-      binaryLabel: 'mariadbd/mysqld',
-      start: (binary) => startLocalMysql(ctx, mysqlUrl, binary),
-    });
-    if (mysqlStarted) started.push('mysql');
-    const migrationsApplied = await applyMigrations(mysqlUrl);
-    if (migrationsApplied.length > 0) ctx.log(`applied migrations ${migrationsApplied.join(', ')} to ${mysql.database}`);
-
-    const redis = redisTarget(redisUrl);
-    const redisStarted = await ensureServer({
-      label: 'Redis', address: redactUrl(redisUrl), flag: '--redis-url', service: 'redis',
-      host: redis.host, port: redis.port,
-      probe: () => probeRedis(redisUrl),
-      findBinary: () => findExecutable(['redis-server']),
-      binaryLabel: 'redis-server',
-      start: (binary) => startLocalRedis(ctx, redisUrl, binary),
-    });
-    if (redisStarted) started.push('redis');
-
-    if (await ensureKafka(ctx, kafkaBrokers)) started.push('kafka');
-    if (await ensureTopic(kafkaBrokers, RESERVATION_CONFIRMED_TOPIC, RESERVATION_CONFIRMED_PARTITIONS)) {
-      ctx.log(`created Kafka topic ${RESERVATION_CONFIRMED_TOPIC} (${RESERVATION_CONFIRMED_PARTITIONS} partitions)`);
-    }
-
-    const statuses = await infraStatus(opts);
-    return { started, statuses, migrationsApplied };
+    return await withStateLock(ctx.stateDir, () => upLocked(ctx, opts));
   } catch (err) {
     throw asInfraError(err, 'infra up');
   }
+}
+
+async function upLocked(ctx: InfraContext, opts: InfraOptions): Promise<{ started: string[]; statuses: ServerStatus[]; migrationsApplied: string[] }> {
+  const { mysqlUrl, redisUrl, kafkaBrokers } = opts.connections;
+  const started: string[] = [];
+
+  const mysql = mysqlTarget(mysqlUrl);
+  const mysqlStarted = await ensureServer({
+    label: 'MySQL', address: redactUrl(mysqlUrl), flag: '--mysql-url', service: 'mysql',
+    host: mysql.host, port: mysql.port,
+    probe: () => probeMysql(mysqlUrl),
+    findBinary: () => findExecutable(MYSQL_SERVER_BINARIES),
+    binaryLabel: 'mariadbd/mysqld',
+    start: (binary) => startLocalMysql(ctx, mysqlUrl, binary),
+  });
+  if (mysqlStarted) started.push('mysql');
+  const migrationsApplied = await applyMigrations(mysqlUrl);
+  if (migrationsApplied.length > 0) ctx.log(`applied migrations ${migrationsApplied.join(', ')} to ${mysql.database}`);
+
+  const redis = redisTarget(redisUrl);
+  const redisStarted = await ensureServer({
+    label: 'Redis', address: redactUrl(redisUrl), flag: '--redis-url', service: 'redis',
+    host: redis.host, port: redis.port,
+    probe: () => probeRedis(redisUrl),
+    findBinary: () => findExecutable(['redis-server']),
+    binaryLabel: 'redis-server',
+    start: (binary) => startLocalRedis(ctx, redisUrl, binary),
+  });
+  if (redisStarted) started.push('redis');
+
+  if (await ensureKafka(ctx, kafkaBrokers)) started.push('kafka');
+  if (await ensureTopic(kafkaBrokers, RESERVATION_CONFIRMED_TOPIC, RESERVATION_CONFIRMED_PARTITIONS)) {
+    ctx.log(`created Kafka topic ${RESERVATION_CONFIRMED_TOPIC} (${RESERVATION_CONFIRMED_PARTITIONS} partitions)`);
+  }
+
+  const statuses = await infraStatus(opts);
+  return { started, statuses, migrationsApplied };
 }
 
 /**
@@ -105,24 +109,28 @@ export async function infraUp(opts: InfraOptions): Promise<{ started: string[]; 
  */
 export async function infraDown(opts: InfraOptions): Promise<{ stopped: string[] }> {
   const ctx = context(opts);
-  const stopped: string[] = [];
   try {
-    for (const name of ['kafka', 'redis', 'mysql'] as const) {
-      const server = readStarted(ctx.stateDir).find((s) => s.name === name);
-      if (!server) continue;
-      if (isSameProcess(server)) {
-        ctx.log(`stopping ${name} (pid ${server.pid})`);
-        const result = await stopProcess(server.pid, 30_000);
-        if (result !== 'gone') stopped.push(name);
-        if (result === 'killed') ctx.log(`${name} did not stop within 30 s and was killed`);
-      }
-      removePidFile(server.pidFile);
-      forgetStarted(ctx.stateDir, name);
-    }
-    return { stopped };
+    return await withStateLock(ctx.stateDir, () => downLocked(ctx));
   } catch (err) {
     throw asInfraError(err, 'infra down');
   }
+}
+
+async function downLocked(ctx: InfraContext): Promise<{ stopped: string[] }> {
+  const stopped: string[] = [];
+  for (const name of ['kafka', 'redis', 'mysql'] as const) {
+    const server = readStarted(ctx.stateDir).find((s) => s.name === name);
+    if (!server) continue;
+    if (isSameProcess(server)) {
+      ctx.log(`stopping ${name} (pid ${server.pid})`);
+      const result = await stopProcess(server.pid, 30_000);
+      if (result !== 'gone') stopped.push(name);
+      if (result === 'killed') ctx.log(`${name} did not stop within 30 s and was killed`);
+    }
+    removePidFile(server.pidFile);
+    forgetStarted(ctx.stateDir, name);
+  }
+  return { stopped };
 }
 
 interface ServerSpec {

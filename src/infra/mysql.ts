@@ -166,7 +166,7 @@ export async function startLocalMysql(ctx: InfraContext, mysqlUrl: string, binar
 
   await stopProcess(pid, 10_000).catch(() => undefined);
   removePidFile(pidFile);
-  forgetStarted(ctx.stateDir, 'mysql');
+  forgetStarted(ctx.stateDir, 'mysql', pid);
   const what = ready === 'exited' ? `${path.basename(binary)} exited right after starting` : `${path.basename(binary)} did not answer within ${START_TIMEOUT_MS / 1000} s (${lastError})`;
   throw new TicketbenchError('INFRA_UNAVAILABLE', `MySQL at ${address}: ${what}; see ${logFile}, or start MySQL yourself and pass --mysql-url.`);
 }

@@ -105,7 +105,7 @@ export async function startLocalRedis(ctx: InfraContext, redisUrl: string, binar
 
   await stopProcess(pid, 10_000).catch(() => undefined);
   removePidFile(pidFile);
-  forgetStarted(ctx.stateDir, 'redis');
+  forgetStarted(ctx.stateDir, 'redis', pid);
   const what = ready === 'exited' ? 'redis-server exited right after starting' : `redis-server did not answer within ${START_TIMEOUT_MS / 1000} s (${lastError})`;
   throw new TicketbenchError('INFRA_UNAVAILABLE', `Redis at ${address}: ${what}; see ${logFile}, or start Redis and pass --redis-url.`);
 }

@@ -47,9 +47,12 @@ export function recordStarted(stateDir: string, server: StartedServer): void {
   writeStarted(stateDir, [...readStarted(stateDir).filter((s) => s.name !== server.name), server]);
 }
 
-/** Drops the record of a server (after it was stopped or found gone). */
-export function forgetStarted(stateDir: string, name: ServerName): void {
-  writeStarted(stateDir, readStarted(stateDir).filter((s) => s.name !== name));
+/**
+ * Drops the record of a server (after it was stopped or found gone); with `pid`, only when the
+ * record is of that process.
+ */
+export function forgetStarted(stateDir: string, name: ServerName, pid?: number): void {
+  writeStarted(stateDir, readStarted(stateDir).filter((s) => s.name !== name || (pid !== undefined && s.pid !== pid)));
 }
 
 /** The record of `name` when that process is still running, else undefined. */

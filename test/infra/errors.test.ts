@@ -8,9 +8,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode, TicketbenchError } from '../../src/errors.ts';
 import { infraDown, infraUp, type InfraOptions } from '../../src/infra/index.ts';
+import { startLocalMysql } from '../../src/infra/mysql.ts';
 import { isProcessAlive, processStartTime, writePidFile } from '../../src/infra/processes.ts';
 import { readStarted, recordStarted } from '../../src/infra/started-state.ts';
-import { closedPort, dropDatabase, MYSQL_ROOT, tempDir } from './helpers.ts';
+import net from 'node:net';
+import { closedPort, dropDatabase, isListening, MYSQL_ROOT, tempDir } from './helpers.ts';
 
 const DB = 'ticketbench_infra_errors';
 const stateDir = tempDir('errors-state');
@@ -69,6 +71,41 @@ describe('infraUp refusals', () => {
     const err = await upError({ redisUrl: 'redis://127.0.0.1:3306' });
     expect(err.message).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:3306 is not usable \(.+\) although its port is open/);
     expect(readStarted(stateDir)).toEqual([]);
+  });
+});
+
+describe('failed starts', () => {
+  it('a MySQL server that exits at once is reported with its log and not recorded', async () => {
+    const dir = tempDir('fake-mysqld');
+    try {
+      const binary = path.join(dir, 'fake-mysqld');
+      fs.writeFileSync(binary, '#!/bin/sh\necho "fake mysqld: cannot start" >&2\nexit 1\n', { mode: 0o755 });
+      const port = await closedPort();
+      const err = await startLocalMysql({ stateDir: dir, cacheDir: dir, log: () => {} }, `mysql://root@127.0.0.1:${port}/x`, binary)
+        .then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(TicketbenchError);
+      expect((err as TicketbenchError).code).toBe('INFRA_UNAVAILABLE');
+      expect((err as TicketbenchError).message).toBe(`MySQL at mysql://root@127.0.0.1:${port}/x: fake-mysqld exited right after starting; see ${path.join(dir, 'mariadb.log')}, or start MySQL yourself and pass --mysql-url.`);
+      expect(fs.readFileSync(path.join(dir, 'mariadb.log'), 'utf8')).toContain('fake mysqld: cannot start');
+      expect(readStarted(dir)).toEqual([]);
+      expect(fs.existsSync(path.join(dir, 'mariadb.pid'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('Kafka is not started when its controller port (broker port + 1) is taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const controllerPort = (blocker.address() as net.AddressInfo).port;
+    try {
+      if (await isListening(controllerPort - 1)) return; // rare: the neighbour port is busy too
+      const err = await upError({ kafkaBrokers: [`127.0.0.1:${controllerPort - 1}`] });
+      expect(err.message).toBe(`Kafka at 127.0.0.1:${controllerPort - 1} is not reachable and port ${controllerPort}, needed by the local Kafka controller (broker port + 1), is in use; free it or pick another --kafka-brokers port.`);
+      expect(readStarted(stateDir)).toEqual([]);
+    } finally {
+      blocker.close();
+    }
   });
 });
 

@@ -101,3 +101,21 @@ describe('infraUp / infraDown', () => {
     expect(await infraDown(opts)).toEqual({ stopped: [] });
   });
 });
+
+describe('concurrent infraUp on one state folder', () => {
+  it('starts a missing server once; the other caller finds it running', { timeout: 120_000 }, async () => {
+    const dir = tempDir('concurrent-state');
+    const port = 16381;
+    const concurrentOpts: InfraOptions = { connections: { ...opts.connections, redisUrl: `redis://127.0.0.1:${port}`, kafkaBrokers: ['127.0.0.1:9092'] }, stateDir: dir };
+    try {
+      expect(await isListening(port)).toBe(false);
+      const results = await Promise.all([infraUp(concurrentOpts), infraUp(concurrentOpts)]);
+      expect(results.flatMap((r) => r.started)).toEqual(['redis']);
+      expect(await infraDown(concurrentOpts)).toEqual({ stopped: ['redis'] });
+      expect(await isListening(port)).toBe(false);
+    } finally {
+      await infraDown(concurrentOpts).catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
