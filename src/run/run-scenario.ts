@@ -47,6 +47,10 @@ export interface RunScenarioOptions {
 export interface RunOutcome {
   readonly report: RunReport;
   readonly paths: { readonly json: string; readonly markdown: string };
+  /** The recorded operations, for further checking. */
+  readonly history: History;
+  /** What the checks looked at. */
+  readonly scope: CheckScope;
 }
 
 /**
@@ -127,7 +131,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     };
     const paths = await writeReport(report, options.outDir);
     emitter.emit('done', report, paths);
-    return { report, paths };
+    return { report, paths, history, scope };
   } finally {
     await target?.stop();
   }

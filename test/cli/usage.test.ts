@@ -1,0 +1,94 @@
+// Bad input gets one clear line on stderr and exit code 2: never a stack trace, never a run.
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/ticketbench.js');
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TICKETBENCH_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function expectOneLineUsageError(result: { code: number | null; stderr: string }, pattern: RegExp) {
+  expect(result.code).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+// A "target" that answers garbage to everything, and a port where nothing listens.
+let garbage: Server;
+let garbageUrl: string;
+let deadUrl: string;
+
+beforeAll(async () => {
+  garbage = createServer((_req, res) => res.end('<html>hello</html>'));
+  await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+  garbageUrl = `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`;
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  deadUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+});
+
+afterAll(() => new Promise<void>((resolve) => garbage.close(() => resolve())));
+
+describe('ticketbench CLI usage errors', () => {
+  it.each([
+    [['run', 'nope'], /Unknown scenario "nope"; known: contention/],
+    [['run', 'contention', '--vus', 'abc'], /--vus must be an integer from 1 to 10000, got "abc"/],
+    [['run', 'contention', '--vus', '0'], /--vus must be an integer/],
+    [['run', 'contention', '--seats', '0'], /--seats must be an integer from 1/],
+    [['run', 'contention', '--seats', '100'], /--seats 100 exceeds --vus 80/],
+    [['run', 'contention', '--iterations', '5', '--duration', '3s'], /--iterations or --duration, not both/],
+    [['run', 'contention', '--duration', 'forever'], /--duration "forever" is not a duration/],
+    [['run', 'contention', '--timeout', '0s'], /--timeout must be longer than 0/],
+    [['run', 'contention', '--bogus'], /unknown option '--bogus'/],
+    [['run', 'contention', '--mysql-url', 'foo'], /--mysql-url "foo" is not a URL/],
+    [['run', 'contention', '--mysql-url', 'mysql://root:secret@127.0.0.1:3306'], /names no database/],
+    [['run', 'contention', '--redis-url', 'http://x'], /--redis-url must start with redis:\/\//],
+    [['run', 'contention', '--kafka-brokers', 'nohostport'], /"nohostport" is not host:port/],
+    [['run', 'contention', '--target-url', 'ftp://x'], /--target-url "ftp:\/\/x" is not an http\(s\) URL/],
+    [['run'], /missing required argument 'scenario'/],
+    [['infra', 'sideways'], /Unknown infra action "sideways"; use up, status or down/],
+  ])('%j → exit 2 with one line', async (args, pattern) => {
+    expectOneLineUsageError(await cli(args as string[]), pattern);
+  });
+
+  it('never prints a password it was given', async () => {
+    const result = await cli(['run', 'contention', '--mysql-url', 'mysql://root:hunter2@127.0.0.1:3306']);
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).toContain('***');
+  });
+
+  it('a target that answers garbage stops the run at setup with exit 2 and one line', async () => {
+    const result = await cli(['run', 'contention', '--ci', '--no-infra', '--target-url', garbageUrl, '--vus', '2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/answered POST \/admin\/fixtures with HTTP 200 and a body ticketbench cannot use .*is it a ticketbench target service\?/);
+  });
+
+  it('a target that does not answer stops the run at setup with exit 2 and one line', async () => {
+    const result = await cli(['run', 'contention', '--ci', '--no-infra', '--target-url', deadUrl, '--vus', '2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/Could not create test data at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+  });
+
+  it('--help exits 0 and lists the commands', async () => {
+    const result = await cli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/run \[options\] <scenario>/);
+    expect(result.stdout).toMatch(/infra \[options\] <action>/);
+  });
+});
