@@ -1,0 +1,44 @@
+/**
+ * Builds the Express app from injected dependencies, so tests can run it in-process against
+ * real datastores and `service.ts` only wires pools and background workers around it.
+ */
+import express, { type Express } from 'express';
+import type { Pool } from './db.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import type { SeatHoldStrategy } from './hold-strategies/index.ts';
+import type { Logger } from './log.ts';
+import { httpMetricsMiddleware, type Metrics } from './metrics.ts';
+import { fixturesRoutes } from './routes/fixtures.ts';
+import { healthRoutes, type HealthChecks } from './routes/health.ts';
+import { paymentRoutes } from './routes/payments.ts';
+import { reservationRoutes } from './routes/reservations.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
+
+/** Everything the HTTP layer needs. */
+export interface AppDeps {
+  readonly pool: Pool;
+  /** The seat-hold strategy `POST /api/reservations` runs. */
+  readonly holdStrategy: SeatHoldStrategy;
+  readonly metrics: Metrics;
+  /** Checks `/health` runs, by name. */
+  readonly healthChecks: HealthChecks;
+  readonly log: Logger;
+}
+
+/** Creates the app: JSON body parsing, request metrics, every route, 404 and error handlers. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Answers are fresh by nature; ETag hashing would only cost CPU under load.
+  app.set('etag', false);
+  app.use(httpMetricsMiddleware(deps.metrics));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(fixturesRoutes(deps.pool));
+  app.use(reservationRoutes(deps.pool, deps.holdStrategy));
+  app.use(paymentRoutes(deps.pool));
+  app.use(scheduleRoutes(deps.pool));
+  app.use(healthRoutes(deps.healthChecks, deps.metrics));
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.log));
+  return app;
+}

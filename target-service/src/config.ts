@@ -1,0 +1,159 @@
+/**
+ * Settings of the target service, read from the environment and validated with zod.
+ * Every problem is reported in one sentence naming the variable, so `main.ts` can print it as
+ * its single startup-failure line.
+ */
+import { z } from 'zod';
+
+/** Validated settings of one service instance. Durations in milliseconds. */
+export interface TargetSettings {
+  /** HTTP port bound on 127.0.0.1; 0 = any free port. */
+  readonly port: number;
+  /** `mysql://user:pass@host:port/database` (MySQL 8 or MariaDB 10.11). */
+  readonly mysqlUrl: string;
+  /** `redis://host:port`. */
+  readonly redisUrl: string;
+  /** Kafka bootstrap brokers, `host:port` each. */
+  readonly kafkaBrokers: readonly string[];
+  /** How long a hold lasts before the expiry sweep frees the seat, ms. */
+  readonly holdTtlMs: number;
+  /** Lease of the Redis seat lock (`PX`), ms. */
+  readonly lockTtlMs: number;
+  /** Hold-expiry sweep interval, ms. */
+  readonly expirySweepMs: number;
+  /** Outbox relay poll interval, ms. */
+  readonly outboxPollMs: number;
+  /** mysql2 pool size (connections). */
+  readonly dbPoolSize: number;
+  /** Kafka consumer group of the idempotent consumer. */
+  readonly consumerGroup: string;
+  /** Name of the seat-hold strategy (see `hold-strategies/index.ts`). */
+  readonly strategy: string;
+}
+
+/** The environment variable behind each setting. */
+export const TARGET_ENV = {
+  port: 'TARGET_PORT',
+  mysqlUrl: 'TICKETBENCH_MYSQL_URL',
+  redisUrl: 'TICKETBENCH_REDIS_URL',
+  kafkaBrokers: 'TICKETBENCH_KAFKA_BROKERS',
+  holdTtlMs: 'TARGET_HOLD_TTL_MS',
+  lockTtlMs: 'TARGET_LOCK_TTL_MS',
+  expirySweepMs: 'TARGET_EXPIRY_SWEEP_MS',
+  outboxPollMs: 'TARGET_OUTBOX_POLL_MS',
+  dbPoolSize: 'TARGET_DB_POOL_SIZE',
+  consumerGroup: 'TARGET_CONSUMER_GROUP',
+  strategy: 'TARGET_STRATEGY',
+} as const satisfies Record<keyof TargetSettings, string>;
+
+/** Defaults, as documented in docs/target-service.md. */
+export const TARGET_DEFAULTS: TargetSettings = {
+  port: 8080,
+  mysqlUrl: 'mysql://root@127.0.0.1:3306/ticketbench',
+  redisUrl: 'redis://127.0.0.1:6379',
+  kafkaBrokers: ['127.0.0.1:9092'],
+  holdTtlMs: 300_000,
+  lockTtlMs: 5_000,
+  expirySweepMs: 1_000,
+  outboxPollMs: 100,
+  dbPoolSize: 20,
+  consumerGroup: 'ticketbench-target',
+  strategy: 'redis-lock',
+};
+
+/** A setting that does not validate; the message names the environment variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const intText = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const urlText = (schemes: readonly string[]) =>
+  z.string().trim().refine((text) => {
+    try {
+      return schemes.includes(new URL(text).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+
+const brokersText = z
+  .string()
+  .transform((text) => text.split(',').map((b) => b.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'entries must be host:port')).min(1, 'must name at least one host:port'));
+
+const mysqlUrlText = urlText(['mysql:', 'mariadb:']).refine((text) => {
+  try {
+    return new URL(text).pathname.replace(/^\//, '') !== '';
+  } catch {
+    return false;
+  }
+}, 'must name a database, e.g. mysql://root@127.0.0.1:3306/ticketbench');
+
+const envSchema = z.object({
+  [TARGET_ENV.port]: intText(0, 65_535).optional(),
+  [TARGET_ENV.mysqlUrl]: mysqlUrlText.optional(),
+  [TARGET_ENV.redisUrl]: urlText(['redis:', 'rediss:']).optional(),
+  [TARGET_ENV.kafkaBrokers]: brokersText.optional(),
+  [TARGET_ENV.holdTtlMs]: intText(1, 7 * 24 * 3_600_000).optional(),
+  [TARGET_ENV.lockTtlMs]: intText(1, 3_600_000).optional(),
+  [TARGET_ENV.expirySweepMs]: intText(1, 3_600_000).optional(),
+  [TARGET_ENV.outboxPollMs]: intText(1, 3_600_000).optional(),
+  [TARGET_ENV.dbPoolSize]: intText(1, 1_000).optional(),
+  [TARGET_ENV.consumerGroup]: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
+  [TARGET_ENV.strategy]: z.string().trim().min(1, 'must not be empty').optional(),
+});
+
+/**
+ * Reads the settings from an environment (unset or empty variables take the defaults).
+ * Does not check the strategy name; `createHoldStrategy` does that at startup.
+ * @param env usually `process.env`.
+ * @throws ConfigError listing every bad variable, e.g. `TARGET_PORT must be at most 65535`.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettings {
+  const present: Record<string, string> = {};
+  for (const name of Object.values(TARGET_ENV)) {
+    const value = env[name];
+    // An empty variable means "not set", as in shells where `VAR= cmd` clears it.
+    if (value !== undefined && value.trim() !== '') present[name] = value;
+  }
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new ConfigError(`Invalid environment: ${problems.join('; ')}.`);
+  }
+  const v = parsed.data;
+  return {
+    port: v[TARGET_ENV.port] ?? TARGET_DEFAULTS.port,
+    mysqlUrl: v[TARGET_ENV.mysqlUrl] ?? TARGET_DEFAULTS.mysqlUrl,
+    redisUrl: v[TARGET_ENV.redisUrl] ?? TARGET_DEFAULTS.redisUrl,
+    kafkaBrokers: v[TARGET_ENV.kafkaBrokers] ?? TARGET_DEFAULTS.kafkaBrokers,
+    holdTtlMs: v[TARGET_ENV.holdTtlMs] ?? TARGET_DEFAULTS.holdTtlMs,
+    lockTtlMs: v[TARGET_ENV.lockTtlMs] ?? TARGET_DEFAULTS.lockTtlMs,
+    expirySweepMs: v[TARGET_ENV.expirySweepMs] ?? TARGET_DEFAULTS.expirySweepMs,
+    outboxPollMs: v[TARGET_ENV.outboxPollMs] ?? TARGET_DEFAULTS.outboxPollMs,
+    dbPoolSize: v[TARGET_ENV.dbPoolSize] ?? TARGET_DEFAULTS.dbPoolSize,
+    consumerGroup: v[TARGET_ENV.consumerGroup] ?? TARGET_DEFAULTS.consumerGroup,
+    strategy: v[TARGET_ENV.strategy] ?? TARGET_DEFAULTS.strategy,
+  };
+}
+
+/** A URL with its password replaced by `***`, for log lines and error messages. */
+export function redactUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password) url.password = '***';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return text.replace(/:[^:@/]*@/, ':***@');
+  }
+}

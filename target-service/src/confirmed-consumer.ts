@@ -1,0 +1,150 @@
+/**
+ * Idempotent consumer of `reservation.confirmed`: per event, one transaction inserts the
+ * `consumer_dedup` row (a duplicate key means "already processed": skip) and increments
+ * `schedules.sold_count`. Redelivery, relay resends and replays therefore change nothing.
+ *
+ * Events whose id is not in this database's outbox are skipped too: several runs against
+ * different databases may share one broker, and with `fromBeginning` a new group would
+ * otherwise count another database's sales.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { ResultSetHeader } from 'mysql2';
+import { z } from 'zod';
+import { inTransaction, type Pool } from './db.ts';
+import { isDuplicateKey } from './errors.ts';
+import { CONFIRMED_TOPIC } from './kafka.ts';
+import { describe, OutageLog, type Logger } from './log.ts';
+
+/** The fields of a confirmation event the consumer relies on. */
+const eventSchema = z.object({
+  eventId: z.string().min(1).max(36),
+  reservationId: z.int().positive(),
+  scheduleId: z.int().positive(),
+});
+
+/** What happened to one message. */
+export type ConsumeOutcome = 'applied' | 'duplicate' | 'foreign' | 'invalid';
+
+/** A Kafka message as the consumer sees it. */
+export interface ConfirmedMessage {
+  readonly value: Buffer | string | null;
+  readonly partition: number;
+  /** Kafka offset, decimal string. */
+  readonly offset: string;
+}
+
+/**
+ * Applies one message. Never throws for a bad payload (`invalid`); throws database errors so
+ * kafkajs retries the message.
+ * @param groupId the consumer group, part of the deduplication key.
+ */
+export async function applyConfirmedMessage(pool: Pool, groupId: string, message: ConfirmedMessage): Promise<ConsumeOutcome> {
+  let event: z.output<typeof eventSchema>;
+  try {
+    const parsed = eventSchema.safeParse(JSON.parse(message.value === null ? 'null' : message.value.toString()));
+    if (!parsed.success) return 'invalid';
+    event = parsed.data;
+  } catch {
+    return 'invalid';
+  }
+  return inTransaction(
+    pool,
+    async (conn) => {
+      let inserted: ResultSetHeader;
+      try {
+        [inserted] = await conn.execute<ResultSetHeader>(
+          `INSERT INTO consumer_dedup (consumer_group, event_id, reservation_id, schedule_id, kafka_partition, kafka_offset)
+           SELECT ?, event_id, aggregate_id, schedule_id, ?, ? FROM outbox_event WHERE event_id = ? AND aggregate_id = ? AND schedule_id = ?`,
+          [groupId, message.partition, message.offset, event.eventId, event.reservationId, event.scheduleId],
+        );
+      } catch (err) {
+        if (isDuplicateKey(err)) return 'duplicate';
+        throw err;
+      }
+      if (inserted.affectedRows === 0) return 'foreign';
+      await conn.execute('UPDATE schedules SET sold_count = sold_count + 1 WHERE id = ?', [event.scheduleId]);
+      return 'applied';
+    },
+    // Plain reads of outbox_event: no shared locks that would make the relay wait.
+    'READ COMMITTED',
+  );
+}
+
+/** A running consumer. */
+export interface ConfirmedConsumer {
+  /** Leaves the group (waiting for the message in progress) and stops reconnecting. */
+  stop(): Promise<void>;
+}
+
+const RECONNECT_MS = 1_000;
+
+/**
+ * Starts consuming in the background (returns at once). Until the topic exists or Kafka is
+ * reachable it retries every second, logging once per outage.
+ */
+export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string, log: Logger): ConfirmedConsumer {
+  const abort = new AbortController();
+  const outage = new OutageLog(log, 'confirmed consumer');
+  let consumer: Consumer | undefined;
+  let foreign = 0;
+  let restarting: Promise<void> | undefined;
+
+  const handle = async ({ partition, message }: EachMessagePayload): Promise<void> => {
+    const outcome = await applyConfirmedMessage(pool, groupId, { value: message.value, partition, offset: message.offset });
+    if (outcome === 'invalid') {
+      log.warn(`confirmed consumer: skipped unparsable message at ${CONFIRMED_TOPIC}[${partition}]@${message.offset}`);
+    } else if (outcome === 'foreign' && foreign++ === 0) {
+      log.info('confirmed consumer: skipping events not in this database\'s outbox (other runs share the broker); further ones silently');
+    }
+  };
+
+  const connectOnce = async (): Promise<void> => {
+    // A short fetch long-poll: a graceful stop waits for the fetch in flight.
+    const c = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+    consumer = c;
+    c.on(c.events.CRASH, (event) => {
+      // kafkajs restarts by itself when `restart` is true; otherwise start over from scratch.
+      if (!event.payload.restart && !abort.signal.aborted) {
+        outage.failed(event.payload.error);
+        restarting ??= c
+          .disconnect()
+          .catch(() => {})
+          .then(() => run())
+          .finally(() => {
+            restarting = undefined;
+          });
+      }
+    });
+    await c.connect();
+    await c.subscribe({ topic: CONFIRMED_TOPIC, fromBeginning: true });
+    await c.run({ partitionsConsumedConcurrently: 3, eachMessage: handle });
+  };
+
+  const run = async (): Promise<void> => {
+    while (!abort.signal.aborted) {
+      try {
+        await connectOnce();
+        outage.succeeded();
+        return;
+      } catch (err) {
+        outage.failed(err);
+        await consumer?.disconnect().catch(() => {});
+        consumer = undefined;
+        await sleep(RECONNECT_MS, undefined, { signal: abort.signal }).catch(() => {});
+      }
+    }
+  };
+
+  const started = run().catch((err: unknown) => log.error(`confirmed consumer stopped: ${describe(err)}`));
+  return {
+    async stop() {
+      abort.abort();
+      // Disconnecting first cuts short a connect or subscribe that is still retrying.
+      await consumer?.disconnect().catch(() => {});
+      await started;
+      await restarting;
+      await consumer?.disconnect().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The mysql2/promise pool and a transaction helper.
+ * Every session runs with `time_zone = '+00:00'` and mysql2 reads DATETIMEs as UTC, so
+ * `NOW(6)`, column defaults and the `Date`s the service returns all mean the same instant.
+ */
+import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
+
+export type { Pool, PoolConnection } from 'mysql2/promise';
+
+/**
+ * Creates the pool; connections are opened lazily.
+ * @param url `mysql://user:pass@host:port/database`.
+ * @param size maximum connections (requests beyond wait for a free one).
+ */
+export function createPool(url: string, size: number): Pool {
+  const pool = mysql.createPool({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: size,
+    maxIdle: size,
+    waitForConnections: true,
+    queueLimit: 0,
+    timezone: 'Z',
+    connectTimeout: 5_000,
+    enableKeepAlive: true,
+  });
+  // The pool hands out a connection only after this runs: mysql2 queues commands per connection.
+  pool.pool.on('connection', (conn) => {
+    conn.query("SET time_zone = '+00:00'", () => {
+      // A failure here means the connection is broken; the caller's own query reports it.
+    });
+  });
+  return pool;
+}
+
+/** Isolation levels a transaction can ask for. */
+export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ';
+
+/**
+ * Runs `work` in one transaction on a pooled connection: commit when it resolves, rollback when
+ * it throws (the error is rethrown), connection always released.
+ * @param isolation for this transaction only; the server default (REPEATABLE READ) otherwise.
+ */
+export async function inTransaction<T>(pool: Pool, work: (conn: PoolConnection) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
+  const conn = await pool.getConnection();
+  try {
+    if (isolation) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
+    await conn.beginTransaction();
+    try {
+      const result = await work(conn);
+      await conn.commit();
+      return result;
+    } catch (err) {
+      await conn.rollback().catch(() => {
+        // The connection is probably broken; the original error is the one worth reporting.
+      });
+      throw err;
+    }
+  } finally {
+    conn.release();
+  }
+}

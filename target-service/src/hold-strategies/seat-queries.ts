@@ -1,0 +1,61 @@
+/**
+ * SQL shared by every hold strategy, so strategies differ only in how they serialise access to
+ * a seat. All statements run on MySQL 8 and MariaDB 10.11.
+ */
+import type { ResultSetHeader, RowDataPacket } from 'mysql2';
+import type { Pool, PoolConnection } from '../db.ts';
+import { HttpError } from '../errors.ts';
+import type { HoldInput, HoldResult } from './types.ts';
+
+/**
+ * Resolves the seat id of a hold request in one round trip.
+ * @returns the seat's primary key.
+ * @throws HttpError 404 SEAT_NOT_FOUND (checked first) or 404 USER_NOT_FOUND.
+ */
+export async function findSeatForHold(db: Pool | PoolConnection, input: HoldInput): Promise<number> {
+  const [rows] = await db.execute<RowDataPacket[]>(
+    'SELECT (SELECT id FROM seats WHERE schedule_id = ? AND seat_no = ?) AS seat_id, EXISTS (SELECT 1 FROM users WHERE id = ?) AS user_exists',
+    [input.scheduleId, input.seatNo, input.userId],
+  );
+  const row = rows[0];
+  if (!row || row.seat_id === null) {
+    throw new HttpError(404, 'SEAT_NOT_FOUND', `Seat ${input.seatNo} of schedule ${input.scheduleId} does not exist.`);
+  }
+  if (Number(row.user_exists) !== 1) throw new HttpError(404, 'USER_NOT_FOUND', `User ${input.userId} does not exist.`);
+  return Number(row.seat_id);
+}
+
+/**
+ * Reads a seat's status (`AVAILABLE` | `HELD` | `SOLD`) with a plain, non-locking read.
+ * @throws HttpError 404 SEAT_NOT_FOUND when the row is gone.
+ */
+export async function readSeatStatus(db: Pool | PoolConnection, seatId: number): Promise<string> {
+  const [rows] = await db.execute<RowDataPacket[]>('SELECT status FROM seats WHERE id = ?', [seatId]);
+  const row = rows[0];
+  if (!row) throw new HttpError(404, 'SEAT_NOT_FOUND', `Seat ${seatId} does not exist.`);
+  return String(row.status);
+}
+
+/** 409 SEAT_UNAVAILABLE for a seat that is not AVAILABLE. */
+export function seatUnavailable(input: HoldInput, status: string): HttpError {
+  return new HttpError(409, 'SEAT_UNAVAILABLE', `Seat ${input.seatNo} of schedule ${input.scheduleId} is ${status}.`);
+}
+
+/**
+ * Inside the caller's transaction: marks the seat HELD (version + 1) unconditionally and
+ * inserts the HELD reservation expiring `holdTtlMs` after the database's NOW(6).
+ * The caller has already established (by its strategy) that the seat is AVAILABLE.
+ */
+export async function insertHold(conn: PoolConnection, input: HoldInput, seatId: number, holdTtlMs: number): Promise<HoldResult> {
+  await conn.execute("UPDATE seats SET status = 'HELD', version = version + 1 WHERE id = ?", [seatId]);
+  const [inserted] = await conn.execute<ResultSetHeader>(
+    "INSERT INTO reservations (schedule_id, seat_no, user_id, status, expires_at) VALUES (?, ?, ?, 'HELD', NOW(6) + INTERVAL ? MICROSECOND)",
+    [input.scheduleId, input.seatNo, input.userId, holdTtlMs * 1000],
+  );
+  const reservationId = inserted.insertId;
+  // The expiry is computed by the database clock (the sweep's clock), so read it back.
+  const [rows] = await conn.execute<RowDataPacket[]>('SELECT expires_at FROM reservations WHERE id = ?', [reservationId]);
+  const expiresAt = rows[0]?.expires_at;
+  if (!(expiresAt instanceof Date)) throw new Error(`reservation ${reservationId} vanished inside its own transaction`);
+  return { reservationId, scheduleId: input.scheduleId, seatNo: input.seatNo, userId: input.userId, status: 'HELD', expiresAt };
+}

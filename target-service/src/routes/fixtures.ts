@@ -1,0 +1,81 @@
+/**
+ * `POST /admin/fixtures`: creates one concert with one schedule, its seats and some users, so a
+ * load test starts from a known state. Everything is one transaction.
+ */
+import { Router } from 'express';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2';
+import { z } from 'zod';
+import { inTransaction, type Pool, type PoolConnection } from '../db.ts';
+import { parseOrBadRequest } from '../errors.ts';
+
+const fixturesBody = z.object({
+  seats: z.int().min(1).max(100_000),
+  users: z.int().min(1).max(100_000),
+  price: z.int().min(0).max(2_147_483_647).default(50_000),
+  name: z.string().min(1).max(200).optional(),
+});
+
+/** A fixtures request, validated. */
+export type FixturesInput = z.output<typeof fixturesBody>;
+
+/** The 201 body of `POST /admin/fixtures`. */
+export interface FixturesResult {
+  readonly concertId: number;
+  readonly scheduleId: number;
+  /** `S1` … `S<seats>`, in insertion order. */
+  readonly seatNos: string[];
+  /** Ids of the users created, ascending. */
+  readonly userIds: number[];
+}
+
+// Rows per multi-row INSERT: well under max_allowed_packet, few round trips.
+const CHUNK = 5_000;
+
+/**
+ * Inserts the concert, a schedule starting in one day, `seats` AVAILABLE seats and `users` users.
+ * @throws the driver's error when the database fails (the transaction is rolled back).
+ */
+export async function createFixtures(pool: Pool, input: FixturesInput): Promise<FixturesResult> {
+  return inTransaction(pool, async (conn) => {
+    const [concert] = await conn.execute<ResultSetHeader>('INSERT INTO concerts (name) VALUES (?)', [input.name ?? 'ticketbench concert']);
+    const concertId = concert.insertId;
+    const [schedule] = await conn.execute<ResultSetHeader>(
+      'INSERT INTO schedules (concert_id, starts_at, seat_count) VALUES (?, NOW(6) + INTERVAL 1 DAY, ?)',
+      [concertId, input.seats],
+    );
+    const scheduleId = schedule.insertId;
+
+    const seatNos = Array.from({ length: input.seats }, (_, i) => `S${i + 1}`);
+    for (let i = 0; i < seatNos.length; i += CHUNK) {
+      const rows = seatNos.slice(i, i + CHUNK).map((seatNo) => [scheduleId, seatNo, input.price]);
+      await conn.query('INSERT INTO seats (schedule_id, seat_no, price) VALUES ?', [rows]);
+    }
+
+    const userIds = await insertUsers(conn, concertId, input.users);
+    return { concertId, scheduleId, seatNos, userIds };
+  });
+}
+
+// Ids are read back rather than derived from insertId: auto_increment_increment and interleaved
+// auto-increment locking can leave gaps between the rows of one multi-row insert.
+async function insertUsers(conn: PoolConnection, concertId: number, count: number): Promise<number[]> {
+  const prefix = `fixture-${concertId}-user-`;
+  let firstId: number | undefined;
+  for (let i = 0; i < count; i += CHUNK) {
+    const rows = Array.from({ length: Math.min(CHUNK, count - i) }, (_, j) => [`${prefix}${i + j + 1}`]);
+    const [result] = await conn.query<ResultSetHeader>('INSERT INTO users (name) VALUES ?', [rows]);
+    firstId ??= result.insertId;
+  }
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT id FROM users WHERE id >= ? AND name LIKE ? ORDER BY id', [firstId, `${prefix}%`]);
+  return rows.map((row) => Number(row.id));
+}
+
+/** Router with `POST /admin/fixtures`. */
+export function fixturesRoutes(pool: Pool): Router {
+  const router = Router();
+  router.post('/admin/fixtures', async (req, res) => {
+    const input = parseOrBadRequest(fixturesBody, req.body, 'body');
+    res.status(201).json(await createFixtures(pool, input));
+  });
+  return router;
+}

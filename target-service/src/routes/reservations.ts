@@ -1,0 +1,53 @@
+/** `POST /api/reservations` (hold, through the configured strategy) and `GET /api/reservations/:id`. */
+import { Router } from 'express';
+import type { RowDataPacket } from 'mysql2';
+import { z } from 'zod';
+import type { Pool } from '../db.ts';
+import { HttpError, parseOrBadRequest } from '../errors.ts';
+import type { SeatHoldStrategy } from '../hold-strategies/index.ts';
+import { idSchema, pathIdSchema, seatNoSchema } from '../ids.ts';
+
+const holdBody = z.object({ userId: idSchema, scheduleId: idSchema, seatNo: seatNoSchema });
+
+/** A reservation as `GET /api/reservations/:id` answers it. */
+export interface ReservationView {
+  readonly reservationId: number;
+  readonly scheduleId: number;
+  readonly seatNo: string;
+  readonly userId: number;
+  /** `HELD` | `CONFIRMED` | `EXPIRED` | `CANCELLED`. */
+  readonly status: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * Reads one reservation.
+ * @throws HttpError 404 RESERVATION_NOT_FOUND.
+ */
+export async function getReservation(pool: Pool, id: number): Promise<ReservationView> {
+  const [rows] = await pool.execute<RowDataPacket[]>('SELECT id, schedule_id, seat_no, user_id, status, expires_at FROM reservations WHERE id = ?', [id]);
+  const row = rows[0];
+  if (!row) throw new HttpError(404, 'RESERVATION_NOT_FOUND', `Reservation ${id} does not exist.`);
+  return {
+    reservationId: Number(row.id),
+    scheduleId: Number(row.schedule_id),
+    seatNo: String(row.seat_no),
+    userId: Number(row.user_id),
+    status: String(row.status),
+    expiresAt: row.expires_at as Date,
+  };
+}
+
+/** Router with the hold and reservation-read endpoints. */
+export function reservationRoutes(pool: Pool, strategy: SeatHoldStrategy): Router {
+  const router = Router();
+  router.post('/api/reservations', async (req, res) => {
+    const input = parseOrBadRequest(holdBody, req.body, 'body');
+    res.status(201).json(await strategy.hold(input));
+  });
+  router.get('/api/reservations/:id', async (req, res) => {
+    const id = parseOrBadRequest(pathIdSchema, req.params.id, 'id');
+    res.json(await getReservation(pool, id));
+  });
+  return router;
+}

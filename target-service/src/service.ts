@@ -1,0 +1,173 @@
+/**
+ * Starts one service instance: datastore clients (checked before the port opens), the HTTP app,
+ * the outbox relay, the hold-expiry sweep and the idempotent consumer; `close()` stops them in
+ * reverse order.
+ */
+import { createServer, type Server } from 'node:http';
+import type { RowDataPacket } from 'mysql2';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+import { startConfirmedConsumer, type ConfirmedConsumer } from './confirmed-consumer.ts';
+import type { TargetSettings } from './config.ts';
+import { redactUrl } from './config.ts';
+import { createPool, type Pool } from './db.ts';
+import { createHoldStrategy } from './hold-strategies/index.ts';
+import { startHoldExpiry } from './hold-expiry.ts';
+import { createAdmin, createKafka, createRelayProducer, type Admin } from './kafka.ts';
+import { createStderrLogger, describe, type Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import { countUnsentEvents, startOutboxRelay } from './outbox-relay.ts';
+import { createRedis, type Redis } from './redis.ts';
+import type { HealthChecks } from './routes/health.ts';
+import { withTimeout, type Loop } from './timing.ts';
+
+/** A started service. */
+export interface RunningService {
+  /** The port actually bound on 127.0.0.1 (useful with port 0). */
+  readonly port: number;
+  /** Stops HTTP, relay, sweep and consumer, then closes the clients. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Optional knobs for embedding (tests). */
+export interface StartOptions {
+  /** Defaults to a stderr logger. */
+  readonly log?: Logger;
+}
+
+/** A datastore that could not be reached at startup; the message says which and where. */
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+const STARTUP_CHECK_MS = 10_000;
+// Keep-alive connections get this long to finish in-flight requests on close.
+const HTTP_DRAIN_MS = 2_000;
+
+/**
+ * Starts the service with validated settings and resolves once it accepts requests.
+ * @throws UnknownStrategyError for an unknown `strategy`; StartupError when MySQL, Redis or Kafka
+ *   cannot be reached within 10 s, the schema tables are missing, or the port cannot be bound
+ *   (everything opened is closed again).
+ */
+export async function startService(settings: TargetSettings, options: StartOptions = {}): Promise<RunningService> {
+  const log = options.log ?? createStderrLogger();
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: unknown) => log.warn(`close: ${describe(err)}`));
+    }
+  };
+
+  try {
+    const pool = createPool(settings.mysqlUrl, settings.dbPoolSize);
+    cleanups.push(() => pool.end());
+    const redis = createRedis(settings.redisUrl, log);
+    cleanups.push(() => quitRedis(redis));
+    const kafka = createKafka(settings.kafkaBrokers, log);
+    const producer = createRelayProducer(kafka);
+    cleanups.push(() => producer.disconnect());
+    const admin = createAdmin(kafka);
+    cleanups.push(() => admin.disconnect());
+    // Built before any I/O so an unknown name fails without waiting on connections.
+    const holdStrategy = createHoldStrategy(settings.strategy, { pool, redis, log, holdTtlMs: settings.holdTtlMs, lockTtlMs: settings.lockTtlMs });
+
+    // allSettled: a failed check must not leave another connection attempt running unobserved.
+    const checks = await Promise.allSettled([
+      check(pool.query('SELECT 1'), `MySQL at ${redactUrl(settings.mysqlUrl)}`).then(() => checkSchema(pool, settings.mysqlUrl)),
+      check(redis.connect(), `Redis at ${redactUrl(settings.redisUrl)}`),
+      check(producer.connect(), `Kafka at ${settings.kafkaBrokers.join(',')}`),
+      check(admin.connect(), `Kafka at ${settings.kafkaBrokers.join(',')}`),
+    ]);
+    const failed = checks.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    // Workers first, server last: close() runs in reverse, so HTTP stops accepting before they stop.
+    const relay: Loop = startOutboxRelay(pool, producer, settings.outboxPollMs, log);
+    cleanups.push(() => relay.stop());
+    const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log);
+    cleanups.push(() => sweep.stop());
+    const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log);
+    cleanups.push(() => consumer.stop());
+
+    const metrics = createMetrics();
+    metrics.setUnsentSource(() => countUnsentEvents(pool));
+    const app = createApp({ pool, holdStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log });
+    const server = await listen(app, settings.port);
+    cleanups.push(() => closeServer(server));
+    const port = (server.address() as AddressInfo).port;
+
+    let closing: Promise<void> | undefined;
+    return { port, close: () => (closing ??= closeAll()) };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+async function check(promise: Promise<unknown>, what: string): Promise<void> {
+  try {
+    await withTimeout(promise, STARTUP_CHECK_MS, 'connecting');
+  } catch (err) {
+    throw new StartupError(`${what} is not reachable: ${describe(err)}`, { cause: err });
+  }
+}
+
+// Tables every request path touches; a missing one means the migrations were not applied.
+const REQUIRED_TABLES = ['concerts', 'schedules', 'seats', 'users', 'reservations', 'payments', 'confirmed_seat_guard', 'outbox_event', 'consumer_dedup'];
+
+async function checkSchema(pool: Pool, url: string): Promise<void> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (?)',
+    [REQUIRED_TABLES],
+  );
+  const present = new Set(rows.map((row) => String(row.name)));
+  const missing = REQUIRED_TABLES.filter((t) => !present.has(t));
+  if (missing.length > 0) {
+    throw new StartupError(`MySQL database at ${redactUrl(url)} lacks table(s) ${missing.join(', ')}; apply target-service/migrations (ticketbench infra up).`);
+  }
+}
+
+function healthChecks(pool: Pool, redis: Redis, admin: Admin): HealthChecks {
+  return {
+    mysql: async () => {
+      await pool.query('SELECT 1');
+    },
+    redis: async () => {
+      const reply = await redis.ping();
+      if (reply !== 'PONG') throw new Error(`PING answered ${reply}`);
+    },
+    kafka: async () => {
+      // A metadata round trip: proves a broker answers now, not merely that we once connected.
+      await admin.describeCluster();
+    },
+  };
+}
+
+async function quitRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    await redis.quit();
+  } else {
+    redis.disconnect();
+  }
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app);
+    server.listen(port, '127.0.0.1');
+    server.once('listening', () => resolve(server));
+    server.once('error', (err) => reject(new StartupError(`Cannot listen on 127.0.0.1:${port}: ${describe(err)}`, { cause: err })));
+  });
+}
+
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), HTTP_DRAIN_MS);
+  await closed;
+  clearTimeout(timer);
+}
