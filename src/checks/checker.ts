@@ -23,6 +23,12 @@ export interface CheckScope {
   readonly lockTtlMs: number;
   /** Kafka consumer group of the target's idempotent consumer. */
   readonly consumerGroup: string;
+  /**
+   * The `source` header of this target's events, when it sets one: several services (other runs,
+   * tests, databases) may publish to the same topic with colliding ids; events of other sources
+   * are ignored. Undefined: every event of the run's schedules counts.
+   */
+  readonly eventSource?: string;
   /** How long to wait for the outbox and consumer to catch up, ms. */
   readonly settleTimeoutMs: number;
 }

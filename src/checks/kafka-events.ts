@@ -175,7 +175,8 @@ async function readTopicSince(kafka: Kafka, scope: CheckScope): Promise<{ events
           const high = remaining.get(partition);
           if (high === undefined) return;
           const event = parseEvent(message.value?.toString() ?? '', partition, message.offset);
-          if (event && wanted.has(event.scheduleId)) events.push(event);
+          const source = message.headers?.['source']?.toString();
+          if (event && wanted.has(event.scheduleId) && (scope.eventSource === undefined || source === scope.eventSource)) events.push(event);
           if (BigInt(message.offset) + 1n >= high) {
             remaining.delete(partition);
             if (remaining.size === 0) resolve();

@@ -18,6 +18,7 @@ import { resolveStateDir } from '../infra/paths.ts';
 import { writeReport } from '../report/write.ts';
 import type { AnyScenario } from '../scenario/types.ts';
 import { BUNDLED_TARGET_SETTINGS, startBundledTarget, type RunningTarget } from '../target/launch.ts';
+import { consumerGroupFor, eventSourceFor } from '../../target-service/src/config.ts';
 import { describeMachine } from './machine.ts';
 import type { RunEmitter, RunEventMap, RunReport } from './types.ts';
 
@@ -101,7 +102,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       ...options.scenario.scope(data, scenarioOptions),
       runStartedAtMs,
       lockTtlMs: BUNDLED_TARGET_SETTINGS.lockTtlMs,
-      consumerGroup: BUNDLED_TARGET_SETTINGS.consumerGroup,
+      consumerGroup: consumerGroupFor(options.connections.mysqlUrl),
+      ...(target ? { eventSource: eventSourceFor(options.connections.mysqlUrl) } : {}),
       settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
     };
     const stores = openStores(options.connections);

@@ -15,8 +15,6 @@ const ENTRY = path.join(REPO_ROOT, 'target-service/src/main.ts');
 export const BUNDLED_TARGET_SETTINGS = {
   /** Seat-lock lease, ms. */
   lockTtlMs: 5_000,
-  /** Kafka consumer group of its idempotent consumer. */
-  consumerGroup: 'ticketbench-target',
   /** Hold lifetime before the expiry sweep frees the seat, ms. */
   holdTtlMs: 300_000,
 } as const;
@@ -51,7 +49,6 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
       TICKETBENCH_REDIS_URL: connections.redisUrl,
       TICKETBENCH_KAFKA_BROKERS: connections.kafkaBrokers.join(','),
       TARGET_LOCK_TTL_MS: String(BUNDLED_TARGET_SETTINGS.lockTtlMs),
-      TARGET_CONSUMER_GROUP: BUNDLED_TARGET_SETTINGS.consumerGroup,
       TARGET_HOLD_TTL_MS: String(BUNDLED_TARGET_SETTINGS.holdTtlMs),
     },
   });

@@ -57,7 +57,7 @@ export const TARGET_DEFAULTS: TargetSettings = {
   expirySweepMs: 1_000,
   outboxPollMs: 100,
   dbPoolSize: 20,
-  consumerGroup: 'ticketbench-target',
+  consumerGroup: consumerGroupFor('mysql://root@127.0.0.1:3306/ticketbench'),
   strategy: 'redis-lock',
 };
 
@@ -142,18 +142,32 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
     expirySweepMs: v[TARGET_ENV.expirySweepMs] ?? TARGET_DEFAULTS.expirySweepMs,
     outboxPollMs: v[TARGET_ENV.outboxPollMs] ?? TARGET_DEFAULTS.outboxPollMs,
     dbPoolSize: v[TARGET_ENV.dbPoolSize] ?? TARGET_DEFAULTS.dbPoolSize,
-    consumerGroup: v[TARGET_ENV.consumerGroup] ?? TARGET_DEFAULTS.consumerGroup,
+    consumerGroup: v[TARGET_ENV.consumerGroup] ?? consumerGroupFor(v[TARGET_ENV.mysqlUrl] ?? TARGET_DEFAULTS.mysqlUrl),
     strategy: v[TARGET_ENV.strategy] ?? TARGET_DEFAULTS.strategy,
   };
 }
 
-/** A URL with its password replaced by `***`, for log lines and error messages. */
-export function redactUrl(text: string): string {
+/**
+ * The default consumer group of a service instance: one group per database, so instances of the
+ * same service share the partitions while services on other databases (other runs, tests)
+ * sharing the broker never take partitions from it.
+ */
+export function consumerGroupFor(mysqlUrl: string): string {
+  return `ticketbench-target.${databaseOf(mysqlUrl)}`;
+}
+
+/**
+ * The `source` header the outbox relay puts on every event (CloudEvents' `source` attribute):
+ * which service database the event came from, since several may publish to one topic.
+ */
+export function eventSourceFor(mysqlUrl: string): string {
+  return `ticketbench-target/${databaseOf(mysqlUrl)}`;
+}
+
+function databaseOf(mysqlUrl: string): string {
   try {
-    const url = new URL(text);
-    if (url.password) url.password = '***';
-    return url.toString().replace(/\/$/, '');
+    return decodeURIComponent(new URL(mysqlUrl).pathname.replace(/^\//, '')) || 'default';
   } catch {
-    return text.replace(/:[^:@/]*@/, ':***@');
+    return 'default';
   }
 }

@@ -15,12 +15,13 @@ export const OUTBOX_BATCH = 100;
 
 /**
  * Publishes one batch: claims up to `batchSize` unsent rows in id order, sends them (key =
- * reservation id, header `event-id`, acks = all), sets `sent_at`, commits.
+ * reservation id, headers `event-id` and `source`, acks = all), sets `sent_at`, commits.
+ * @param source which service database the events come from (see `eventSourceFor`)
  * When the send fails the transaction rolls back and the rows stay unsent for the next tick.
  * @returns how many rows were sent (0 when none were waiting).
  * @throws the Kafka or database error.
  */
-export async function relayOutboxOnce(pool: Pool, producer: Producer, batchSize = OUTBOX_BATCH): Promise<number> {
+export async function relayOutboxOnce(pool: Pool, producer: Producer, source: string, batchSize = OUTBOX_BATCH): Promise<number> {
   // READ COMMITTED: no gap locks, so payments inserting new outbox rows never wait on the relay,
   // which keeps its transaction open across the Kafka round trip.
   return inTransaction(
@@ -33,7 +34,7 @@ export async function relayOutboxOnce(pool: Pool, producer: Producer, batchSize 
       const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
       for (const row of rows) {
         const messages = byTopic.get(String(row.topic)) ?? [];
-        messages.push({ key: String(row.aggregate_id), value: String(row.payload), headers: { 'event-id': String(row.event_id) } });
+        messages.push({ key: String(row.aggregate_id), value: String(row.payload), headers: { 'event-id': String(row.event_id), source } });
         byTopic.set(String(row.topic), messages);
       }
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
@@ -54,6 +55,6 @@ export async function countUnsentEvents(pool: Pool): Promise<number> {
  * Starts relaying every `pollMs` milliseconds (immediately again after a full batch).
  * Failures (Kafka or database down) are logged once per outage and retried on the next tick.
  */
-export function startOutboxRelay(pool: Pool, producer: Producer, pollMs: number, log: Logger): Loop {
-  return startLoop('outbox relay', pollMs, async () => (await relayOutboxOnce(pool, producer)) === OUTBOX_BATCH, log);
+export function startOutboxRelay(pool: Pool, producer: Producer, source: string, pollMs: number, log: Logger): Loop {
+  return startLoop('outbox relay', pollMs, async () => (await relayOutboxOnce(pool, producer, source)) === OUTBOX_BATCH, log);
 }

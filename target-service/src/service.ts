@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { startConfirmedConsumer, type ConfirmedConsumer } from './confirmed-consumer.ts';
 import type { TargetSettings } from './config.ts';
-import { redactUrl } from './config.ts';
+import { redactUrl } from '../../src/config/connections.ts';
+import { eventSourceFor } from './config.ts';
 import { createPool, type Pool } from './db.ts';
 import { createHoldStrategy } from './hold-strategies/index.ts';
 import { startHoldExpiry } from './hold-expiry.ts';
@@ -86,7 +87,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
     if (failed) throw failed.reason;
 
     // Workers first, server last: close() runs in reverse, so HTTP stops accepting before they stop.
-    const relay: Loop = startOutboxRelay(pool, producer, settings.outboxPollMs, log);
+    const relay: Loop = startOutboxRelay(pool, producer, eventSourceFor(settings.mysqlUrl), settings.outboxPollMs, log);
     cleanups.push(() => relay.stop());
     const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log);
     cleanups.push(() => sweep.stop());

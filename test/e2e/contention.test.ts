@@ -122,9 +122,15 @@ describe('checkers fail on violations seeded into the real stores', () => {
     expect(deleted.affectedRows).toBe(1);
     const producer = stores.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
+    const event = (reservationId: number) => JSON.stringify({ eventId: `seeded-${reservationId}`, reservationId, scheduleId, seatNo: 'X', userId: 1 });
+    expect(scope.eventSource).toBeDefined();
     await producer.send({
       topic: RESERVATION_CONFIRMED_TOPIC,
-      messages: [{ key: '999999999', value: JSON.stringify({ eventId: 'seeded-unexpected', reservationId: 999_999_999, scheduleId, seatNo: 'X', userId: 1 }) }],
+      messages: [
+        { key: '999999999', value: event(999_999_999), headers: { source: scope.eventSource! } },
+        // Same schedule id from another database sharing the broker: not this run's, ignored.
+        { key: '888888888', value: event(888_888_888), headers: { source: 'ticketbench-target/some_other_db' } },
+      ],
     });
     await producer.disconnect();
 
@@ -134,5 +140,6 @@ describe('checkers fail on violations seeded into the real stores', () => {
     expect(anomalies).toContain('missing-outbox');
     expect(anomalies).toContain('unexpected-event');
     expect(result.evidence).toContainEqual(expect.objectContaining({ anomaly: 'unexpected-event', reservationId: 999_999_999 }));
+    expect(result.evidence).not.toContainEqual(expect.objectContaining({ reservationId: 888_888_888 }));
   });
 });
