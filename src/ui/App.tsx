@@ -1,6 +1,7 @@
 import { Box, Static, useApp } from 'ink';
 import { useEffect, useLayoutEffect, useReducer } from 'react';
-import type { RunEmitter, RunEventMap } from '../run/types.ts';
+import { subscribe, type RunListeners } from '../run/subscribe.ts';
+import type { RunEmitter } from '../run/types.ts';
 import { FinalSummary } from './FinalSummary.tsx';
 import { ProgressPanel } from './ProgressPanel.tsx';
 import { initialLiveState, liveReducer } from './state.ts';
@@ -23,25 +24,14 @@ export function App({ emitter }: AppProps) {
   // A layout effect runs synchronously inside ink's render(), so a runner that emits right after
   // renderLive() returns cannot lose its first events (a passive effect would subscribe later).
   useLayoutEffect(() => {
-    const listeners: { [K in keyof RunEventMap]: (...args: RunEventMap[K]) => void } = {
+    const listeners: RunListeners = {
       phase: (...args) => dispatch({ type: 'phase', args }),
       notice: (...args) => dispatch({ type: 'notice', args }),
       progress: (...args) => dispatch({ type: 'progress', args }),
       check: (...args) => dispatch({ type: 'check', args }),
       done: (...args) => dispatch({ type: 'done', args }),
     };
-    emitter.on('phase', listeners.phase);
-    emitter.on('notice', listeners.notice);
-    emitter.on('progress', listeners.progress);
-    emitter.on('check', listeners.check);
-    emitter.on('done', listeners.done);
-    return () => {
-      emitter.off('phase', listeners.phase);
-      emitter.off('notice', listeners.notice);
-      emitter.off('progress', listeners.progress);
-      emitter.off('check', listeners.check);
-      emitter.off('done', listeners.done);
-    };
+    return subscribe(emitter, listeners);
   }, [emitter]);
 
   // Exit on a later task, not in this effect: <Static> clears its printed rows with a state update

@@ -6,7 +6,8 @@
 import Table from 'cli-table3';
 import type { CheckResult, EvidenceRow } from '../checks/types.ts';
 import type { ProgressSnapshot } from '../engine/types.ts';
-import type { RunEmitter, RunEventMap, RunPhase, RunReport } from '../run/types.ts';
+import { subscribe, type RunListeners } from '../run/subscribe.ts';
+import type { RunEmitter, RunPhase, RunReport } from '../run/types.ts';
 import {
   formatCheckTally,
   formatCount,
@@ -185,7 +186,7 @@ export function attachPlainPrinter(
     pending = undefined;
   };
 
-  const listeners: { [K in keyof RunEventMap]: (...args: RunEventMap[K]) => void } = {
+  const listeners: RunListeners = {
     phase: (phase, detail) => {
       flushPending();
       write(`${formatPhase(phase, detail)}\n`);
@@ -208,16 +209,5 @@ export function attachPlainPrinter(
     },
   };
 
-  emitter.on('phase', listeners.phase);
-  emitter.on('notice', listeners.notice);
-  emitter.on('progress', listeners.progress);
-  emitter.on('check', listeners.check);
-  emitter.on('done', listeners.done);
-  return () => {
-    emitter.off('phase', listeners.phase);
-    emitter.off('notice', listeners.notice);
-    emitter.off('progress', listeners.progress);
-    emitter.off('check', listeners.check);
-    emitter.off('done', listeners.done);
-  };
+  return subscribe(emitter, listeners);
 }
