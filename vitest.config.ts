@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     globalSetup: ['test/global-setup.ts'],
+    // The live-view tests check interactive rendering; with CI set (as CI runners do), ink
+    // switches to its CI mode and prints only the last frame.
+    env: { CI: 'false' },
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 60_000,
