@@ -65,10 +65,15 @@ export class RunMetrics {
     return { p50Ms: this.overall.percentileMs(50), p95Ms: this.overall.percentileMs(95), p99Ms: this.overall.percentileMs(99) };
   }
 
-  /** Requests completed in the last full second before `nowMs` (performance.now()). */
+  /**
+   * Requests completed in the last full second before `nowMs` (performance.now()); during the
+   * first second, the average rate so far.
+   */
   tpsAt(nowMs: number): number {
-    const second = Math.floor((nowMs - this.startedAtMs) / 1000) - 1;
-    return second >= 0 ? (this.perSecond[second] ?? 0) : 0;
+    const elapsedMs = nowMs - this.startedAtMs;
+    const second = Math.floor(elapsedMs / 1000) - 1;
+    if (second < 0) return elapsedMs > 0 ? (this.requests * 1000) / elapsedMs : 0;
+    return this.perSecond[second] ?? 0;
   }
 
   /** Completed requests per second of the run, up to `durationMs`. */

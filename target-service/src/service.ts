@@ -11,7 +11,7 @@ import { startConfirmedConsumer, type ConfirmedConsumer } from './confirmed-cons
 import type { TargetSettings } from './config.ts';
 import { redactUrl } from '../../src/config/connections.ts';
 import { eventSourceFor } from './config.ts';
-import { createPool, type Pool } from './db.ts';
+import { createPool, fillPool, type Pool } from './db.ts';
 import { createHoldStrategy } from './hold-strategies/index.ts';
 import { startHoldExpiry } from './hold-expiry.ts';
 import { createAdmin, createKafka, createRelayProducer, type Admin } from './kafka.ts';
@@ -78,7 +78,9 @@ export async function startService(settings: TargetSettings, options: StartOptio
 
     // allSettled: a failed check must not leave another connection attempt running unobserved.
     const checks = await Promise.allSettled([
-      check(pool.query('SELECT 1'), `MySQL at ${redactUrl(settings.mysqlUrl)}`).then(() => checkSchema(pool, settings.mysqlUrl)),
+      check(pool.query('SELECT 1'), `MySQL at ${redactUrl(settings.mysqlUrl)}`)
+        .then(() => checkSchema(pool, settings.mysqlUrl))
+        .then(() => fillPool(pool, settings.dbPoolSize)),
       check(redis.connect(), `Redis at ${redactUrl(settings.redisUrl)}`),
       check(producer.connect(), `Kafka at ${settings.kafkaBrokers.join(',')}`),
       check(admin.connect(), `Kafka at ${settings.kafkaBrokers.join(',')}`),

@@ -32,3 +32,17 @@ describe('LatencyHistogram', () => {
     expect(h.summary().maxMs).toBeLessThanOrEqual(120_001);
   });
 });
+
+describe('RunMetrics', () => {
+  it('reports TPS of the last full second, and the average rate during the first second', async () => {
+    const { RunMetrics } = await import('../../src/engine/metrics.ts');
+    const m = new RunMetrics(0);
+    for (let i = 0; i < 50; i++) m.record('hold', { status: 201 }, 1000, 100 + i);
+    expect(m.tpsAt(500)).toBe(100); // 50 requests in 0.5 s
+    for (let i = 0; i < 30; i++) m.record('hold', { status: 409 }, 1000, 1200 + i);
+    m.record('hold', { errorCode: 'timeout' }, 1000, 1300);
+    expect(m.tpsAt(2100)).toBe(31); // second 1 (1000..2000 ms) had 31 completions
+    expect(m.tpsSeries(2500)).toEqual([50, 31, 0]);
+    expect(m.status()).toEqual({ ok: 50, conflict: 30, error: 1, byStatus: { '201': 50, '409': 30, timeout: 1 } });
+  });
+});
