@@ -1,6 +1,6 @@
 /** `ticketbench infra up | status | down`. */
 import Table from 'cli-table3';
-import { resolveConnections } from '../../config/connections.ts';
+import { connectionsFromFlags } from '../connection-flags.ts';
 import { ExitCode, TicketbenchError } from '../../errors.ts';
 import { infraDown, infraStatus, infraUp, type ServerStatus } from '../../infra/index.ts';
 import type { CliIo } from '../main.ts';
@@ -11,11 +11,7 @@ import type { CliIo } from '../main.ts';
  * @throws TicketbenchError INVALID_OPTION for an unknown action; INFRA_UNAVAILABLE from `up`
  */
 export async function infraCommand(action: string, opts: Record<string, unknown>, io: CliIo): Promise<number> {
-  const connections = resolveConnections({
-    mysqlUrl: opts['mysqlUrl'] as string | undefined,
-    redisUrl: opts['redisUrl'] as string | undefined,
-    kafkaBrokers: opts['kafkaBrokers'] as string | undefined,
-  });
+  const connections = connectionsFromFlags(opts);
   const json = Boolean(opts['json']);
   const options = {
     connections,

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { resolveConnections } from '../../config/connections.ts';
+import { connectionsFromFlags } from '../connection-flags.ts';
 import { executorFromFlags, parseDuration, parsePositiveInt, MAX_VUS } from '../../engine/executor-options.ts';
 import { ExitCode, TicketbenchError } from '../../errors.ts';
 import { runScenario } from '../../run/run-scenario.ts';
@@ -29,11 +29,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   );
   const requestTimeoutMs = parseDuration(String(opts['timeout']), '--timeout');
   const settleTimeoutMs = parseDuration(String(opts['settleTimeout']), '--settle-timeout');
-  const connections = resolveConnections({
-    mysqlUrl: opts['mysqlUrl'] as string | undefined,
-    redisUrl: opts['redisUrl'] as string | undefined,
-    kafkaBrokers: opts['kafkaBrokers'] as string | undefined,
-  });
+  const connections = connectionsFromFlags(opts);
   const targetUrl = opts['targetUrl'] as string | undefined;
   if (targetUrl !== undefined) validateTargetUrl(targetUrl);
   // Validate the scenario's options before any view or server starts.
