@@ -44,6 +44,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       .option('--duration <d>', 'run each VU in a loop for this long, e.g. 30s (constant-vus)')
       .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
       .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
+      .option('--strategy <name>', 'seat-hold strategy of the bundled target (default redis-lock)')
       .option('--target-url <url>', 'drive this already-running target instead of starting the bundled one')
       .option('--out <dir>', 'report folder', 'reports')
       .option('--ci', 'plain output, no animation (also when stdout is not a terminal)')

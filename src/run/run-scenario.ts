@@ -17,7 +17,7 @@ import { infraStatus, infraUp, type ServerStatus } from '../infra/index.ts';
 import { resolveStateDir } from '../infra/paths.ts';
 import { writeReport } from '../report/write.ts';
 import type { AnyScenario } from '../scenario/types.ts';
-import { BUNDLED_TARGET_SETTINGS, startBundledTarget, type RunningTarget } from '../target/launch.ts';
+import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateStrategy, type RunningTarget } from '../target/launch.ts';
 import { consumerGroupFor, eventSourceFor } from '../../target-service/src/config.ts';
 import { describeMachine } from './machine.ts';
 import type { RunEmitter, RunEventMap, RunReport } from './types.ts';
@@ -33,6 +33,8 @@ export interface RunScenarioOptions {
   readonly infra?: boolean;
   /** Drive this target instead of starting the bundled one. */
   readonly targetUrl?: string;
+  /** Seat-hold strategy of the bundled target (default redis-lock); not with `targetUrl`. */
+  readonly strategy?: string;
   /** Report folder. */
   readonly outDir: string;
   /** Per-request timeout, ms. */
@@ -66,6 +68,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const stateDir = resolveStateDir(options.stateDir);
   const settings = { executor: options.executor };
   const scenarioOptions = options.scenario.options(options.scenarioFlags, settings);
+  if (options.strategy !== undefined && options.targetUrl !== undefined) {
+    throw new TicketbenchError('INVALID_OPTION', '--strategy selects the bundled target\'s strategy; it cannot be combined with --target-url.');
+  }
+  const strategy = options.targetUrl === undefined ? validateStrategy(options.strategy ?? BUNDLED_TARGET_SETTINGS.strategy) : 'external';
 
   emitter.emit('phase', 'infra', options.infra === false ? 'checking MySQL, Redis and Kafka' : 'bringing up MySQL, Redis and Kafka');
   const statuses = await prepareInfra(options, stateDir, emitter);
@@ -74,8 +80,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   let baseUrl = options.targetUrl;
   try {
     if (!baseUrl) {
-      emitter.emit('phase', 'target', 'starting the bundled target service');
-      target = await startBundledTarget(options.connections, stateDir);
+      emitter.emit('phase', 'target', `starting the bundled target service (strategy ${strategy})`);
+      target = await startBundledTarget(options.connections, stateDir, strategy);
       baseUrl = target.baseUrl;
       emitter.emit('notice', `target service listening on ${baseUrl} (pid ${target.pid}, log ${target.logFile})`);
     }
@@ -114,7 +120,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       format: 1,
       scenario: options.scenario.name,
       description: options.scenario.description,
-      options: { ...scenarioOptions, vus: options.executor.vus, executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
+      options: { ...scenarioOptions, strategy, vus: options.executor.vus, executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
       connections: {
         mysql: redactUrl(options.connections.mysqlUrl),
         redis: redactUrl(options.connections.redisUrl),

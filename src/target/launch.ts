@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ConnectionSettings } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
 import { REPO_ROOT } from '../infra/paths.ts';
+import { holdStrategyNames } from '../../target-service/src/hold-strategies/index.ts';
 
 const ENTRY = path.join(REPO_ROOT, 'target-service/src/main.ts');
 
@@ -17,7 +18,19 @@ export const BUNDLED_TARGET_SETTINGS = {
   lockTtlMs: 5_000,
   /** Hold lifetime before the expiry sweep frees the seat, ms. */
   holdTtlMs: 300_000,
+  /** Seat-hold strategy when `--strategy` is not given. */
+  strategy: 'redis-lock',
 } as const;
+
+/**
+ * Checks a `--strategy` value against the bundled target's registry.
+ * @throws TicketbenchError INVALID_OPTION listing the known strategies.
+ */
+export function validateStrategy(name: string): string {
+  const known = holdStrategyNames();
+  if (!known.includes(name)) throw new TicketbenchError('INVALID_OPTION', `Unknown --strategy "${name}"; the bundled target has: ${known.join(', ')}.`);
+  return name;
+}
 
 /** A running bundled target. */
 export interface RunningTarget {
@@ -31,10 +44,11 @@ export interface RunningTarget {
 /**
  * Forks the target with the connection settings and waits for its `listening` message.
  * @param logDir folder for `target.log`
+ * @param strategy seat-hold strategy name (see `validateStrategy`)
  * @throws TicketbenchError TARGET_START_FAILED with the target's last output line when it exits
  *   or stays silent for `timeoutMs` (default 30 000 ms).
  */
-export async function startBundledTarget(connections: ConnectionSettings, logDir: string, timeoutMs = 30_000): Promise<RunningTarget> {
+export async function startBundledTarget(connections: ConnectionSettings, logDir: string, strategy: string = BUNDLED_TARGET_SETTINGS.strategy, timeoutMs = 30_000): Promise<RunningTarget> {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, 'target.log');
   const log = createWriteStream(logFile, { flags: 'a' });
@@ -50,6 +64,7 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
       TICKETBENCH_KAFKA_BROKERS: connections.kafkaBrokers.join(','),
       TARGET_LOCK_TTL_MS: String(BUNDLED_TARGET_SETTINGS.lockTtlMs),
       TARGET_HOLD_TTL_MS: String(BUNDLED_TARGET_SETTINGS.holdTtlMs),
+      TARGET_STRATEGY: strategy,
     },
   });
   let lastLine = '';

@@ -59,6 +59,7 @@ describe('ticketbench CLI usage errors', () => {
     [['run', 'contention', '--redis-url', 'http://x'], /--redis-url must start with redis:\/\//],
     [['run', 'contention', '--kafka-brokers', 'nohostport'], /"nohostport" is not host:port/],
     [['run', 'contention', '--target-url', 'ftp://x'], /--target-url "ftp:\/\/x" is not an http\(s\) URL/],
+    [['run', 'contention', '--strategy', 'bogus'], /Unknown --strategy "bogus"; the bundled target has: .*redis-lock/],
     [['run'], /missing required argument 'scenario'/],
     [['infra', 'sideways'], /Unknown infra action "sideways"; use up, status or down/],
   ])('%j → exit 2 with one line', async (args, pattern) => {

@@ -6,6 +6,7 @@ import { connectionsFromFlags } from '../connection-flags.ts';
 import { executorFromFlags, parseDuration, parsePositiveInt, MAX_VUS } from '../../engine/executor-options.ts';
 import { ExitCode, TicketbenchError } from '../../errors.ts';
 import { runScenario } from '../../run/run-scenario.ts';
+import { validateStrategy } from '../../target/launch.ts';
 import type { RunEventMap } from '../../run/types.ts';
 import type { LiveView } from '../../ui/live.tsx';
 import { loadScenario } from '../../scenario/registry.ts';
@@ -32,6 +33,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   const connections = connectionsFromFlags(opts);
   const targetUrl = opts['targetUrl'] as string | undefined;
   if (targetUrl !== undefined) validateTargetUrl(targetUrl);
+  if (opts['strategy'] !== undefined) validateStrategy(String(opts['strategy']));
   // Validate the scenario's options before any view or server starts.
   scenario.options(scenarioFlags, { executor });
 
@@ -63,6 +65,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
       connections,
       infra: opts['infra'] !== false,
       ...(targetUrl ? { targetUrl } : {}),
+      ...(opts['strategy'] !== undefined ? { strategy: String(opts['strategy']) } : {}),
       outDir: path.resolve(String(opts['out'])),
       requestTimeoutMs,
       settleTimeoutMs,
