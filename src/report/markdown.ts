@@ -12,6 +12,7 @@ import {
   formatExecutor,
   formatGiB,
   formatMs,
+  formatNumber,
   formatTps,
   formatVerdict,
   sparkline,
@@ -190,6 +191,16 @@ function operations(report: RunReport): string {
   return lines.join('\n');
 }
 
+function results(report: RunReport): string {
+  const entries = Object.entries(report.results);
+  if (entries.length === 0) return '';
+  return [
+    '## Scenario results',
+    '',
+    table(['result', 'value'], entries.map(([name, value]) => [escapeCell(name), escapeCell(typeof value === 'number' ? formatNumber(value, Number.isInteger(value) ? 0 : 2) : value)]), ['left', 'right']),
+  ].join('\n');
+}
+
 function tpsSeries(report: RunReport): string {
   const series = report.load.tpsSeries;
   const lines = ['## Requests per second', ''];
@@ -281,8 +292,11 @@ export function renderMarkdown(report: RunReport): string {
       latency(report),
       status(report),
       operations(report),
+      results(report),
       tpsSeries(report),
       checks(report),
-    ].join('\n\n') + '\n'
+    ]
+      .filter((section) => section !== '')
+      .join('\n\n') + '\n'
   );
 }

@@ -132,6 +132,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       machine: describeMachine(statuses.statuses),
       fixture: options.scenario.fixture(data),
       load,
+      results: options.scenario.summarize?.(history, data, scenarioOptions) ?? {},
       checks,
       verdict: composeVerdicts(checks.map((c) => c.verdict)),
       startedAt: startedAt.toISOString(),

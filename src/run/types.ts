@@ -39,6 +39,11 @@ export interface RunReport {
   /** Ids of the data the run created (concert, schedule), so runs never collide. */
   readonly fixture: Readonly<Record<string, number | string>>;
   readonly load: LoadSummary;
+  /**
+   * Figures the scenario derives from its history, e.g. `{ seatsSold: 1000, attemptsPerSale: 1.8,
+   * sellOutMs: 5200, targetRetries: 12 }`; names in camelCase, units in the name (`…Ms`).
+   */
+  readonly results: Readonly<Record<string, number | string>>;
   readonly checks: readonly CheckResult[];
   readonly verdict: Verdict;
   readonly startedAt: string;

@@ -5,6 +5,7 @@
  */
 import type { Checker, CheckScope } from '../checks/checker.ts';
 import type { TargetHttpClient } from '../engine/http-client.ts';
+import type { History } from '../engine/history.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { VuContext } from '../engine/vu.ts';
 
@@ -57,6 +58,11 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
   checkers(options: O, settings: ScenarioRunSettings): readonly Checker<any>[];
   /** Ids of the data created, for the report. */
   fixture(data: D): Record<string, number | string>;
+  /**
+   * Scenario-level figures from the history (e.g. seats sold, attempts per sale, sell-out time
+   * in ms), shown in the report's "Scenario results"; optional.
+   */
+  summarize?(history: History, data: D, options: O): Record<string, number | string>;
 }
 
 /** Any scenario, for registries and runners. */

@@ -115,3 +115,15 @@ describe('renderMarkdown', () => {
     expect(new Set(rows.map(cells)).size).toBe(1);
   });
 });
+
+describe('scenario results section', () => {
+  it('lists the scenario figures, and is left out when there are none', async () => {
+    const { renderMarkdown } = await import('../../src/report/markdown.ts');
+    const { sampleRunReport } = await import('../fixtures/run-report.ts');
+    const md = renderMarkdown(sampleRunReport({ results: { seatsSold: 1000, attemptsPerSale: 1.826, strategy: 'redis-lock' } }));
+    expect(md).toContain('## Scenario results');
+    expect(md).toMatch(/\| seatsSold \| 1,000 \|/);
+    expect(md).toMatch(/\| attemptsPerSale \| 1\.83 \|/);
+    expect(renderMarkdown(sampleRunReport({ results: {} }))).not.toContain('## Scenario results');
+  });
+});

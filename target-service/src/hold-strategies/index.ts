@@ -12,6 +12,17 @@ export const HOLD_STRATEGIES: Readonly<Record<string, HoldStrategyFactory>> = {
   'redis-lock': createRedisLockStrategy,
 };
 
+/**
+ * Strategies that are unsafe on purpose (they exist to show that the checks catch a race). A run
+ * whose checks fail with one of these is the expected outcome, not a regression.
+ */
+export const UNSAFE_STRATEGIES: ReadonlySet<string> = new Set(['none']);
+
+/** True unless the strategy is deliberately unsafe (see `UNSAFE_STRATEGIES`). */
+export function isSafeStrategy(name: string): boolean {
+  return !UNSAFE_STRATEGIES.has(name);
+}
+
 /** The registered names, sorted. */
 export function holdStrategyNames(): string[] {
   return Object.keys(HOLD_STRATEGIES).sort();
