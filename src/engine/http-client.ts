@@ -10,6 +10,8 @@ import type { RunMetrics } from './metrics.ts';
 /** An answer from the target. `json` is the parsed body, or undefined when it was not JSON. */
 export interface HttpResponse {
   readonly status: number;
+  /** Response headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly json: unknown;
   readonly text: string;
   /** Send to full body, milliseconds. */
@@ -76,7 +78,7 @@ export class TargetHttpClient {
       const text = await res.body.text();
       const ended = performance.now();
       this.metrics?.record(name, { status: res.statusCode }, (ended - started) * 1000, ended);
-      return { status: res.statusCode, json: parseJson(text), text, latencyMs: ended - started };
+      return { status: res.statusCode, headers: res.headers, json: parseJson(text), text, latencyMs: ended - started };
     } catch (err) {
       const ended = performance.now();
       const rawCode = (err as { code?: unknown }).code;
