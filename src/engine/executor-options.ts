@@ -21,10 +21,10 @@ export interface ExecutorFlags {
 
 /**
  * Builds the executor config: `--duration` alone → `constant-vus`; otherwise
- * `shared-iterations` with `iterations` defaulting to one per VU.
+ * `shared-iterations` with `iterations` defaulting to the scenario's default, else one per VU.
  * @throws TicketbenchError INVALID_OPTION when both `--iterations` and `--duration` are given or a value is out of range.
  */
-export function executorFromFlags(flags: ExecutorFlags, defaults: { vus: number }): ExecutorConfig {
+export function executorFromFlags(flags: ExecutorFlags, defaults: { vus: number; iterations?: number | undefined }): ExecutorConfig {
   const vus = flags.vus ?? defaults.vus;
   if (!Number.isInteger(vus) || vus < 1 || vus > MAX_VUS) {
     throw new TicketbenchError('INVALID_OPTION', `--vus must be an integer from 1 to ${MAX_VUS}, got ${vus}.`);
@@ -33,7 +33,7 @@ export function executorFromFlags(flags: ExecutorFlags, defaults: { vus: number 
     throw new TicketbenchError('INVALID_OPTION', 'Give --iterations or --duration, not both: iterations select shared-iterations, a duration selects constant-vus.');
   }
   if (flags.durationMs !== undefined) return { executor: 'constant-vus', vus, durationMs: flags.durationMs };
-  const iterations = flags.iterations ?? vus;
+  const iterations = flags.iterations ?? defaults.iterations ?? vus;
   if (!Number.isInteger(iterations) || iterations < 1) {
     throw new TicketbenchError('INVALID_OPTION', `--iterations must be a positive integer, got ${iterations}.`);
   }

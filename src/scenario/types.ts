@@ -39,6 +39,11 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
   readonly description: string;
   /** VUs when `--vus` is not given. */
   readonly defaultVus: number;
+  /**
+   * Iterations of `shared-iterations` when `--iterations` is not given, from the scenario's own
+   * flags (e.g. one per user); one per VU when absent.
+   */
+  defaultIterations?(flags: Readonly<Record<string, unknown>>): number;
   readonly flags: readonly ScenarioFlag[];
   /**
    * Resolves options from the scenario flags given (undefined = not given) and the executor.

@@ -26,7 +26,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
       iterations: opt(opts, 'iterations', (t) => parsePositiveInt(t, '--iterations')),
       durationMs: opt(opts, 'duration', (t) => parseDuration(t, '--duration')),
     },
-    { vus: scenario.defaultVus },
+    { vus: scenario.defaultVus, iterations: scenario.defaultIterations?.(scenarioFlags) },
   );
   const requestTimeoutMs = parseDuration(String(opts['timeout']), '--timeout');
   const settleTimeoutMs = parseDuration(String(opts['settleTimeout']), '--settle-timeout');
