@@ -10,6 +10,7 @@ import type { AnyScenario } from './types.ts';
 
 const BUILT_IN: Record<string, () => Promise<{ default: AnyScenario }>> = {
   contention: () => import('../../scenarios/contention.ts'),
+  'flash-sale': () => import('../../scenarios/flash-sale.ts'),
 };
 
 /** Names of the bundled scenarios. */
