@@ -11,7 +11,6 @@
  * seat lock (Redis), exactly one event per confirmed reservation consumed once (Kafka), and every
  * seat sold exactly once.
  */
-import { z } from 'zod';
 import { doubleBookingChecker } from '../src/checks/double-booking.ts';
 import { historyVsMysqlChecker } from '../src/checks/history-vs-mysql.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
@@ -19,15 +18,12 @@ import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { sellOutChecker } from '../src/checks/sell-out.ts';
 import { parsePositiveInt } from '../src/engine/executor-options.ts';
 import { TicketbenchError } from '../src/errors.ts';
-import { classifyUnexpected, ok, type OpResult } from '../src/engine/vu.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
+import { holdSeat, payReservation, reservationResults } from '../src/scenario/reservation-ops.ts';
 
 /** Most seats one contention run may create. */
 const MAX_SEATS = 10_000;
-
-const holdAnswer = z.object({ reservationId: z.number().int().positive() });
-const payAnswer = z.object({ paymentId: z.number().int().positive() });
 
 export default defineScenario({
   name: 'contention',
@@ -53,21 +49,8 @@ export default defineScenario({
   async iteration(vu, data) {
     const userId = data.userIds[(vu.id - 1) % data.userIds.length]!;
     const seatNo = data.seatNos[(vu.id - 1) % data.seatNos.length]!;
-    const hold = await vu.op('hold', { scheduleId: data.scheduleId, seatNo, userId }, async (): Promise<OpResult> => {
-      const res = await vu.http.request('hold', 'POST', '/api/reservations', { userId, scheduleId: data.scheduleId, seatNo });
-      if (res.status !== 201) return classifyUnexpected(res);
-      const body = holdAnswer.safeParse(res.json);
-      // A 201 we cannot read may still be a hold: indeterminate, never a silent success.
-      return body.success ? ok({ reservationId: body.data.reservationId, status: 201 }) : { type: 'info', error: `201 without a reservationId: ${res.text.slice(0, 120)}` };
-    });
-    if (hold.type !== 'ok') return;
-    const reservationId = Number(hold.result?.['reservationId']);
-    await vu.op('pay', { reservationId, userId }, async (): Promise<OpResult> => {
-      const res = await vu.http.request('pay', 'POST', `/api/reservations/${reservationId}/payment`, { userId });
-      if (res.status !== 201) return classifyUnexpected(res);
-      const body = payAnswer.safeParse(res.json);
-      return body.success ? ok({ paymentId: body.data.paymentId, status: 201 }) : { type: 'info', error: `201 without a paymentId: ${res.text.slice(0, 120)}` };
-    });
+    const hold = await holdSeat(vu, { scheduleId: data.scheduleId, seatNo, userId });
+    if (hold.type === 'ok') await payReservation(vu, Number(hold.result?.['reservationId']), userId);
   },
 
   scope: (data) => ({ scheduleIds: [data.scheduleId], seatCount: data.seatNos.length }),
@@ -75,4 +58,6 @@ export default defineScenario({
   checkers: () => [doubleBookingChecker, historyVsMysqlChecker, orphanLocksChecker, kafkaEventsChecker, sellOutChecker],
 
   fixture: (data) => ({ concertId: data.concertId, scheduleId: data.scheduleId, seats: data.seatNos.length, users: data.userIds.length }),
+
+  summarize: (history, data) => reservationResults(history, data.seatNos.length),
 });
