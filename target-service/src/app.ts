@@ -17,7 +17,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 /** Everything the HTTP layer needs. */
 export interface AppDeps {
   readonly pool: Pool;
-  /** The seat-hold strategy `POST /api/reservations` runs. */
+  /** The seat-hold strategy `POST /api/reservations` runs; payments ask it about the guard row. */
   readonly holdStrategy: SeatHoldStrategy;
   readonly metrics: Metrics;
   /** Checks `/health` runs, by name. */
@@ -35,7 +35,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(fixturesRoutes(deps.pool));
   app.use(reservationRoutes(deps.pool, deps.holdStrategy));
-  app.use(paymentRoutes(deps.pool));
+  app.use(paymentRoutes(deps.pool, deps.holdStrategy));
   app.use(scheduleRoutes(deps.pool));
   app.use(healthRoutes(deps.healthChecks, deps.metrics));
   app.use(notFoundHandler);

@@ -29,6 +29,10 @@ export interface TargetSettings {
   readonly consumerGroup: string;
   /** Name of the seat-hold strategy (see `hold-strategies/index.ts`). */
   readonly strategy: string;
+  /** `optimistic` strategy: retries after a lost version check before 409 SEAT_CONFLICT. */
+  readonly optimisticRetries: number;
+  /** `optimistic` strategy: base of the full-jitter backoff between retries, ms. */
+  readonly optimisticBackoffMs: number;
 }
 
 /** The environment variable behind each setting. */
@@ -44,6 +48,8 @@ export const TARGET_ENV = {
   dbPoolSize: 'TARGET_DB_POOL_SIZE',
   consumerGroup: 'TARGET_CONSUMER_GROUP',
   strategy: 'TARGET_STRATEGY',
+  optimisticRetries: 'TARGET_OPTIMISTIC_RETRIES',
+  optimisticBackoffMs: 'TARGET_OPTIMISTIC_BACKOFF_MS',
 } as const satisfies Record<keyof TargetSettings, string>;
 
 /** Defaults, as documented in docs/target-service.md. */
@@ -59,6 +65,8 @@ export const TARGET_DEFAULTS: TargetSettings = {
   dbPoolSize: 20,
   consumerGroup: consumerGroupFor('mysql://root@127.0.0.1:3306/ticketbench'),
   strategy: 'redis-lock',
+  optimisticRetries: 3,
+  optimisticBackoffMs: 5,
 };
 
 /** A setting that does not validate; the message names the environment variable. */
@@ -111,6 +119,8 @@ const envSchema = z.object({
   [TARGET_ENV.dbPoolSize]: intText(1, 1_000).optional(),
   [TARGET_ENV.consumerGroup]: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
   [TARGET_ENV.strategy]: z.string().trim().min(1, 'must not be empty').optional(),
+  [TARGET_ENV.optimisticRetries]: intText(0, 100).optional(),
+  [TARGET_ENV.optimisticBackoffMs]: intText(0, 10_000).optional(),
 });
 
 /**
@@ -144,6 +154,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
     dbPoolSize: v[TARGET_ENV.dbPoolSize] ?? TARGET_DEFAULTS.dbPoolSize,
     consumerGroup: v[TARGET_ENV.consumerGroup] ?? consumerGroupFor(v[TARGET_ENV.mysqlUrl] ?? TARGET_DEFAULTS.mysqlUrl),
     strategy: v[TARGET_ENV.strategy] ?? TARGET_DEFAULTS.strategy,
+    optimisticRetries: v[TARGET_ENV.optimisticRetries] ?? TARGET_DEFAULTS.optimisticRetries,
+    optimisticBackoffMs: v[TARGET_ENV.optimisticBackoffMs] ?? TARGET_DEFAULTS.optimisticBackoffMs,
   };
 }
 

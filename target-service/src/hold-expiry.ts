@@ -1,24 +1,33 @@
 /**
  * Hold-expiry sweep: HELD reservations past `expires_at` become EXPIRED and their seats
  * AVAILABLE again. The reservation rows are claimed `FOR UPDATE SKIP LOCKED`, the same row lock
- * a payment takes, so a reservation is either paid or expired, never both.
+ * a payment takes, so a reservation is either paid or expired, never both. After the commit the
+ * seat-hold strategy is told how many seats each schedule got back (`redis-stock` keeps a count).
  */
-import type { RowDataPacket } from 'mysql2';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import { inTransaction, type Pool } from './db.ts';
-import type { Logger } from './log.ts';
+import { describe, type Logger } from './log.ts';
 import { startLoop, type Loop } from './timing.ts';
 
 /** Reservations expired per transaction. */
 export const EXPIRY_BATCH = 500;
 
 /**
+ * Told, after a sweep transaction committed, how many seats it made AVAILABLE per schedule
+ * (scheduleId → seats), so state kept outside MySQL (the `redis-stock` counter) can follow.
+ */
+export type SeatsFreedListener = (freed: ReadonlyMap<number, number>) => Promise<void>;
+
+/**
  * Expires one batch of overdue holds (database clock: `expires_at < NOW(6)`).
  * A seat is freed only if it is still HELD and no other HELD reservation points at it.
+ * @param onSeatsFreed called after the commit when seats were freed.
  * @returns how many reservations were expired.
- * @throws the database error.
+ * @throws the database error, or the listener's.
  */
-export async function expireHoldsOnce(pool: Pool, batchSize = EXPIRY_BATCH): Promise<number> {
-  return inTransaction(
+export async function expireHoldsOnce(pool: Pool, batchSize = EXPIRY_BATCH, onSeatsFreed?: SeatsFreedListener): Promise<number> {
+  const freed = new Map<number, number>();
+  const expired = await inTransaction(
     pool,
     async (conn) => {
       const [rows] = await conn.query<RowDataPacket[]>(
@@ -29,21 +38,42 @@ export async function expireHoldsOnce(pool: Pool, batchSize = EXPIRY_BATCH): Pro
       // The rows are locked and were read by a locking read, so they are still HELD; the status
       // condition stays as a belt-and-braces guard.
       await conn.query("UPDATE reservations SET status = 'EXPIRED', updated_at = NOW(6) WHERE id IN (?) AND status = 'HELD'", [ids]);
-      const seats = rows.map((row) => [Number(row.schedule_id), String(row.seat_no)]);
-      await conn.query(
-        `UPDATE seats s SET s.status = 'AVAILABLE', s.version = s.version + 1
-          WHERE (s.schedule_id, s.seat_no) IN (?) AND s.status = 'HELD'
-            AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.schedule_id = s.schedule_id AND r.seat_no = s.seat_no AND r.status = 'HELD')`,
-        [seats],
-      );
+      const seatsBySchedule = new Map<number, string[]>();
+      for (const row of rows) {
+        const scheduleId = Number(row.schedule_id);
+        seatsBySchedule.set(scheduleId, [...(seatsBySchedule.get(scheduleId) ?? []), String(row.seat_no)]);
+      }
+      // One statement per schedule (a batch rarely spans more than one) so affectedRows says how
+      // many seats of that schedule were really freed.
+      for (const [scheduleId, seatNos] of seatsBySchedule) {
+        const [updated] = await conn.query<ResultSetHeader>(
+          `UPDATE seats s SET s.status = 'AVAILABLE', s.version = s.version + 1
+            WHERE s.schedule_id = ? AND s.seat_no IN (?) AND s.status = 'HELD'
+              AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.schedule_id = s.schedule_id AND r.seat_no = s.seat_no AND r.status = 'HELD')`,
+          [scheduleId, seatNos],
+        );
+        if (updated.affectedRows > 0) freed.set(scheduleId, updated.affectedRows);
+      }
       return rows.length;
     },
     // No gap locks on the (status, expires_at) range, which new holds insert into.
     'READ COMMITTED',
   );
+  if (onSeatsFreed && freed.size > 0) await onSeatsFreed(freed);
+  return expired;
 }
 
-/** Starts the sweep every `intervalMs` milliseconds (immediately again after a full batch). */
-export function startHoldExpiry(pool: Pool, intervalMs: number, log: Logger): Loop {
-  return startLoop('hold expiry', intervalMs, async () => (await expireHoldsOnce(pool)) === EXPIRY_BATCH, log);
+/**
+ * Starts the sweep every `intervalMs` milliseconds (immediately again after a full batch).
+ * @param onSeatsFreed see `SeatsFreedListener`; its failures are logged, never retried (the
+ *   seats are already free in MySQL).
+ */
+export function startHoldExpiry(pool: Pool, intervalMs: number, log: Logger, onSeatsFreed?: SeatsFreedListener): Loop {
+  const notify: SeatsFreedListener | undefined =
+    onSeatsFreed &&
+    ((freed) =>
+      onSeatsFreed(freed).catch((err: unknown) => {
+        log.warn(`hold expiry: freed seats not reported (${[...freed].map(([id, n]) => `schedule ${id}: ${n}`).join(', ')}): ${describe(err)}`);
+      }));
+  return startLoop('hold expiry', intervalMs, async () => (await expireHoldsOnce(pool, EXPIRY_BATCH, notify)) === EXPIRY_BATCH, log);
 }

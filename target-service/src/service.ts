@@ -74,7 +74,15 @@ export async function startService(settings: TargetSettings, options: StartOptio
     const admin = createAdmin(kafka);
     cleanups.push(() => admin.disconnect());
     // Built before any I/O so an unknown name fails without waiting on connections.
-    const holdStrategy = createHoldStrategy(settings.strategy, { pool, redis, log, holdTtlMs: settings.holdTtlMs, lockTtlMs: settings.lockTtlMs });
+    const holdStrategy = createHoldStrategy(settings.strategy, {
+      pool,
+      redis,
+      log,
+      holdTtlMs: settings.holdTtlMs,
+      lockTtlMs: settings.lockTtlMs,
+      optimisticRetries: settings.optimisticRetries,
+      optimisticBackoffMs: settings.optimisticBackoffMs,
+    });
 
     // allSettled: a failed check must not leave another connection attempt running unobserved.
     const checks = await Promise.allSettled([
@@ -91,7 +99,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
     // Workers first, server last: close() runs in reverse, so HTTP stops accepting before they stop.
     const relay: Loop = startOutboxRelay(pool, producer, eventSourceFor(settings.mysqlUrl), settings.outboxPollMs, log);
     cleanups.push(() => relay.stop());
-    const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log);
+    const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log, holdStrategy.onSeatsFreed?.bind(holdStrategy));
     cleanups.push(() => sweep.stop());
     const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log);
     cleanups.push(() => consumer.stop());

@@ -2,7 +2,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadSettings, TARGET_DEFAULTS } from '../../target-service/src/config.ts';
-import { holdStrategyNames, UnknownStrategyError } from '../../target-service/src/hold-strategies/index.ts';
+import type { Pool } from '../../target-service/src/db.ts';
+import { createHoldStrategy, holdStrategyNames, isSafeStrategy, UNSAFE_STRATEGIES, UnknownStrategyError } from '../../target-service/src/hold-strategies/index.ts';
+import { optimisticBackoffMs } from '../../target-service/src/hold-strategies/optimistic.ts';
 import { silentLogger } from '../../target-service/src/log.ts';
 import { acquireSeatLock, releaseSeatLock, seatLockKey } from '../../target-service/src/seat-lock.ts';
 import { startService } from '../../target-service/src/service.ts';
@@ -26,6 +28,8 @@ describe('loadSettings', () => {
       TARGET_DB_POOL_SIZE: '5',
       TARGET_CONSUMER_GROUP: 'g',
       TARGET_STRATEGY: 'redis-lock',
+      TARGET_OPTIMISTIC_RETRIES: '0',
+      TARGET_OPTIMISTIC_BACKOFF_MS: '2',
     });
     expect(settings).toEqual({
       port: 0,
@@ -39,24 +43,64 @@ describe('loadSettings', () => {
       dbPoolSize: 5,
       consumerGroup: 'g',
       strategy: 'redis-lock',
+      optimisticRetries: 0,
+      optimisticBackoffMs: 2,
     });
   });
 
   it('names every bad variable in one error', () => {
-    const attempt = () => loadSettings({ TARGET_PORT: '70000', TARGET_HOLD_TTL_MS: 'soon', TICKETBENCH_MYSQL_URL: 'mysql://h:3306', TICKETBENCH_KAFKA_BROKERS: 'nohost' });
+    const attempt = () =>
+      loadSettings({
+        TARGET_PORT: '70000',
+        TARGET_HOLD_TTL_MS: 'soon',
+        TICKETBENCH_MYSQL_URL: 'mysql://h:3306',
+        TICKETBENCH_KAFKA_BROKERS: 'nohost',
+        TARGET_OPTIMISTIC_RETRIES: '-1',
+        TARGET_OPTIMISTIC_BACKOFF_MS: '1e3',
+      });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
     } catch (err) {
       const message = (err as Error).message;
-      for (const name of ['TARGET_PORT', 'TARGET_HOLD_TTL_MS', 'TICKETBENCH_MYSQL_URL', 'TICKETBENCH_KAFKA_BROKERS']) expect(message).toContain(name);
+      for (const name of ['TARGET_PORT', 'TARGET_HOLD_TTL_MS', 'TICKETBENCH_MYSQL_URL', 'TICKETBENCH_KAFKA_BROKERS', 'TARGET_OPTIMISTIC_RETRIES', 'TARGET_OPTIMISTIC_BACKOFF_MS']) {
+        expect(message).toContain(name);
+      }
     }
   });
 });
 
 describe('hold strategies', () => {
-  it('registers redis-lock', () => {
-    expect(holdStrategyNames()).toContain('redis-lock');
+  it('registers every strategy; only none is unsafe', () => {
+    expect(holdStrategyNames()).toEqual(['none', 'optimistic', 'pessimistic', 'redis-lock', 'redis-stock']);
+    expect([...UNSAFE_STRATEGIES]).toEqual(['none']);
+    expect(holdStrategyNames().filter(isSafeStrategy)).toEqual(['optimistic', 'pessimistic', 'redis-lock', 'redis-stock']);
+  });
+
+  it('skips the confirm guard for none only', () => {
+    for (const name of holdStrategyNames()) {
+      const strategy = createHoldStrategy(name, {
+        pool: {} as Pool,
+        redis: {} as Redis,
+        log: silentLogger,
+        holdTtlMs: 1,
+        lockTtlMs: 1,
+        optimisticRetries: 0,
+        optimisticBackoffMs: 0,
+      });
+      expect(strategy.name).toBe(name);
+      expect(strategy.usesConfirmGuard, name).toBe(name !== 'none');
+    }
+  });
+
+  it('backs off with full jitter, capped', () => {
+    for (let i = 0; i < 200; i += 1) {
+      const first = optimisticBackoffMs(5, 1);
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(first).toBeLessThan(5);
+      expect(optimisticBackoffMs(5, 3)).toBeLessThan(20);
+      expect(optimisticBackoffMs(5, 60)).toBeLessThan(1_000);
+    }
   });
 
   it('rejects an unknown strategy at startup before connecting anywhere', async () => {

@@ -1,22 +1,42 @@
 /**
  * Registry of seat-hold strategies by name (`TARGET_STRATEGY`). Adding a strategy is one new
- * file exporting a `HoldStrategyFactory` plus one line here.
+ * file exporting a `HoldStrategyFactory` plus one entry here.
  */
+import { createNoLockStrategy } from './none.ts';
+import { createOptimisticStrategy } from './optimistic.ts';
+import { createPessimisticStrategy } from './pessimistic.ts';
 import { createRedisLockStrategy } from './redis-lock.ts';
-import type { HoldStrategyDeps, HoldStrategyFactory, SeatHoldStrategy } from './types.ts';
+import { createRedisStockStrategy } from './redis-stock.ts';
+import type { HoldStrategyDeps, HoldStrategyRegistration, SeatHoldStrategy } from './types.ts';
 
-export type { HoldInput, HoldResult, HoldStrategyDeps, HoldStrategyFactory, SeatHoldStrategy } from './types.ts';
+export type {
+  HoldAttempts,
+  HoldInput,
+  HoldResult,
+  HoldStrategyDeps,
+  HoldStrategyFactory,
+  HoldStrategyRegistration,
+  SeatHoldStrategy,
+} from './types.ts';
 
 /** Every strategy, by the name `TARGET_STRATEGY` selects it with. */
-export const HOLD_STRATEGIES: Readonly<Record<string, HoldStrategyFactory>> = {
-  'redis-lock': createRedisLockStrategy,
+export const HOLD_STRATEGIES: Readonly<Record<string, HoldStrategyRegistration>> = {
+  none: { create: createNoLockStrategy, safe: false },
+  optimistic: { create: createOptimisticStrategy, safe: true },
+  pessimistic: { create: createPessimisticStrategy, safe: true },
+  'redis-lock': { create: createRedisLockStrategy, safe: true },
+  'redis-stock': { create: createRedisStockStrategy, safe: true },
 };
 
 /**
  * Strategies that are unsafe on purpose (they exist to show that the checks catch a race). A run
  * whose checks fail with one of these is the expected outcome, not a regression.
  */
-export const UNSAFE_STRATEGIES: ReadonlySet<string> = new Set(['none']);
+export const UNSAFE_STRATEGIES: ReadonlySet<string> = new Set(
+  Object.entries(HOLD_STRATEGIES)
+    .filter(([, registration]) => !registration.safe)
+    .map(([name]) => name),
+);
 
 /** True unless the strategy is deliberately unsafe (see `UNSAFE_STRATEGIES`). */
 export function isSafeStrategy(name: string): boolean {
@@ -41,7 +61,7 @@ export class UnknownStrategyError extends Error {
  * @throws UnknownStrategyError when no strategy has that name.
  */
 export function createHoldStrategy(name: string, deps: HoldStrategyDeps): SeatHoldStrategy {
-  const factory = Object.hasOwn(HOLD_STRATEGIES, name) ? HOLD_STRATEGIES[name] : undefined;
-  if (!factory) throw new UnknownStrategyError(name);
-  return factory(deps);
+  const registration = Object.hasOwn(HOLD_STRATEGIES, name) ? HOLD_STRATEGIES[name] : undefined;
+  if (!registration) throw new UnknownStrategyError(name);
+  return registration.create(deps);
 }

@@ -6,30 +6,37 @@
  * guard at payment), which is exactly what ticketbench measures.
  */
 import { inTransaction } from '../db.ts';
-import { HttpError } from '../errors.ts';
 import { describe } from '../log.ts';
 import { acquireSeatLock, releaseSeatLock } from '../seat-lock.ts';
-import { findSeatForHold, insertHold, readSeatStatus, seatUnavailable } from './seat-queries.ts';
-import type { HoldStrategyFactory } from './types.ts';
+import { findSeatForHold, insertHold, readSeatStatus, seatLocked, seatUnavailable } from './seat-queries.ts';
+import type { HoldAttempts, HoldInput, HoldResult, HoldStrategyDeps, HoldStrategyFactory } from './types.ts';
+
+/**
+ * The redis-lock hold path, shared with `redis-stock` which runs it after its stock pre-check.
+ * @throws HttpError 404 SEAT_NOT_FOUND / USER_NOT_FOUND, 409 SEAT_LOCKED (lock not taken, no
+ *   write attempted) or SEAT_UNAVAILABLE.
+ */
+export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput, attempts: HoldAttempts): Promise<HoldResult> {
+  const { pool, redis, log, holdTtlMs, lockTtlMs } = deps;
+  const seatId = await findSeatForHold(pool, input);
+  const lease = await acquireSeatLock(redis, input.scheduleId, input.seatNo, lockTtlMs);
+  if (!lease) throw seatLocked(input);
+  try {
+    const status = await readSeatStatus(pool, seatId);
+    if (status !== 'AVAILABLE') throw seatUnavailable(input, status);
+    attempts.count += 1;
+    return await inTransaction(pool, (conn) => insertHold(conn, input, seatId, holdTtlMs));
+  } finally {
+    await releaseSeatLock(redis, lease).catch((err: unknown) => {
+      // The answer is already decided; the lease expires on its own after lockTtlMs.
+      log.warn(`seat lock ${lease.key} not released: ${describe(err)}`);
+    });
+  }
+}
 
 /** Creates the `redis-lock` strategy. */
-export const createRedisLockStrategy: HoldStrategyFactory = ({ pool, redis, log, holdTtlMs, lockTtlMs }) => ({
+export const createRedisLockStrategy: HoldStrategyFactory = (deps) => ({
   name: 'redis-lock',
-  async hold(input) {
-    const seatId = await findSeatForHold(pool, input);
-    const lease = await acquireSeatLock(redis, input.scheduleId, input.seatNo, lockTtlMs);
-    if (!lease) {
-      throw new HttpError(409, 'SEAT_LOCKED', `Seat ${input.seatNo} of schedule ${input.scheduleId} is being reserved by another request.`);
-    }
-    try {
-      const status = await readSeatStatus(pool, seatId);
-      if (status !== 'AVAILABLE') throw seatUnavailable(input, status);
-      return await inTransaction(pool, (conn) => insertHold(conn, input, seatId, holdTtlMs));
-    } finally {
-      await releaseSeatLock(redis, lease).catch((err: unknown) => {
-        // The answer is already decided; the lease expires on its own after lockTtlMs.
-        log.warn(`seat lock ${lease.key} not released: ${describe(err)}`);
-      });
-    }
-  },
+  usesConfirmGuard: true,
+  hold: (input, attempts) => holdUnderSeatLock(deps, input, attempts),
 });

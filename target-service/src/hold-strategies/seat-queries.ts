@@ -41,6 +41,11 @@ export function seatUnavailable(input: HoldInput, status: string): HttpError {
   return new HttpError(409, 'SEAT_UNAVAILABLE', `Seat ${input.seatNo} of schedule ${input.scheduleId} is ${status}.`);
 }
 
+/** 409 SEAT_LOCKED: another request holds the seat's lock (Redis lease or row lock). */
+export function seatLocked(input: HoldInput): HttpError {
+  return new HttpError(409, 'SEAT_LOCKED', `Seat ${input.seatNo} of schedule ${input.scheduleId} is being reserved by another request.`);
+}
+
 /**
  * Inside the caller's transaction: marks the seat HELD (version + 1) unconditionally and
  * inserts the HELD reservation expiring `holdTtlMs` after the database's NOW(6).
@@ -48,6 +53,14 @@ export function seatUnavailable(input: HoldInput, status: string): HttpError {
  */
 export async function insertHold(conn: PoolConnection, input: HoldInput, seatId: number, holdTtlMs: number): Promise<HoldResult> {
   await conn.execute("UPDATE seats SET status = 'HELD', version = version + 1 WHERE id = ?", [seatId]);
+  return insertReservation(conn, input, holdTtlMs);
+}
+
+/**
+ * Inside the caller's transaction: inserts the HELD reservation expiring `holdTtlMs` after the
+ * database's NOW(6), for a caller that has already marked the seat HELD itself.
+ */
+export async function insertReservation(conn: PoolConnection, input: HoldInput, holdTtlMs: number): Promise<HoldResult> {
   const [inserted] = await conn.execute<ResultSetHeader>(
     "INSERT INTO reservations (schedule_id, seat_no, user_id, status, expires_at) VALUES (?, ?, ?, 'HELD', NOW(6) + INTERVAL ? MICROSECOND)",
     [input.scheduleId, input.seatNo, input.userId, holdTtlMs * 1000],

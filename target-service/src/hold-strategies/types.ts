@@ -24,16 +24,38 @@ export interface HoldResult {
   readonly expiresAt: Date;
 }
 
+/**
+ * Counts the database write attempts one hold makes; the route answers it as the
+ * `Hold-Attempts` header on success and on failure alike, so a strategy bumps `count` just before
+ * each write transaction it opens (an answer given without writing leaves it at 0).
+ */
+export interface HoldAttempts {
+  count: number;
+}
+
 /** A way of turning a hold request into a HELD reservation without double-holding a seat. */
 export interface SeatHoldStrategy {
   /** Registry name, e.g. `redis-lock` (the `TARGET_STRATEGY` value). */
   readonly name: string;
   /**
-   * Holds the seat for the user.
-   * @throws HttpError 404 SEAT_NOT_FOUND / USER_NOT_FOUND, 409 SEAT_LOCKED (contention lost,
-   *   strategies with a lock) / SEAT_UNAVAILABLE (seat HELD or SOLD); anything else is a 500.
+   * Whether confirming a payment inserts the `confirmed_seat_guard` row (the PK that stops a
+   * second confirmation of a seat). False only for a strategy that must be able to double-book.
    */
-  hold(input: HoldInput): Promise<HoldResult>;
+  readonly usesConfirmGuard: boolean;
+  /**
+   * Holds the seat for the user.
+   * @param attempts incremented before each database write attempt (see `HoldAttempts`).
+   * @throws HttpError 404 SEAT_NOT_FOUND / USER_NOT_FOUND, 409 SEAT_LOCKED (contention lost,
+   *   strategies with a lock) / SEAT_UNAVAILABLE (seat HELD or SOLD) / SEAT_CONFLICT (optimistic
+   *   retries exhausted) / SOLD_OUT (stock pre-check); anything else is a 500.
+   */
+  hold(input: HoldInput, attempts: HoldAttempts): Promise<HoldResult>;
+  /**
+   * Told by the expiry sweep, after its transaction committed, how many seats it made AVAILABLE
+   * again per schedule. Only strategies that keep state outside MySQL implement it.
+   * @param freed scheduleId → number of seats freed.
+   */
+  onSeatsFreed?(freed: ReadonlyMap<number, number>): Promise<void>;
 }
 
 /** What a strategy may use. Durations in milliseconds. */
@@ -45,7 +67,21 @@ export interface HoldStrategyDeps {
   readonly holdTtlMs: number;
   /** Lease of a seat lock, for strategies that take one (`TARGET_LOCK_TTL_MS`). */
   readonly lockTtlMs: number;
+  /** Retries after a lost version check, for `optimistic` (`TARGET_OPTIMISTIC_RETRIES`). */
+  readonly optimisticRetries: number;
+  /** Base of the full-jitter backoff between optimistic retries (`TARGET_OPTIMISTIC_BACKOFF_MS`). */
+  readonly optimisticBackoffMs: number;
 }
 
 /** Builds a strategy from its dependencies. */
 export type HoldStrategyFactory = (deps: HoldStrategyDeps) => SeatHoldStrategy;
+
+/** A registry entry: how to build the strategy and whether it is meant to be safe. */
+export interface HoldStrategyRegistration {
+  readonly create: HoldStrategyFactory;
+  /**
+   * False for a strategy that double-books on purpose (it exists to show that the checks catch
+   * a race); a run whose checks fail with it is the expected outcome, not a regression.
+   */
+  readonly safe: boolean;
+}

@@ -1,7 +1,8 @@
 /**
  * `POST /api/reservations/:id/payment`: confirms a HELD reservation in one transaction — payment,
- * `confirmed_seat_guard` row (the final guard against double booking), reservation CONFIRMED,
- * seat SOLD and the `reservation.confirmed` outbox event.
+ * `confirmed_seat_guard` row (the final guard against double booking; skipped when the seat-hold
+ * strategy says so, see `SeatHoldStrategy.usesConfirmGuard`), reservation CONFIRMED, seat SOLD and
+ * the `reservation.confirmed` outbox event.
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
@@ -9,6 +10,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import { z } from 'zod';
 import { inTransaction, type Pool, type PoolConnection } from '../db.ts';
 import { HttpError, isDuplicateKey, parseOrBadRequest } from '../errors.ts';
+import type { SeatHoldStrategy } from '../hold-strategies/index.ts';
 import { idSchema, pathIdSchema } from '../ids.ts';
 import { CONFIRMED_TOPIC } from '../kafka.ts';
 
@@ -39,12 +41,19 @@ export interface ReservationConfirmedEvent {
 /** `event_type` column of confirmation events. */
 export const CONFIRMED_EVENT_TYPE = 'ReservationConfirmed';
 
+/** How payments confirm. */
+export interface PaymentOptions {
+  /** Insert the `confirmed_seat_guard` row (default true); false lets a seat be confirmed twice. */
+  readonly confirmGuard?: boolean;
+}
+
 /**
  * Confirms a reservation.
  * @throws HttpError 404 RESERVATION_NOT_FOUND, 403 NOT_OWNER, 409 RESERVATION_NOT_HELD (not HELD,
  *   or `expires_at <= NOW(6)`), 409 SEAT_ALREADY_SOLD (guard row exists; everything rolled back).
  */
-export async function confirmPayment(pool: Pool, reservationId: number, userId: number): Promise<PaymentResult> {
+export async function confirmPayment(pool: Pool, reservationId: number, userId: number, options: PaymentOptions = {}): Promise<PaymentResult> {
+  const confirmGuard = options.confirmGuard ?? true;
   return inTransaction(pool, async (conn) => {
     const [rows] = await conn.execute<RowDataPacket[]>(
       'SELECT r.user_id, r.schedule_id, r.seat_no, r.status, r.expires_at <= NOW(6) AS expired FROM reservations r WHERE r.id = ? FOR UPDATE',
@@ -70,12 +79,14 @@ export async function confirmPayment(pool: Pool, reservationId: number, userId: 
       userId,
       amount,
     ]);
-    try {
-      await conn.execute('INSERT INTO confirmed_seat_guard (schedule_id, seat_no, reservation_id) VALUES (?, ?, ?)', [scheduleId, seatNo, reservationId]);
-    } catch (err) {
-      // inTransaction rolls back the payment row with everything else.
-      if (isDuplicateKey(err)) throw new HttpError(409, 'SEAT_ALREADY_SOLD', `Seat ${seatNo} of schedule ${scheduleId} is already sold.`);
-      throw err;
+    if (confirmGuard) {
+      try {
+        await conn.execute('INSERT INTO confirmed_seat_guard (schedule_id, seat_no, reservation_id) VALUES (?, ?, ?)', [scheduleId, seatNo, reservationId]);
+      } catch (err) {
+        // inTransaction rolls back the payment row with everything else.
+        if (isDuplicateKey(err)) throw new HttpError(409, 'SEAT_ALREADY_SOLD', `Seat ${seatNo} of schedule ${scheduleId} is already sold.`);
+        throw err;
+      }
     }
     await conn.execute("UPDATE reservations SET status = 'CONFIRMED', updated_at = NOW(6) WHERE id = ?", [reservationId]);
     await conn.execute("UPDATE seats SET status = 'SOLD', version = version + 1 WHERE schedule_id = ? AND seat_no = ?", [scheduleId, seatNo]);
@@ -109,13 +120,16 @@ async function seatPrice(conn: PoolConnection, scheduleId: number, seatNo: strin
   return Number(row.price);
 }
 
-/** Router with the payment endpoint. */
-export function paymentRoutes(pool: Pool): Router {
+/**
+ * Router with the payment endpoint.
+ * @param strategy the seat-hold strategy in use; decides whether the guard row is inserted.
+ */
+export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>): Router {
   const router = Router();
   router.post('/api/reservations/:id/payment', async (req, res) => {
     const reservationId = parseOrBadRequest(pathIdSchema, req.params.id, 'id');
     const { userId } = parseOrBadRequest(paymentBody, req.body, 'body');
-    res.status(201).json(await confirmPayment(pool, reservationId, userId));
+    res.status(201).json(await confirmPayment(pool, reservationId, userId, { confirmGuard: strategy.usesConfirmGuard }));
   });
   return router;
 }

@@ -4,10 +4,13 @@ import type { RowDataPacket } from 'mysql2';
 import { z } from 'zod';
 import type { Pool } from '../db.ts';
 import { HttpError, parseOrBadRequest } from '../errors.ts';
-import type { SeatHoldStrategy } from '../hold-strategies/index.ts';
+import type { HoldAttempts, SeatHoldStrategy } from '../hold-strategies/index.ts';
 import { idSchema, pathIdSchema, seatNoSchema } from '../ids.ts';
 
 const holdBody = z.object({ userId: idSchema, scheduleId: idSchema, seatNo: seatNoSchema });
+
+/** Response header of every answer the hold strategy gave: its database write attempts. */
+export const HOLD_ATTEMPTS_HEADER = 'Hold-Attempts';
 
 /** A reservation as `GET /api/reservations/:id` answers it. */
 export interface ReservationView {
@@ -43,7 +46,10 @@ export function reservationRoutes(pool: Pool, strategy: SeatHoldStrategy): Route
   const router = Router();
   router.post('/api/reservations', async (req, res) => {
     const input = parseOrBadRequest(holdBody, req.body, 'body');
-    res.status(201).json(await strategy.hold(input));
+    const attempts: HoldAttempts = { count: 0 };
+    // Set on failure too: the error handler keeps headers already set when it answers.
+    const held = await strategy.hold(input, attempts).finally(() => res.setHeader(HOLD_ATTEMPTS_HEADER, String(attempts.count)));
+    res.status(201).json(held);
   });
   router.get('/api/reservations/:id', async (req, res) => {
     const id = parseOrBadRequest(pathIdSchema, req.params.id, 'id');

@@ -1,0 +1,51 @@
+/**
+ * `pessimistic` (seed 004's recommendation): one transaction takes the seat's row lock with
+ * `SELECT ... FOR UPDATE`, checks it is AVAILABLE, marks it HELD and inserts the reservation.
+ * Concurrent holds of a seat queue on the row lock instead of failing fast, so waits are bounded:
+ * the session's `innodb_lock_wait_timeout` is set to `LOCK_WAIT_TIMEOUT_S`, and a lock wait
+ * timeout or a deadlock is answered 409 SEAT_LOCKED.
+ *
+ * The setting stays on the pooled connection afterwards. Every other statement of this service
+ * holds row locks for milliseconds, so the shorter bound only matters in a pathological case.
+ */
+import type { RowDataPacket } from 'mysql2';
+import { inTransaction } from '../db.ts';
+import { HttpError } from '../errors.ts';
+import { findSeatForHold, insertHold, seatLocked, seatUnavailable } from './seat-queries.ts';
+import type { HoldStrategyFactory } from './types.ts';
+
+/** Longest a hold waits for a seat's row lock, seconds. */
+export const LOCK_WAIT_TIMEOUT_S = 5;
+
+const ER_LOCK_WAIT_TIMEOUT = 1205;
+const ER_LOCK_DEADLOCK = 1213;
+
+/** True for a lock wait timeout (1205) or a deadlock (1213): lost contention, not a fault. */
+export function isLockContention(err: unknown): boolean {
+  const errno = (err as { errno?: unknown } | null)?.errno;
+  return errno === ER_LOCK_WAIT_TIMEOUT || errno === ER_LOCK_DEADLOCK;
+}
+
+/** Creates the `pessimistic` strategy. */
+export const createPessimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs }) => ({
+  name: 'pessimistic',
+  usesConfirmGuard: true,
+  async hold(input, attempts) {
+    const seatId = await findSeatForHold(pool, input);
+    attempts.count += 1;
+    try {
+      return await inTransaction(pool, async (conn) => {
+        await conn.query(`SET SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_TIMEOUT_S}`);
+        const [rows] = await conn.execute<RowDataPacket[]>('SELECT status FROM seats WHERE id = ? FOR UPDATE', [seatId]);
+        const row = rows[0];
+        if (!row) throw new HttpError(404, 'SEAT_NOT_FOUND', `Seat ${input.seatNo} of schedule ${input.scheduleId} does not exist.`);
+        const status = String(row.status);
+        if (status !== 'AVAILABLE') throw seatUnavailable(input, status);
+        return insertHold(conn, input, seatId, holdTtlMs);
+      });
+    } catch (err) {
+      if (isLockContention(err)) throw seatLocked(input);
+      throw err;
+    }
+  },
+});

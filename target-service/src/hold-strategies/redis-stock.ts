@@ -1,0 +1,117 @@
+/**
+ * `redis-stock` (seed 003, strategy 3; seed 004's "atomic counter"): a Redis counter of the
+ * seats a schedule has left, `stock:{scheduleId}`, is decremented atomically before the
+ * redis-lock path runs, so once a schedule is sold out requests are turned away (409 SOLD_OUT)
+ * without touching MySQL or the seat locks. A hold that fails for any reason gives its unit back,
+ * and the expiry sweep gives back one unit per seat it frees.
+ *
+ * The counter is created lazily, on the first hold of a schedule, with `SET ... NX` from the
+ * number of AVAILABLE seats in MySQL. Give-backs only touch an existing counter: a missing one
+ * means "not initialised" and is rebuilt from MySQL on the next hold.
+ *
+ * Like the seed's design this can leak: a crash between the DECR and the outcome of the DB write
+ * (or Redis failing on the give-back) loses one unit, so seats stay AVAILABLE in MySQL while the
+ * counter says sold out — ticketbench's checks show them as unsold seats. It never oversells: the
+ * seat lock and the seat's status still decide who gets a seat.
+ */
+import { createHash } from 'node:crypto';
+import type { RowDataPacket } from 'mysql2';
+import { HttpError } from '../errors.ts';
+import { describe } from '../log.ts';
+import type { Redis } from '../redis.ts';
+import { holdUnderSeatLock } from './redis-lock.ts';
+import type { HoldInput, HoldStrategyDeps, HoldStrategyFactory } from './types.ts';
+
+/** The stock counter of a schedule: `stock:{scheduleId}`. */
+export function stockKey(scheduleId: number): string {
+  return `stock:${scheduleId}`;
+}
+
+// Returns the decremented value, or nil when the counter does not exist yet (a plain DECR would
+// create it at -1 and sell the schedule out for good).
+const DECR_IF_EXISTS_LUA = `if redis.call('exists', KEYS[1]) == 0 then
+  return false
+end
+return redis.call('decr', KEYS[1])`;
+
+// Gives ARGV[1] units back to an existing counter; returns nil when there is none.
+const INCRBY_IF_EXISTS_LUA = `if redis.call('exists', KEYS[1]) == 0 then
+  return false
+end
+return redis.call('incrby', KEYS[1], ARGV[1])`;
+
+async function runScript(redis: Redis, script: string, key: string, ...args: (string | number)[]): Promise<unknown> {
+  const sha = createHash('sha1').update(script).digest('hex');
+  try {
+    return await redis.evalsha(sha, 1, key, ...args);
+  } catch (err) {
+    // NOSCRIPT on first use and after a Redis restart or SCRIPT FLUSH: send the body once.
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return redis.eval(script, 1, key, ...args);
+  }
+}
+
+/** Creates the `redis-stock` strategy. */
+export const createRedisStockStrategy: HoldStrategyFactory = (deps: HoldStrategyDeps) => {
+  const { pool, redis, log } = deps;
+  // One MySQL count per schedule even when a burst of first holds all find the counter missing.
+  const initialising = new Map<number, Promise<void>>();
+
+  const initialiseStock = async (input: HoldInput): Promise<void> => {
+    const [rows] = await pool.execute<RowDataPacket[]>(
+      "SELECT EXISTS (SELECT 1 FROM schedules WHERE id = ?) AS known, (SELECT COUNT(*) FROM seats WHERE schedule_id = ? AND status = 'AVAILABLE') AS available",
+      [input.scheduleId, input.scheduleId],
+    );
+    if (Number(rows[0]?.known) !== 1) {
+      throw new HttpError(404, 'SEAT_NOT_FOUND', `Seat ${input.seatNo} of schedule ${input.scheduleId} does not exist.`);
+    }
+    // NX: another request or instance may have created it (and sold from it) meanwhile.
+    await redis.set(stockKey(input.scheduleId), Number(rows[0]?.available), 'NX');
+  };
+
+  const ensureStock = (input: HoldInput): Promise<void> => {
+    let pending = initialising.get(input.scheduleId);
+    if (!pending) {
+      pending = initialiseStock(input).finally(() => initialising.delete(input.scheduleId));
+      initialising.set(input.scheduleId, pending);
+    }
+    return pending;
+  };
+
+  const takeUnit = async (input: HoldInput): Promise<number> => {
+    const key = stockKey(input.scheduleId);
+    let remaining = await runScript(redis, DECR_IF_EXISTS_LUA, key);
+    if (remaining === null) {
+      await ensureStock(input);
+      remaining = await runScript(redis, DECR_IF_EXISTS_LUA, key);
+      if (remaining === null) throw new Error(`${key} vanished right after it was initialised`);
+    }
+    return Number(remaining);
+  };
+
+  const giveBack = async (scheduleId: number, units: number): Promise<void> => {
+    await runScript(redis, INCRBY_IF_EXISTS_LUA, stockKey(scheduleId), units);
+  };
+
+  return {
+    name: 'redis-stock',
+    usesConfirmGuard: true,
+    async hold(input, attempts) {
+      const remaining = await takeUnit(input);
+      try {
+        if (remaining < 0) {
+          throw new HttpError(409, 'SOLD_OUT', `Schedule ${input.scheduleId} has no seats left.`);
+        }
+        return await holdUnderSeatLock(deps, input, attempts);
+      } catch (err) {
+        await giveBack(input.scheduleId, 1).catch((giveBackErr: unknown) => {
+          log.warn(`${stockKey(input.scheduleId)}: one unit leaked, give-back failed: ${describe(giveBackErr)}`);
+        });
+        throw err;
+      }
+    },
+    async onSeatsFreed(freed) {
+      await Promise.all([...freed].map(([scheduleId, seats]) => giveBack(scheduleId, seats)));
+    },
+  };
+};
