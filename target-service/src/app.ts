@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(httpMetricsMiddleware(deps.metrics));
   app.use(express.json({ limit: '100kb' }));
-  app.use(fixturesRoutes(deps.pool));
+  app.use(fixturesRoutes(deps.pool, deps.holdStrategy));
   app.use(reservationRoutes(deps.pool, deps.holdStrategy));
   app.use(paymentRoutes(deps.pool, deps.holdStrategy));
   app.use(scheduleRoutes(deps.pool));

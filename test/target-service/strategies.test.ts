@@ -279,6 +279,18 @@ describe('redis-stock counter', () => {
     expect(await redis.get(key)).toBe('0');
   });
 
+  it('replaces a stale counter left under the new schedule id by another database sharing Redis', async () => {
+    const s = await startStrategy('redis-stock', { seats: 1, users: 1 }, SMALL_POOL);
+    const [status] = await rows("SELECT AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schedules'", []);
+    const nextId = Number(status?.next);
+    // Another database's sold-out schedule with the same id.
+    await redis.set(stockKey(nextId), '0');
+    stockKeys.push(stockKey(nextId));
+    const created = await client(s.service.port).post('/admin/fixtures', { seats: 3, users: 1 });
+    expect(created.body.scheduleId).toBe(nextId);
+    expect(await redis.get(stockKey(nextId))).toBe('3');
+  });
+
   it('answers 404 for an unknown schedule without creating a counter', async () => {
     const s = await startStrategy('redis-stock', { seats: 1, users: 1 }, SMALL_POOL);
     const res = await fetch(`http://127.0.0.1:${s.service.port}/api/reservations`, {

@@ -5,8 +5,9 @@
  * without touching MySQL or the seat locks. A hold that fails for any reason gives its unit back,
  * and the expiry sweep gives back one unit per seat it frees.
  *
- * The counter is created lazily, on the first hold of a schedule, with `SET ... NX` from the
- * number of AVAILABLE seats in MySQL. Give-backs only touch an existing counter: a missing one
+ * The counter is set when a schedule is created through `/admin/fixtures` (replacing any stale
+ * key of that id from another database sharing Redis), else lazily, on the first hold of a
+ * schedule, with `SET ... NX` from the number of AVAILABLE seats in MySQL. Give-backs only touch an existing counter: a missing one
  * means "not initialised" and is rebuilt from MySQL on the next hold.
  *
  * Like the seed's design this can leak: a crash between the DECR and the outcome of the DB write
@@ -112,6 +113,10 @@ export const createRedisStockStrategy: HoldStrategyFactory = (deps: HoldStrategy
     },
     async onSeatsFreed(freed) {
       await Promise.all([...freed].map(([scheduleId, seats]) => giveBack(scheduleId, seats)));
+    },
+    async onScheduleCreated(scheduleId, seats) {
+      // Overwrite, not NX: a counter with this id can only be another database's leftover.
+      await redis.set(stockKey(scheduleId), seats);
     },
   };
 };

@@ -56,6 +56,12 @@ export interface SeatHoldStrategy {
    * @param freed scheduleId → number of seats freed.
    */
   onSeatsFreed?(freed: ReadonlyMap<number, number>): Promise<void>;
+  /**
+   * Called after `POST /admin/fixtures` committed a new schedule with `seats` AVAILABLE seats.
+   * Strategies with state outside MySQL reset it here: schedule ids repeat across databases
+   * that share one Redis (other runs, recreated test databases), so a key of that id may be stale.
+   */
+  onScheduleCreated?(scheduleId: number, seats: number): Promise<void>;
 }
 
 /** What a strategy may use. Durations in milliseconds. */

@@ -7,6 +7,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import { z } from 'zod';
 import { inTransaction, type Pool, type PoolConnection } from '../db.ts';
 import { parseOrBadRequest } from '../errors.ts';
+import type { SeatHoldStrategy } from '../hold-strategies/index.ts';
 
 const fixturesBody = z.object({
   seats: z.int().min(1).max(100_000),
@@ -70,12 +71,17 @@ async function insertUsers(conn: PoolConnection, concertId: number, count: numbe
   return rows.map((row) => Number(row.id));
 }
 
-/** Router with `POST /admin/fixtures`. */
-export function fixturesRoutes(pool: Pool): Router {
+/**
+ * Router with `POST /admin/fixtures`.
+ * @param strategy told about each new schedule once it is committed (`onScheduleCreated`)
+ */
+export function fixturesRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'onScheduleCreated'>): Router {
   const router = Router();
   router.post('/admin/fixtures', async (req, res) => {
     const input = parseOrBadRequest(fixturesBody, req.body, 'body');
-    res.status(201).json(await createFixtures(pool, input));
+    const fixtures = await createFixtures(pool, input);
+    await strategy.onScheduleCreated?.(fixtures.scheduleId, fixtures.seatNos.length);
+    res.status(201).json(fixtures);
   });
   return router;
 }
