@@ -17,6 +17,7 @@ import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { sellOutChecker } from '../src/checks/sell-out.ts';
 import { parsePositiveInt } from '../src/engine/executor-options.ts';
+import { isArrivalRate, maxVus } from '../src/engine/executors/index.ts';
 import { TicketbenchError } from '../src/errors.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
@@ -33,13 +34,16 @@ export default defineScenario({
 
   options(flags, { executor }) {
     const seats = (flags['seats'] as number | undefined) ?? 1;
-    if (seats > executor.vus) {
-      throw new TicketbenchError('INVALID_OPTION', `--seats ${seats} exceeds --vus ${executor.vus}: every seat needs at least one VU racing for it.`);
+    // In an open model each of the maxVUs VUs that may be allocated is a user.
+    const vus = maxVus(executor);
+    if (seats > vus) {
+      const vusFlag = isArrivalRate(executor) ? '--max-vus' : '--vus';
+      throw new TicketbenchError('INVALID_OPTION', `--seats ${seats} exceeds ${vusFlag} ${vus}: every seat needs at least one VU racing for it.`);
     }
     if (executor.executor === 'shared-iterations' && executor.iterations < seats) {
       throw new TicketbenchError('INVALID_OPTION', `--iterations ${executor.iterations} is below --seats ${seats}: every seat needs at least one attempt.`);
     }
-    return { seats, users: executor.vus };
+    return { seats, users: vus };
   },
 
   async setup({ http }, { seats, users }): Promise<Fixture> {

@@ -40,11 +40,23 @@ export interface HttpClientOptions {
   readonly timeoutMs: number;
 }
 
+/**
+ * When a VU's next request was meant to go out (performance.now() ms), for coordinated-omission
+ * correction in open models: the runner sets it to the iteration's scheduled start, and each
+ * completed request moves it to its completion time, since the next request of the iteration was
+ * meant to follow at once. Undefined when no correction is wanted.
+ */
+export interface IntendedStart {
+  intendedStartMs: number | undefined;
+}
+
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Sends JSON requests to one origin and records each one's latency and outcome. */
 export class TargetHttpClient {
   private readonly pool: Pool;
+  /** Set only on views made by `withIntendedStart`. */
+  private intended: IntendedStart | undefined;
 
   /**
    * @param baseUrl origin of the target, e.g. `http://127.0.0.1:8080`
@@ -59,6 +71,18 @@ export class TargetHttpClient {
   }
 
   /**
+   * A view of this client for one VU of an open model: same pool and metrics, and every request
+   * also records its corrected latency (completion − `intended.intendedStartMs`), as wrk2 does.
+   * The view inherits the pool through its prototype rather than opening its own connections;
+   * close the original client, not the view.
+   */
+  withIntendedStart(intended: IntendedStart): TargetHttpClient {
+    const view = Object.create(this) as TargetHttpClient;
+    view.intended = intended;
+    return view;
+  }
+
+  /**
    * Sends a request and reads the whole body.
    * @param name request name for metrics, e.g. `hold`
    * @param body sent as JSON when given
@@ -66,6 +90,8 @@ export class TargetHttpClient {
    */
   async request(name: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<HttpResponse> {
     const started = performance.now();
+    // Read at send time, so that concurrent requests of one iteration share the same intended start.
+    const intendedAt = this.intended?.intendedStartMs;
     try {
       const res = await this.pool.request({
         path,
@@ -78,14 +104,24 @@ export class TargetHttpClient {
       const text = await res.body.text();
       const ended = performance.now();
       this.metrics?.record(name, { status: res.statusCode }, (ended - started) * 1000, ended);
+      this.recordCorrected(name, intendedAt, started, ended);
       return { status: res.statusCode, headers: res.headers, json: parseJson(text), text, latencyMs: ended - started };
     } catch (err) {
       const ended = performance.now();
       const rawCode = (err as { code?: unknown }).code;
       const errorCode = typeof rawCode === 'string' ? (TIMEOUT_CODES.has(rawCode) ? 'timeout' : rawCode) : 'request-error';
       this.metrics?.record(name, { errorCode }, (ended - started) * 1000, ended);
+      this.recordCorrected(name, intendedAt, started, ended);
       throw new RequestError(errorCode, `${method} ${path}: ${describeError(err)}`, err);
     }
+  }
+
+  private recordCorrected(name: string, intendedAt: number | undefined, started: number, ended: number): void {
+    if (!this.intended || intendedAt === undefined) return;
+    // An intended start after the actual send would make the corrected figure smaller than the
+    // measured one; it cannot happen with a correct schedule, so clamp rather than under-report.
+    this.metrics?.recordCorrected(name, (ended - Math.min(intendedAt, started)) * 1000);
+    this.intended.intendedStartMs = Math.max(this.intended.intendedStartMs ?? ended, ended);
   }
 
   /** Closes the pool's connections. */

@@ -12,6 +12,8 @@ export type RequestOutcome = { readonly status: number } | { readonly errorCode:
 export class RunMetrics {
   private readonly overall = new LatencyHistogram();
   private readonly byName = new Map<string, LatencyHistogram>();
+  private readonly correctedOverall = new LatencyHistogram();
+  private readonly correctedByName = new Map<string, LatencyHistogram>();
   private readonly statusCounts = new Map<string, number>();
   private readonly perSecond: number[] = [];
   private ok = 0;
@@ -44,20 +46,47 @@ export class RunMetrics {
     this.perSecond[second]! += 1;
   }
 
+  /**
+   * Records a request's coordinated-omission-corrected latency: from when it was *intended* to
+   * start to its completion (wrk2's measure). Kept apart from `record`'s send → response figures
+   * so that both can be reported side by side. Open (arrival-rate) models only.
+   * @param latencyUs completion − intended start, microseconds
+   */
+  recordCorrected(name: string, latencyUs: number): void {
+    this.correctedOverall.record(latencyUs);
+    let named = this.correctedByName.get(name);
+    if (!named) this.correctedByName.set(name, (named = new LatencyHistogram()));
+    named.record(latencyUs);
+  }
+
+  /** Requests completed so far. */
   get requests(): number {
     return this.overall.count;
   }
 
+  /** Answers by class and by status code so far. */
   status(): StatusCounts {
     return { ok: this.ok, conflict: this.conflict, error: this.error, byStatus: Object.fromEntries(this.statusCounts) };
   }
 
+  /** Send → response latency of every request. */
   latency(): LatencySummary {
     return this.overall.summary();
   }
 
+  /** Send → response latency per request name. */
   latencyByName(): Record<string, LatencySummary> {
     return Object.fromEntries([...this.byName].map(([name, h]) => [name, h.summary()]));
+  }
+
+  /** Corrected (intended start → response) latency of every request recorded with `recordCorrected`. */
+  latencyCorrected(): LatencySummary {
+    return this.correctedOverall.summary();
+  }
+
+  /** Corrected latency per request name. */
+  latencyCorrectedByName(): Record<string, LatencySummary> {
+    return Object.fromEntries([...this.correctedByName].map(([name, h]) => [name, h.summary()]));
   }
 
   /** p50/p95/p99 so far, ms (cheap enough to call several times a second). */

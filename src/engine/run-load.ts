@@ -4,9 +4,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.ts';
-import { runExecutor } from './executors/index.ts';
+import { initialVus, isArrivalRate, maxVus, runExecutor, scheduledDurationMs } from './executors/index.ts';
 import type { History } from './history.ts';
-import { TargetHttpClient } from './http-client.ts';
+import { TargetHttpClient, type IntendedStart } from './http-client.ts';
 import { RunMetrics } from './metrics.ts';
 import type { ExecutorConfig, LoadSummary, ProgressSnapshot } from './types.ts';
 import { VuContext } from './vu.ts';
@@ -32,16 +32,34 @@ export interface LoadOptions {
   readonly onIterationError?: (vu: number, err: unknown) => void;
 }
 
-/** Runs the load phase and summarises it. Never throws for request or iteration errors. */
+/**
+ * Runs the load phase and summarises it. Never throws for request or iteration errors.
+ * With an arrival-rate executor every request's latency is also recorded from its intended start
+ * (coordinated-omission correction, as wrk2 measures; see IntendedStart) and dropped iterations
+ * are counted.
+ */
 export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const startedAt = new Date();
   const startMs = performance.now();
   const metrics = new RunMetrics(startMs);
-  const vusCount = options.executor.vus;
-  const http = new TargetHttpClient(options.baseUrl, { connections: vusCount, timeoutMs: options.requestTimeoutMs }, metrics);
-  const vus = Array.from({ length: vusCount }, (_, i) => new VuContext(i + 1, http, options.history, startMs));
+  const openModel = isArrivalRate(options.executor);
+  // One keep-alive connection per VU that may ever exist, so a VU never waits for a connection.
+  const http = new TargetHttpClient(options.baseUrl, { connections: maxVus(options.executor), timeoutMs: options.requestTimeoutMs }, metrics);
+  const intendedStarts = new Map<VuContext, IntendedStart>();
+  const vus: VuContext[] = [];
+  const allocateVu = (): VuContext => {
+    const intended: IntendedStart = { intendedStartMs: undefined };
+    const vu = new VuContext(vus.length + 1, openModel ? http.withIntendedStart(intended) : http, options.history, startMs);
+    intendedStarts.set(vu, intended);
+    vus.push(vu);
+    return vu;
+  };
+  for (let i = 0; i < initialVus(options.executor); i++) allocateVu();
+  const preAllocated = [...vus];
+  const durationTotalMs = scheduledDurationMs(options.executor);
   let completed = 0;
   let failed = 0;
+  let dropped = 0;
   let active = 0;
   const abort = new AbortController();
   const onAbort = () => abort.abort();
@@ -53,7 +71,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       elapsedMs: now - startMs,
       activeVus: active,
       iterationsCompleted: completed,
-      ...(options.executor.executor === 'shared-iterations' ? { iterationsTotal: options.executor.iterations } : { durationMs: options.executor.durationMs }),
+      ...(options.executor.executor === 'shared-iterations' ? { iterationsTotal: options.executor.iterations } : {}),
+      ...(durationTotalMs !== undefined ? { durationMs: durationTotalMs } : {}),
+      droppedIterations: dropped,
       requests: metrics.requests,
       tps: metrics.tpsAt(now),
       status: metrics.status(),
@@ -64,11 +84,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
 
   try {
     await runExecutor(options.executor, {
-      vus,
+      vus: preAllocated,
+      allocateVu,
+      dropIteration: () => {
+        dropped += 1;
+      },
       signal: abort.signal,
-      runIteration: async (vu) => {
+      runIteration: async (vu, scheduledAtMs) => {
         vu.iteration += 1;
         active += 1;
+        const intended = intendedStarts.get(vu);
+        if (intended) intended.intendedStartMs = scheduledAtMs;
         try {
           await options.iteration(vu);
           completed += 1;
@@ -93,10 +119,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     startedAt: startedAt.toISOString(),
     durationMs,
     iterations: { completed, failed },
+    droppedIterations: dropped,
     requests: metrics.requests,
     tps: metrics.requests / Math.max(durationMs / 1000, 0.001),
     latency: metrics.latency(),
     latencyByName: metrics.latencyByName(),
+    ...(openModel ? { latencyCorrected: metrics.latencyCorrected(), latencyCorrectedByName: metrics.latencyCorrectedByName() } : {}),
     status: metrics.status(),
     ops: options.history.counts(),
     tpsSeries: metrics.tpsSeries(durationMs),

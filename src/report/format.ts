@@ -82,8 +82,9 @@ export function formatGiB(gib: number): string {
 }
 
 /**
- * One line describing the executor, e.g. `shared-iterations, 80 VUs, 80 iterations (max 1m 00s)`
- * or `constant-vus, 80 VUs for 30.0 s`.
+ * One line describing the executor, e.g. `shared-iterations, 80 VUs, 80 iterations (max 1m 00s)`,
+ * `constant-vus, 80 VUs for 30.0 s`, `constant-arrival-rate, 200/s for 30.0 s (VUs 20 pre-allocated, max 100)`
+ * or `ramping-arrival-rate, 0 → 100/s over 30.0 s → 500/s over 1m 00s (VUs 50 pre-allocated, max 500)`.
  */
 export function formatExecutor(executor: ExecutorConfig): string {
   switch (executor.executor) {
@@ -91,7 +92,30 @@ export function formatExecutor(executor: ExecutorConfig): string {
       return `shared-iterations, ${formatCount(executor.vus)} VUs, ${formatCount(executor.iterations)} iterations (max ${formatDuration(executor.maxDurationMs)})`;
     case 'constant-vus':
       return `constant-vus, ${formatCount(executor.vus)} VUs for ${formatDuration(executor.durationMs)}`;
+    case 'constant-arrival-rate':
+      return (
+        `constant-arrival-rate, ${formatNumber(executor.rate, Number.isInteger(executor.rate) ? 0 : 2)}${formatPerUnit(executor.timeUnitMs)} ` +
+        `for ${formatDuration(executor.durationMs)} (${formatVuLimits(executor)})`
+      );
+    case 'ramping-arrival-rate': {
+      const unit = formatPerUnit(executor.timeUnitMs);
+      const rate = (r: number): string => formatNumber(r, Number.isInteger(r) ? 0 : 2);
+      const ramps = executor.stages.map((s) => ` → ${rate(s.target)}${unit} over ${formatDuration(s.durationMs)}`).join('');
+      return `ramping-arrival-rate, ${rate(executor.startRate)}${ramps} (${formatVuLimits(executor)})`;
+    }
   }
+}
+
+/** `/s`, `/min`, `/h` for those units, otherwise e.g. ` per 500 ms`. */
+function formatPerUnit(timeUnitMs: number): string {
+  if (timeUnitMs === 1000) return '/s';
+  if (timeUnitMs === 60_000) return '/min';
+  if (timeUnitMs === 3_600_000) return '/h';
+  return ` per ${formatDuration(timeUnitMs)}`;
+}
+
+function formatVuLimits(executor: { readonly preAllocatedVUs: number; readonly maxVUs: number }): string {
+  return `VUs ${formatCount(executor.preAllocatedVUs)} pre-allocated, max ${formatCount(executor.maxVUs)}`;
 }
 
 /** A verdict as printed in reports and terminals: `PASS`, `FAIL`, `UNKNOWN`. */

@@ -120,29 +120,34 @@ function machine(report: RunReport): string {
 
 function throughput(report: RunReport): string {
   const l = report.load;
-  return [
-    '## Throughput',
-    '',
-    table(
-      ['requests', 'duration', 'TPS', 'iterations completed', 'iterations failed'],
-      [
-        [
-          formatCount(l.requests),
-          formatDuration(l.durationMs),
-          formatTps(l.tps),
-          formatCount(l.iterations.completed),
-          formatCount(l.iterations.failed),
-        ],
-      ],
-      ['right', 'right', 'right', 'right', 'right'],
-    ),
-  ].join('\n');
+  const open = isOpenModel(report);
+  const head = ['requests', 'duration', 'TPS', 'iterations completed', 'iterations failed'];
+  const row = [formatCount(l.requests), formatDuration(l.durationMs), formatTps(l.tps), formatCount(l.iterations.completed), formatCount(l.iterations.failed)];
+  // Closed models cannot drop an iteration, so the column would always read 0 there.
+  if (open) {
+    head.push('iterations dropped');
+    row.push(formatCount(l.droppedIterations));
+  }
+  const lines = ['## Throughput', '', table(head, [row], head.map(() => 'right'))];
+  if (open) {
+    lines.push(
+      '',
+      'Dropped iterations were due on the schedule while every VU was busy (k6 `dropped_iterations`); ' +
+        'they were not queued, so the target never saw them. Any drop means the offered rate was not reached.',
+    );
+  }
+  return lines.join('\n');
+}
+
+/** True when the load phase ran an arrival-rate (open-model) executor. */
+function isOpenModel(report: RunReport): boolean {
+  return report.load.executor.executor === 'constant-arrival-rate' || report.load.executor.executor === 'ramping-arrival-rate';
 }
 
 function latency(report: RunReport): string {
   const rows = [latencyRow('**all**', report.load.latency)];
   for (const [name, l] of Object.entries(report.load.latencyByName)) rows.push(latencyRow(escapeCell(name), l));
-  return [
+  const lines = [
     '## Latency (ms)',
     '',
     table(
@@ -150,7 +155,34 @@ function latency(report: RunReport): string {
       rows,
       ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
-  ].join('\n');
+  ];
+  const corrected = report.load.latencyCorrected;
+  if (corrected) {
+    const byName = report.load.latencyCorrectedByName ?? {};
+    const sideBySide = [correctedRow('**all**', report.load.latency, corrected)];
+    for (const [name, l] of Object.entries(report.load.latencyByName)) {
+      const c = byName[name];
+      if (c) sideBySide.push(correctedRow(escapeCell(name), l, c));
+    }
+    const head = ['request'];
+    for (const p of ['p50', 'p90', 'p95', 'p99', 'max']) head.push(p, `${p} corrected`);
+    lines.push(
+      '',
+      'Corrected for coordinated omission (as wrk2 measures): each request timed from when it was meant to start — ' +
+        "its iteration's scheduled start, or the previous request's completion — rather than from when it was sent. " +
+        'A gap between the two is time a request waited before it was sent: a late start, a busy load generator, or work before it in its iteration.',
+      '',
+      table(head, sideBySide, head.map((_, i) => (i === 0 ? 'left' : 'right'))),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Measured and corrected figures of one request name, alternating per percentile. */
+function correctedRow(name: string, measured: LatencySummary, corrected: LatencySummary): string[] {
+  const row = [name];
+  for (const key of ['p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs'] as const) row.push(formatMs(measured[key]), formatMs(corrected[key]));
+  return row;
 }
 
 function status(report: RunReport): string {
@@ -278,8 +310,10 @@ function checks(report: RunReport): string {
 
 /**
  * Renders the whole report as markdown: title with scenario and verdict, settings, machine (with
- * a caveat when load generator and target shared it), throughput, latency per request name,
- * HTTP status, operations, requests per second and every check with its counts and evidence.
+ * a caveat when load generator and target shared it), throughput (with dropped iterations in open
+ * models), latency per request name (measured and coordinated-omission corrected side by side in
+ * open models), HTTP status, operations, requests per second and every check with its counts
+ * and evidence.
  * Ends with a newline.
  */
 export function renderMarkdown(report: RunReport): string {

@@ -10,11 +10,13 @@ import { openStores } from '../checks/stores.ts';
 import { composeVerdicts } from '../checks/types.ts';
 import { History } from '../engine/history.ts';
 import { TargetHttpClient } from '../engine/http-client.ts';
+import { maxVus } from '../engine/executors/index.ts';
 import { runLoad } from '../engine/run-load.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import { TicketbenchError } from '../errors.ts';
 import { infraStatus, infraUp, type ServerStatus } from '../infra/index.ts';
 import { resolveStateDir } from '../infra/paths.ts';
+import { formatExecutor } from '../report/format.ts';
 import { writeReport } from '../report/write.ts';
 import type { AnyScenario } from '../scenario/types.ts';
 import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateStrategy, type RunningTarget } from '../target/launch.ts';
@@ -120,7 +122,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       format: 1,
       scenario: options.scenario.name,
       description: options.scenario.description,
-      options: { ...scenarioOptions, strategy, vus: options.executor.vus, executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
+      options: { ...scenarioOptions, strategy, vus: maxVus(options.executor), executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
       connections: {
         mysql: redactUrl(options.connections.mysqlUrl),
         redis: redactUrl(options.connections.redisUrl),
@@ -163,7 +165,12 @@ async function prepareInfra(options: RunScenarioOptions, stateDir: string, emitt
 }
 
 function describeExecutor(executor: ExecutorConfig): string {
-  return executor.executor === 'shared-iterations'
-    ? `${executor.vus} VUs, shared-iterations, ${executor.iterations} iterations`
-    : `${executor.vus} VUs, constant-vus, ${Math.round(executor.durationMs / 1000)} s`;
+  switch (executor.executor) {
+    case 'shared-iterations':
+      return `${executor.vus} VUs, shared-iterations, ${executor.iterations} iterations`;
+    case 'constant-vus':
+      return `${executor.vus} VUs, constant-vus, ${Math.round(executor.durationMs / 1000)} s`;
+    default:
+      return formatExecutor(executor);
+  }
 }

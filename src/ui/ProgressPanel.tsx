@@ -19,7 +19,8 @@ export type ProgressPanelProps = {
 
 /**
  * The load phase at a glance: a bar over iterations (shared-iterations) or over the duration
- * (constant-vus), elapsed time and VUs, requests, TPS, p50/p95/p99, and ok/conflict/error counts.
+ * (constant-vus, arrival-rate), elapsed time, VUs busy, dropped iterations (arrival-rate executors,
+ * once there are any), requests, TPS, p50/p95/p99, and ok/conflict/error counts.
  */
 export function ProgressPanel({ snapshot: p, barWidth = 30 }: ProgressPanelProps) {
   const fraction = progressFraction(p);
@@ -39,6 +40,8 @@ export function ProgressPanel({ snapshot: p, barWidth = 30 }: ProgressPanelProps
           </Text>
         ) : null}
         <Text>{`${amount} · elapsed ${elapsed} · ${formatCount(p.activeVus)} VUs`}</Text>
+        {/* Only arrival-rate executors drop iterations; hidden while there is nothing to report. */}
+        {p.droppedIterations > 0 ? <Text color="yellow">{` · ${formatCount(p.droppedIterations)} dropped`}</Text> : null}
       </Box>
       <Text>
         {`requests ${formatCount(p.requests)} · `}

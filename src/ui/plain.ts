@@ -43,7 +43,8 @@ export function formatPhase(phase: RunPhase, detail: string): string {
 /**
  * One line of load progress, e.g.
  * `[load] 1.20 s · 40/80 iterations (50%) · 1,234 requests · 456.7 TPS · p95 12.3 ms · ok 1 · conflict 39 · error 0`.
- * Shows `elapsed/duration` instead of iterations for duration-based executors.
+ * Shows `elapsed/duration` instead of iterations for duration-based executors, and `N dropped`
+ * once an arrival-rate executor has dropped an iteration.
  */
 export function formatProgressLine(p: ProgressSnapshot): string {
   const parts = [`[load] ${formatDuration(p.elapsedMs)}`];
@@ -54,6 +55,8 @@ export function formatProgressLine(p: ProgressSnapshot): string {
     if (p.durationMs !== undefined) parts[0] += `/${formatDuration(p.durationMs)} (${formatPercent(fraction ?? 0)})`;
     parts.push(`${formatCount(p.iterationsCompleted)} iterations`);
   }
+  // Only arrival-rate executors drop iterations; a 0 would be noise on every closed-model line.
+  if (p.droppedIterations > 0) parts.push(`${formatCount(p.droppedIterations)} dropped`);
   parts.push(
     `${formatCount(p.activeVus)} VUs`,
     `${formatCount(p.requests)} requests`,
@@ -68,15 +71,17 @@ export function formatProgressLine(p: ProgressSnapshot): string {
 
 /**
  * The load summary of a finished run: a throughput line, a latency table (ms, overall and per
- * request name), HTTP status counts and the per-operation ok/fail/info table. Multi-line, no
- * trailing newline.
+ * request name), HTTP status counts and the per-operation ok/fail/info table. For an open-model
+ * run also the dropped iterations and measured vs coordinated-omission-corrected percentiles side
+ * by side. Multi-line, no trailing newline.
  */
 export function formatSummary(report: RunReport): string {
   const l = report.load;
   const lines = [
     `${report.scenario}: ${formatExecutor(l.executor)}`,
     `${formatCount(l.requests)} requests in ${formatDuration(l.durationMs)} · ${formatTps(l.tps)} TPS · ` +
-      `${formatCount(l.iterations.completed)} iterations completed, ${formatCount(l.iterations.failed)} failed`,
+      `${formatCount(l.iterations.completed)} iterations completed, ${formatCount(l.iterations.failed)} failed` +
+      (l.latencyCorrected ? `, ${formatCount(l.droppedIterations)} dropped` : ''),
   ];
   if (report.targetSharesMachine) {
     lines.push(`target shared this machine's ${formatCount(report.machine.cores)} cores with the load generator`);
@@ -100,6 +105,16 @@ export function formatSummary(report: RunReport): string {
     ]);
   }
   lines.push(latency.toString());
+  if (l.latencyCorrected) {
+    // p90 is left out here so that the table fits an 80-column terminal; the markdown report has it.
+    const corrected = plainTable(['latency (ms)', 'p50', 'corr', 'p95', 'corr', 'p99', 'corr', 'max', 'corr'], ['left', ...Array<'right'>(8).fill('right')]);
+    const byName = l.latencyCorrectedByName ?? {};
+    for (const [name, measured, c] of [['all', l.latency, l.latencyCorrected] as const, ...Object.entries(l.latencyByName).map(([n, m]) => [n, m, byName[n]] as const)]) {
+      if (!c) continue;
+      corrected.push([name, ...(['p50Ms', 'p95Ms', 'p99Ms', 'maxMs'] as const).flatMap((k) => [formatMs(measured[k]), formatMs(c[k])])]);
+    }
+    lines.push(corrected.toString(), 'corr = from the intended start (scheduled start or previous completion), as wrk2 corrects for coordinated omission');
+  }
 
   const byStatus = Object.entries(l.status.byStatus)
     .map(([code, n]) => `${code}: ${formatCount(n)}`)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeCell, renderMarkdown } from '../../src/report/markdown.ts';
-import { passingChecks, sampleRunReport } from '../fixtures/run-report.ts';
+import { passingChecks, sampleOpenModelReport, sampleRunReport } from '../fixtures/run-report.ts';
 
 /** The lines of the section under `## title`, up to the next `## ` heading. */
 function section(md: string, title: string): string[] {
@@ -125,5 +125,59 @@ describe('scenario results section', () => {
     expect(md).toMatch(/\| seatsSold \| 1,000 \|/);
     expect(md).toMatch(/\| attemptsPerSale \| 1\.83 \|/);
     expect(renderMarkdown(sampleRunReport({ results: {} }))).not.toContain('## Scenario results');
+  });
+});
+
+describe('renderMarkdown for an open-model (arrival-rate) run', () => {
+  const md = renderMarkdown(sampleOpenModelReport());
+
+  it('describes the executor and counts dropped iterations with what they mean', () => {
+    expect(section(md, 'Settings')).toContain('| executor | constant-arrival-rate, 50/s for 2.00 s (VUs 10 pre-allocated, max 20) |');
+    const t = section(md, 'Throughput');
+    expect(t).toContain('| requests | duration | TPS | iterations completed | iterations failed | iterations dropped |');
+    expect(t).toContain('| 81 | 1.41 s | 57.4 | 80 | 79 | 12 |');
+    expect(t.join('\n')).toMatch(/not queued/);
+  });
+
+  it('shows measured and corrected percentiles side by side, overall and per request', () => {
+    const s = section(md, 'Latency (ms)');
+    // The measured table is unchanged.
+    expect(s).toContain('| **all** | 81 | 1.23 | 18.5 | 9.88 | 41.2 | 52.3 | 97.5 | 1,203 |');
+    expect(s).toContain('| request | p50 | p50 corrected | p90 | p90 corrected | p95 | p95 corrected | p99 | p99 corrected | max | max corrected |');
+    expect(s).toContain('| **all** | 9.88 | 20.5 | 41.2 | 120.4 | 52.3 | 250.8 | 97.5 | 612.3 | 1,203 | 1,450 |');
+    expect(s).toContain('| hold | 9.80 | 20.4 | 41.2 | 120.4 | 52.3 | 250.8 | 97.5 | 612.3 | 1,203 | 1,450 |');
+    expect(s).toContain('| pay | 7.34 | 9.50 | 7.34 | 9.50 | 7.34 | 9.50 | 7.34 | 9.50 | 7.34 | 9.50 |');
+    expect(s.join('\n')).toMatch(/coordinated omission/);
+  });
+
+  it('a closed-model report has neither the dropped column nor the corrected table', () => {
+    const closed = renderMarkdown(sampleRunReport());
+    expect(closed).not.toContain('iterations dropped');
+    expect(closed).not.toContain('corrected');
+  });
+
+  it('formats a ramping-arrival-rate executor with its stages', () => {
+    const base = sampleOpenModelReport();
+    const report = {
+      ...base,
+      load: {
+        ...base.load,
+        executor: {
+          executor: 'ramping-arrival-rate' as const,
+          startRate: 0,
+          timeUnitMs: 1000,
+          stages: [
+            { target: 100, durationMs: 30_000 },
+            { target: 500, durationMs: 60_000 },
+            { target: 0, durationMs: 30_000 },
+          ],
+          preAllocatedVUs: 50,
+          maxVUs: 500,
+        },
+      },
+    };
+    expect(section(renderMarkdown(report), 'Settings')).toContain(
+      '| executor | ramping-arrival-rate, 0 → 100/s over 30.0 s → 500/s over 1m 00s → 0/s over 30.0 s (VUs 50 pre-allocated, max 500) |',
+    );
   });
 });

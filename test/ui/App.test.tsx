@@ -57,6 +57,16 @@ describe('App', () => {
     expect(frame()).toContain(' 50%  40 iterations · elapsed 15.0 s/30.0 s · 80 VUs');
   });
 
+  it('shows dropped iterations of an arrival-rate executor', async () => {
+    const { emitter, frame } = mount();
+    emitter.emit('progress', sampleProgress({ iterationsTotal: undefined, durationMs: 2000, elapsedMs: 1000, droppedIterations: 12 }));
+    await settle();
+    expect(frame()).toContain(' 50%  40 iterations · elapsed 1.00 s/2.00 s · 80 VUs · 12 dropped');
+    emitter.emit('progress', sampleProgress({ droppedIterations: 0 }));
+    await settle();
+    expect(frame()).not.toContain('dropped');
+  });
+
   it('shows each check verdict as it arrives, then the final summary, and exits', async () => {
     const { emitter, frame, instance } = mount();
     const report = sampleRunReport();

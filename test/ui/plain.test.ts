@@ -9,7 +9,7 @@ import {
   formatProgressLine,
   formatSummary,
 } from '../../src/ui/plain.ts';
-import { passingChecks, sampleProgress, sampleRunReport } from '../fixtures/run-report.ts';
+import { passingChecks, sampleOpenModelReport, sampleProgress, sampleRunReport } from '../fixtures/run-report.ts';
 
 const ANSI = /\u001b\[/;
 const paths = { json: 'reports/20250301-140502-contention.json', markdown: 'reports/20250301-140502-contention.md' };
@@ -131,5 +131,35 @@ describe('attachPlainPrinter', () => {
     emitter.emit('progress', sampleProgress());
     expect(out).toHaveLength(2);
     expect(emitter.listenerCount('progress') + emitter.listenerCount('done') + emitter.listenerCount('phase')).toBe(0);
+  });
+});
+
+describe('plain output of an open-model (arrival-rate) run', () => {
+  it('summarises dropped iterations and measured vs corrected percentiles side by side', () => {
+    const out = formatSummary(sampleOpenModelReport());
+    expect(out).not.toMatch(ANSI);
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('contention: constant-arrival-rate, 50/s for 2.00 s (VUs 10 pre-allocated, max 20)');
+    expect(lines).toContain('81 requests in 1.41 s · 57.4 TPS · 80 iterations completed, 79 failed, 12 dropped');
+    expect(lines).toContain('│ latency (ms) │  p50 │ corr │  p95 │  corr │  p99 │  corr │   max │  corr │');
+    expect(lines).toContain('│ all          │ 9.88 │ 20.5 │ 52.3 │ 250.8 │ 97.5 │ 612.3 │ 1,203 │ 1,450 │');
+    expect(lines).toContain('│ pay          │ 7.34 │ 9.50 │ 7.34 │  9.50 │ 7.34 │  9.50 │  7.34 │  9.50 │');
+    expect(out).toMatch(/corr = from the intended start .*coordinated omission/);
+    // The tables fit an 80-column terminal.
+    expect(Math.max(...lines.filter((l) => l.startsWith('│') || l.startsWith('┌')).map((l) => l.length))).toBeLessThanOrEqual(80);
+  });
+
+  it('a closed-model summary shows neither dropped iterations nor corrected figures', () => {
+    const out = formatSummary(sampleRunReport());
+    expect(out).not.toContain('dropped');
+    expect(out).not.toContain('corr');
+  });
+
+  it('the progress line counts dropped iterations once there are any', () => {
+    const open = sampleProgress({ iterationsTotal: undefined, durationMs: 2000, elapsedMs: 1200, droppedIterations: 7 });
+    expect(formatProgressLine(open)).toBe(
+      '[load] 1.20 s/2.00 s (60%) · 40 iterations · 7 dropped · 80 VUs · 41 requests · 1,235 TPS · p95 45.7 ms · ok 2 · conflict 39 · error 0',
+    );
+    expect(formatProgressLine({ ...open, droppedIterations: 0 })).not.toContain('dropped');
   });
 });

@@ -1,0 +1,31 @@
+/**
+ * The time source of the arrival-rate scheduler, injectable so that schedules are tested with a
+ * fake clock instead of real sleeps. Times are milliseconds on the performance.now() scale.
+ */
+import { performance } from 'node:perf_hooks';
+
+/** A monotonic clock the scheduler reads and waits on. */
+export interface Clock {
+  /** Current time, ms. */
+  now(): number;
+  /** Resolves once `now()` has reached `ms` (at once when it already has). */
+  sleepUntil(ms: number): Promise<void>;
+}
+
+/**
+ * performance.now() and timers. A timer may fire a little before its delay (Node truncates
+ * fractional delays), so it re-arms until the target is really reached: an iteration must never
+ * start before its scheduled time, or its corrected latency would be understated.
+ */
+export const realClock: Clock = {
+  now: () => performance.now(),
+  sleepUntil: (ms) =>
+    new Promise<void>((resolve) => {
+      const check = (): void => {
+        const remaining = ms - performance.now();
+        if (remaining <= 0) resolve();
+        else setTimeout(check, Math.ceil(remaining));
+      };
+      check();
+    }),
+};
