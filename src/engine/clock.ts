@@ -8,8 +8,11 @@ import { performance } from 'node:perf_hooks';
 export interface Clock {
   /** Current time, ms. */
   now(): number;
-  /** Resolves once `now()` has reached `ms` (at once when it already has). */
-  sleepUntil(ms: number): Promise<void>;
+  /**
+   * Resolves once `now()` has reached `ms` (at once when it already has). A clock may also
+   * resolve early when `signal` aborts, so that a stopped run does not keep a timer alive.
+   */
+  sleepUntil(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -19,13 +22,20 @@ export interface Clock {
  */
 export const realClock: Clock = {
   now: () => performance.now(),
-  sleepUntil: (ms) =>
+  sleepUntil: (ms, signal) =>
     new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
       const check = (): void => {
         const remaining = ms - performance.now();
-        if (remaining <= 0) resolve();
-        else setTimeout(check, Math.ceil(remaining));
+        if (remaining <= 0 || signal?.aborted) done();
+        else timer = setTimeout(check, Math.ceil(remaining));
       };
+      signal?.addEventListener('abort', done, { once: true });
       check();
     }),
 };

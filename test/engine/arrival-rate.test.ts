@@ -1,7 +1,7 @@
 // The open-model scheduler on a fake clock: exact start times, ramp shape, VU allocation up to
 // maxVUs, and dropped (never queued) iterations. No real time passes in these tests.
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/engine/clock.ts';
+import { realClock, type Clock } from '../../src/engine/clock.ts';
 import { constantArrivalRate } from '../../src/engine/executors/constant-arrival-rate.ts';
 import { rampingArrivalRate } from '../../src/engine/executors/ramping-arrival-rate.ts';
 import { rampingSchedule } from '../../src/engine/executors/arrival-rate.ts';
@@ -268,5 +268,24 @@ describe('ramping-arrival-rate', () => {
     expect(starts).toHaveLength(3);
     expect(allocated).toEqual([2, 3]);
     expect(drops).toHaveLength(17); // ½·(10 + 30)·1 s = 20 due
+  });
+});
+
+describe('realClock', () => {
+  it('never wakes before the time asked, even for a fractional delay', async () => {
+    for (const delay of [0.4, 1.5, 3.7]) {
+      const target = realClock.now() + delay;
+      await realClock.sleepUntil(target);
+      expect(realClock.now()).toBeGreaterThanOrEqual(target);
+    }
+  });
+
+  it('wakes at once when its signal aborts', async () => {
+    const abort = new AbortController();
+    const started = realClock.now();
+    const sleeping = realClock.sleepUntil(started + 60_000, abort.signal);
+    abort.abort();
+    await sleeping;
+    expect(realClock.now() - started).toBeLessThan(1_000);
   });
 });

@@ -103,7 +103,8 @@ export async function runArrivals(schedule: ArrivalSchedule, limits: { readonly 
       if (offset === undefined) break;
       const due = start + offset;
       // When behind (a blocked event loop), due iterations start at once rather than being skipped.
-      if (clock.now() < due) await Promise.race([clock.sleepUntil(due), aborted]);
+      // The race covers clocks that ignore the signal.
+      if (clock.now() < due) await Promise.race([clock.sleepUntil(due, runtime.signal), aborted]);
       if (runtime.signal.aborted) break;
 
       let vu = free.shift();
