@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, TicketbenchError, describeError } from '../errors.ts';
 import { addConnectionFlags } from './connection-flags.ts';
+import { addRunFlags, scenarioArgsOf } from './run-flags.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -34,30 +35,34 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showSuggestionAfterError(true);
 
-  addConnectionFlags(
+  addRunFlags(
     program
       .command('run')
       .description('run a scenario against the bundled target (or --target-url) and check the datastores')
-      .argument('<scenario>', 'scenario name (contention) or path to a scenario file')
-      .option('--vus <n>', 'virtual users (scenario default otherwise)')
-      .option('--iterations <n>', 'iterations shared by all VUs (shared-iterations; default one per VU)')
-      .option('--duration <d>', 'run each VU in a loop for this long, e.g. 30s (constant-vus)')
-      .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
-      .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
-      .option('--strategy <name>', 'seat-hold strategy of the bundled target (default redis-lock)')
-      .option('--target-url <url>', 'drive this already-running target instead of starting the bundled one')
-      .option('--out <dir>', 'report folder', 'reports')
-      .option('--ci', 'plain output, no animation (also when stdout is not a terminal)')
-      .option('--no-infra', 'do not start MySQL/Redis/Kafka or apply the schema; fail if they are not reachable')
-      .allowUnknownOption(true)
-      .allowExcessArguments(true)
-      .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)'),
-  ).action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
-    const { runCommand } = await import('./commands/run.ts');
-    const rest = [...command.args];
-    rest.splice(rest.indexOf(scenario), 1);
-    exitCode = await runCommand(scenario, opts, rest, io);
-  });
+      .argument('<scenario>', 'scenario name (contention) or path to a scenario file'),
+  )
+    .option('--strategy <name>', 'seat-hold strategy of the bundled target (default redis-lock)')
+    .option('--target-url <url>', 'drive this already-running target instead of starting the bundled one')
+    .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)')
+    .action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
+      const { runCommand } = await import('./commands/run.ts');
+      exitCode = await runCommand(scenario, opts, scenarioArgsOf(command, scenario), io);
+    });
+
+  addRunFlags(
+    program
+      .command('compare')
+      .description('run a scenario once per seat-hold strategy of the bundled target and compare them in one table')
+      .argument('<scenario>', 'scenario name (contention) or path to a scenario file'),
+  )
+    .requiredOption('--strategies <list>', 'comma-separated strategies, e.g. none,pessimistic,optimistic,redis-lock')
+    .option('--repeat <k>', 'runs per strategy, interleaved; the table shows the median and min–max', '1')
+    .option('--baseline <name>', 'strategy the deltas are taken against (default: the first)')
+    .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)')
+    .action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
+      const { compareCommand } = await import('./commands/compare.ts');
+      exitCode = await compareCommand(scenario, opts, scenarioArgsOf(command, scenario), io);
+    });
 
   addConnectionFlags(
     program

@@ -1,0 +1,113 @@
+/**
+ * The flags every command that runs a scenario takes (`run`, `compare`): declared once here and
+ * translated once into the settings runScenario needs, so both commands accept exactly the same
+ * load, timeout, report, infra and connection flags.
+ */
+import { Command } from 'commander';
+import path from 'node:path';
+import type { ConnectionSettings } from '../config/connections.ts';
+import { executorFromFlags, parseDuration, parsePositiveInt, MAX_VUS } from '../engine/executor-options.ts';
+import type { ExecutorConfig } from '../engine/types.ts';
+import type { AnyScenario, ScenarioFlag } from '../scenario/types.ts';
+import { addConnectionFlags, connectionsFromFlags } from './connection-flags.ts';
+import type { CliIo } from './main.ts';
+
+/**
+ * Adds the shared run flags (`--vus`, `--iterations`, `--duration`, `--timeout`,
+ * `--settle-timeout`, `--out`, `--ci`, `--no-infra`) and the connection flags to a command that
+ * takes `<scenario>`, and lets unknown options through: they are the scenario's own flags.
+ */
+export function addRunFlags(command: Command): Command {
+  return addConnectionFlags(
+    command
+      .option('--vus <n>', 'virtual users (scenario default otherwise)')
+      .option('--iterations <n>', 'iterations shared by all VUs (shared-iterations; default one per VU)')
+      .option('--duration <d>', 'run each VU in a loop for this long, e.g. 30s (constant-vus)')
+      .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
+      .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
+      .option('--out <dir>', 'report folder', 'reports')
+      .option('--ci', 'plain output, no animation (also when stdout is not a terminal)')
+      .option('--no-infra', 'do not start MySQL/Redis/Kafka or apply the schema; fail if they are not reachable')
+      .allowUnknownOption(true)
+      .allowExcessArguments(true),
+  );
+}
+
+/** The arguments commander did not know, less the scenario name: the scenario's own flags. */
+export function scenarioArgsOf(command: Command, scenario: string): string[] {
+  const rest = [...command.args];
+  rest.splice(rest.indexOf(scenario), 1);
+  return rest;
+}
+
+/** The run settings the shared flags give, as runScenario takes them. */
+export interface RunFlagSettings {
+  /** Scenario flag values by camelCase name. */
+  readonly scenarioFlags: Record<string, unknown>;
+  readonly executor: ExecutorConfig;
+  readonly connections: ConnectionSettings;
+  /** False with `--no-infra`. */
+  readonly infra: boolean;
+  /** Absolute report folder. */
+  readonly outDir: string;
+  /** ms */
+  readonly requestTimeoutMs: number;
+  /** ms */
+  readonly settleTimeoutMs: number;
+  readonly stateDir?: string;
+}
+
+/**
+ * Parses the shared flags (`opts` as commander gives them) and the scenario's own flags
+ * (`scenarioArgs`), then validates the scenario's options, so bad input fails before any view or
+ * server starts.
+ * @throws TicketbenchError INVALID_OPTION with one sentence for any bad value.
+ */
+export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Record<string, unknown>>, scenarioArgs: readonly string[], io: CliIo, commandName = 'run'): RunFlagSettings {
+  const scenarioFlags = parseScenarioFlags(scenario.flags, scenarioArgs, `${commandName} ${scenario.name}`, io);
+  const executor = executorFromFlags(
+    {
+      vus: opt(opts, 'vus', (t) => parsePositiveInt(t, '--vus', MAX_VUS)),
+      iterations: opt(opts, 'iterations', (t) => parsePositiveInt(t, '--iterations')),
+      durationMs: opt(opts, 'duration', (t) => parseDuration(t, '--duration')),
+    },
+    { vus: scenario.defaultVus, iterations: scenario.defaultIterations?.(scenarioFlags) },
+  );
+  const requestTimeoutMs = parseDuration(String(opts['timeout']), '--timeout');
+  const settleTimeoutMs = parseDuration(String(opts['settleTimeout']), '--settle-timeout');
+  const connections = connectionsFromFlags(opts);
+  scenario.options(scenarioFlags, { executor });
+  return {
+    scenarioFlags,
+    executor,
+    connections,
+    infra: opts['infra'] !== false,
+    outDir: path.resolve(String(opts['out'])),
+    requestTimeoutMs,
+    settleTimeoutMs,
+    ...(opts['stateDir'] ? { stateDir: String(opts['stateDir']) } : {}),
+  };
+}
+
+function opt<T>(opts: Readonly<Record<string, unknown>>, key: string, parse: (text: string) => T): T | undefined {
+  const value = opts[key];
+  return value === undefined ? undefined : parse(String(value));
+}
+
+function parseScenarioFlags(flags: readonly ScenarioFlag[], args: readonly string[], name: string, io: CliIo): Record<string, unknown> {
+  const parser = new Command(name)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .allowExcessArguments(false)
+    .helpOption(false);
+  for (const flag of flags) parser.option(flag.flags, flag.description);
+  parser.parse([...args], { from: 'user' });
+  const values = parser.opts();
+  const byName = Object.fromEntries(flags.map((f) => [camelName(f.flags), f]));
+  return Object.fromEntries(Object.entries(values).map(([key, text]) => [key, byName[key]!.parse(String(text))]));
+}
+
+function camelName(flags: string): string {
+  const long = flags.split(/[ ,]+/).find((part) => part.startsWith('--')) ?? '';
+  return long.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

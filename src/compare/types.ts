@@ -1,0 +1,160 @@
+/**
+ * Shapes of `ticketbench compare`: the runs it made, the aggregated table, the events its views
+ * listen to and the record written as JSON. Latencies in milliseconds, rates in requests per
+ * second (TPS), counts as plain numbers.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Verdict } from '../checks/types.ts';
+import type { RunEmitter, RunReport } from '../run/types.ts';
+
+/** One run of one strategy in a comparison. */
+export interface StrategyRun {
+  /** Unique label of the strategy in this comparison: the name, `#2`… for a repeated name, e.g. `redis-lock#2`. */
+  readonly label: string;
+  /** The bundled target's strategy name, e.g. `redis-lock`. */
+  readonly strategy: string;
+  /** 1-based round of `--repeat` this run belongs to. */
+  readonly round: number;
+  /** Whether the target's registry declares the strategy safe (`isSafeStrategy`). */
+  readonly safe: boolean;
+  readonly report: RunReport;
+  /** Where runScenario wrote this run's own report. */
+  readonly paths?: { readonly json: string; readonly markdown: string };
+}
+
+/** The numeric columns of the comparison table, in display order. */
+export type ColumnId = 'tps' | 'p50' | 'p95' | 'p99' | 'ok' | 'conflict' | 'error' | 'retries' | 'oversold' | 'doubleBooked';
+
+/** How a column reads: its header, which direction is better, and how its delta is expressed. */
+export interface ColumnSpec {
+  readonly id: ColumnId;
+  /** Header text, e.g. `p95 ms`. */
+  readonly header: string;
+  /** Which value is best (marked); `undefined` = no best (e.g. ok counts depend on seats). */
+  readonly better: 'higher' | 'lower' | undefined;
+  /** `percent` for rates and latencies, `absolute` (difference) for counts. */
+  readonly delta: 'percent' | 'absolute';
+  /** Decimals shown for a count; rates and latencies use the shared formatters. */
+  readonly kind: 'tps' | 'ms' | 'count';
+}
+
+/** The median and spread of one column over a strategy's runs. */
+export interface Stat {
+  /** Median (mean of the two middle values for an even number of runs). */
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  /** How many runs had a value. */
+  readonly n: number;
+}
+
+/** Latency percentiles (ms) of a strategy, each the median over its runs; what the chart draws. */
+export interface LatencyProfile {
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** What a strategy's checks showed, relative to what its safety declares. */
+export type Expectation =
+  /** Safe and every check passed in every run. */
+  | 'as-expected'
+  /** Safe but some check was not `pass` in some run: a regression (exit 1). */
+  | 'safe-failed'
+  /** Unsafe and the checks failed in at least one run: the checks caught the race. */
+  | 'race-caught'
+  /** Unsafe yet no check failed in any run: the race did not show. */
+  | 'race-not-shown';
+
+/** One row of the comparison: one strategy label aggregated over its runs. */
+export interface CompareRow {
+  readonly label: string;
+  readonly strategy: string;
+  readonly safe: boolean;
+  /** Runs aggregated into this row. */
+  readonly runs: number;
+  /** Per column; `undefined` when no run had the figure (e.g. no `targetRetries`). */
+  readonly values: Readonly<Record<ColumnId, Stat | undefined>>;
+  /** Check verdicts summed over the runs. */
+  readonly checks: { readonly passed: number; readonly total: number };
+  /** Ids of checks that were not `pass` in some run, with their worst verdict. */
+  readonly notPassed: readonly { readonly id: string; readonly verdict: Exclude<Verdict, 'pass'>; readonly runs: number }[];
+  /** Runs in which some check failed, and runs in which every check passed. */
+  readonly runsFailed: number;
+  readonly runsPassed: number;
+  readonly expectation: Expectation;
+  /** Columns in which this row holds the best value. */
+  readonly best: readonly ColumnId[];
+  /** Delta against the baseline per column: percent or absolute difference (see ColumnSpec.delta). */
+  readonly delta: Readonly<Partial<Record<ColumnId, number>>>;
+  readonly isBaseline: boolean;
+  readonly latency: LatencyProfile;
+}
+
+/** The aggregated comparison. */
+export interface CompareTable {
+  readonly scenario: string;
+  /** Label every delta is taken against; `undefined` when its runs are missing (interrupted). */
+  readonly baseline: string | undefined;
+  /** Runs per strategy asked for (`--repeat`). */
+  readonly repeat: number;
+  readonly columns: readonly ColumnSpec[];
+  readonly rows: readonly CompareRow[];
+}
+
+/** One planned run, as the views see it. */
+export interface CompareRunInfo {
+  readonly label: string;
+  readonly strategy: string;
+  readonly round: number;
+  /** 1-based position among all runs, and their number (strategies × repeat). */
+  readonly index: number;
+  readonly total: number;
+  /** 1-based position of the strategy and the number of strategies. */
+  readonly strategyIndex: number;
+  readonly strategies: number;
+}
+
+/** Where a comparison's report files went. */
+export interface ComparePaths {
+  readonly markdown: string;
+  readonly json: string;
+  /** One latency chart per strategy label, then the combined chart. */
+  readonly charts: readonly string[];
+}
+
+/** Events of a comparison; each run's own RunEmitter comes with `run-start`. */
+export interface CompareEventMap {
+  /** The plan: labels in order and runs per label. */
+  start: [plan: { readonly scenario: string; readonly labels: readonly string[]; readonly repeat: number; readonly total: number }];
+  /** A run is about to start; `emitter` carries its phase/notice/progress/check/done events. */
+  'run-start': [info: CompareRunInfo, emitter: RunEmitter];
+  /** A run finished and was checked. */
+  'run-done': [info: CompareRunInfo, run: StrategyRun];
+  /** Something the user should know about the comparison itself (e.g. an interruption). */
+  notice: [message: string];
+  /** The comparison was aggregated and written. */
+  done: [result: CompareResult, paths: ComparePaths];
+}
+
+/** The emitter compareStrategies reports through. */
+export type CompareEmitter = EventEmitter<CompareEventMap>;
+
+/** The full record of a comparison, written as JSON. */
+export interface CompareResult {
+  readonly format: 1;
+  readonly kind: 'compare';
+  readonly scenario: string;
+  /** Labels in the order given. */
+  readonly labels: readonly string[];
+  readonly repeat: number;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** True when Ctrl-C stopped the comparison before every run was made. */
+  readonly interrupted: boolean;
+  readonly table: CompareTable;
+  /** Every run in the order made (interleaved: A B C A B C …). */
+  readonly runs: readonly StrategyRun[];
+}

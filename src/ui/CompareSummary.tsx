@@ -1,0 +1,28 @@
+import { Box, Text } from 'ink';
+import { regressions } from '../compare/table.ts';
+import type { ComparePaths, CompareResult } from '../compare/types.ts';
+import { formatCompareFindings, formatComparePaths, formatCompareTable } from './compare-plain.ts';
+
+/** Props of CompareSummary: the finished comparison and its files. */
+export type CompareSummaryProps = {
+  readonly result: CompareResult;
+  readonly paths: ComparePaths;
+};
+
+/** The end of a comparison: the table, what the checks showed (last line coloured) and the files. */
+export function CompareSummary({ result, paths }: CompareSummaryProps) {
+  const findings = formatCompareFindings(result.table).split('\n');
+  const outcome = findings.pop() ?? '';
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text>{formatCompareTable(result.table)}</Text>
+      {findings.map((line, i) => (
+        <Text key={i}>{line}</Text>
+      ))}
+      <Text color={regressions(result.table).length > 0 ? 'red' : 'green'} bold>
+        {outcome}
+      </Text>
+      <Text dimColor>{formatComparePaths(paths)}</Text>
+    </Box>
+  );
+}
