@@ -6,23 +6,32 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import type { ConnectionSettings } from '../config/connections.ts';
-import { executorFromFlags, parseDuration, parsePositiveInt, MAX_VUS } from '../engine/executor-options.ts';
+import { executorFromFlags, parseDuration, parseNonNegativeInt, parsePositiveInt, parseStages, MAX_VUS } from '../engine/executor-options.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { AnyScenario, ScenarioFlag } from '../scenario/types.ts';
 import { addConnectionFlags, connectionsFromFlags } from './connection-flags.ts';
 import type { CliIo } from './main.ts';
 
 /**
- * Adds the shared run flags (`--vus`, `--iterations`, `--duration`, `--timeout`,
- * `--settle-timeout`, `--out`, `--ci`, `--no-infra`) and the connection flags to a command that
- * takes `<scenario>`, and lets unknown options through: they are the scenario's own flags.
+ * Adds the shared run flags (`--vus`, `--iterations`, `--duration`, the arrival-rate flags
+ * `--executor`, `--rate`, `--time-unit`, `--pre-allocated-vus`, `--max-vus`, `--start-rate`,
+ * `--stages`, and `--timeout`, `--settle-timeout`, `--out`, `--ci`, `--no-infra`) and the
+ * connection flags to a command that takes `<scenario>`, and lets unknown options through: they
+ * are the scenario's own flags.
  */
 export function addRunFlags(command: Command): Command {
   return addConnectionFlags(
     command
       .option('--vus <n>', 'virtual users (scenario default otherwise)')
       .option('--iterations <n>', 'iterations shared by all VUs (shared-iterations; default one per VU)')
-      .option('--duration <d>', 'run each VU in a loop for this long, e.g. 30s (constant-vus)')
+      .option('--duration <d>', 'run each VU in a loop for this long, e.g. 30s (constant-vus), or start iterations at --rate for this long (constant-arrival-rate)')
+      .option('--executor <name>', 'shared-iterations | constant-vus | constant-arrival-rate | ramping-arrival-rate (default: constant-vus with --duration, else shared-iterations)')
+      .option('--rate <n>', 'iterations started per --time-unit, however long earlier ones take (constant-arrival-rate)')
+      .option('--time-unit <d>', 'period of --rate, --start-rate and stage targets (arrival-rate executors; default 1s)')
+      .option('--pre-allocated-vus <n>', 'VUs created before the start (arrival-rate executors; default the scenario VUs)')
+      .option('--max-vus <n>', 'most VUs; an iteration due while all are busy is dropped (arrival-rate executors; default --pre-allocated-vus)')
+      .option('--start-rate <n>', 'rate at the start (ramping-arrival-rate; default 0)')
+      .option('--stages <list>', 'duration:target ramps, e.g. 30s:100,1m:500,30s:0 (ramping-arrival-rate)')
       .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
       .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
       .option('--out <dir>', 'report folder', 'reports')
@@ -70,6 +79,13 @@ export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Recor
       vus: opt(opts, 'vus', (t) => parsePositiveInt(t, '--vus', MAX_VUS)),
       iterations: opt(opts, 'iterations', (t) => parsePositiveInt(t, '--iterations')),
       durationMs: opt(opts, 'duration', (t) => parseDuration(t, '--duration')),
+      executor: opt(opts, 'executor', String),
+      rate: opt(opts, 'rate', (t) => parsePositiveInt(t, '--rate')),
+      timeUnitMs: opt(opts, 'timeUnit', (t) => parseDuration(t, '--time-unit')),
+      preAllocatedVUs: opt(opts, 'preAllocatedVus', (t) => parsePositiveInt(t, '--pre-allocated-vus', MAX_VUS)),
+      maxVUs: opt(opts, 'maxVus', (t) => parsePositiveInt(t, '--max-vus', MAX_VUS)),
+      startRate: opt(opts, 'startRate', (t) => parseNonNegativeInt(t, '--start-rate')),
+      stages: opt(opts, 'stages', (t) => parseStages(t, '--stages')),
     },
     { vus: scenario.defaultVus, iterations: scenario.defaultIterations?.(scenarioFlags) },
   );

@@ -60,6 +60,12 @@ describe('ticketbench CLI usage errors', () => {
     [['run', 'contention', '--kafka-brokers', 'nohostport'], /"nohostport" is not host:port/],
     [['run', 'contention', '--target-url', 'ftp://x'], /--target-url "ftp:\/\/x" is not an http\(s\) URL/],
     [['run', 'contention', '--strategy', 'bogus'], /Unknown --strategy "bogus"; the bundled target has: .*redis-lock/],
+    [['run', 'contention', '--rate', '10'], /--rate applies only to the arrival-rate executors; add --executor constant-arrival-rate/],
+    [['run', 'contention', '--executor', 'constant-arrival-rate', '--rate', '10', '--duration', '1s', '--iterations', '5'], /--iterations does not apply to constant-arrival-rate/],
+    [['run', 'contention', '--executor', 'constant-arrival-rate', '--rate', '10', '--duration', '1s', '--pre-allocated-vus', '20', '--max-vus', '10'], /--max-vus 10 is below --pre-allocated-vus 20/],
+    [['run', 'contention', '--executor', 'ramping-arrival-rate', '--stages', '30s:100,1m'], /--stages stage 2 "1m" is not duration:target/],
+    [['run', 'contention', '--executor', 'ramping-vus'], /--executor "ramping-vus" is not an executor/],
+    [['run', 'contention', '--executor', 'constant-arrival-rate', '--rate', '10', '--duration', '1s', '--max-vus', '50', '--seats', '100'], /--seats 100 exceeds --max-vus 50/],
     [['run'], /missing required argument 'scenario'/],
     [['infra', 'sideways'], /Unknown infra action "sideways"; use up, status or down/],
   ])('%j → exit 2 with one line', async (args, pattern) => {
