@@ -95,19 +95,33 @@ describe('failed starts', () => {
   });
 
   it('Kafka is not started when its controller port (broker port + 1) is taken', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const controllerPort = (blocker.address() as net.AddressInfo).port;
+    // Ports below the ephemeral range: no outgoing connection (of this or another test) can take
+    // the broker port between the check and infraUp.
+    const { blocker, brokerPort } = await blockControllerPortOfFreePair();
     try {
-      if (await isListening(controllerPort - 1)) return; // rare: the neighbour port is busy too
-      const err = await upError({ kafkaBrokers: [`127.0.0.1:${controllerPort - 1}`] });
-      expect(err.message).toBe(`Kafka at 127.0.0.1:${controllerPort - 1} is not reachable and port ${controllerPort}, needed by the local Kafka controller (broker port + 1), is in use; free it or pick another --kafka-brokers port.`);
+      const err = await upError({ kafkaBrokers: [`127.0.0.1:${brokerPort}`] });
+      expect(err.message).toBe(`Kafka at 127.0.0.1:${brokerPort} is not reachable and port ${brokerPort + 1}, needed by the local Kafka controller (broker port + 1), is in use; free it or pick another --kafka-brokers port.`);
       expect(readStarted(stateDir)).toEqual([]);
     } finally {
       blocker.close();
     }
   });
 });
+
+/** Finds p, p+1 both free in 20000..29999, keeps p+1 bound and leaves p free. */
+async function blockControllerPortOfFreePair(): Promise<{ blocker: net.Server; brokerPort: number }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const brokerPort = 20_000 + Math.floor(Math.random() * 9_998);
+    if (await isListening(brokerPort)) continue;
+    const blocker = net.createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      blocker.once('error', () => resolve(false));
+      blocker.listen(brokerPort + 1, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) return { blocker, brokerPort };
+  }
+  throw new Error('no free port pair in 20000..29999');
+}
 
 describe('infraDown', () => {
   it('never signals a process that is not the one up started', { timeout: 30_000 }, async () => {
