@@ -318,7 +318,8 @@ export function expectationSentence(row: CompareRow): string | undefined {
       const oversold = row.values.oversold?.max ?? 0;
       const harm: string[] = [];
       if (doubleBooked > 0) harm.push(`double-booked ${plural(doubleBooked, 'seat')}`);
-      if (oversold > 0) harm.push(`oversold ${plural(oversold, 'seat')}`);
+      // `oversold` counts confirmed sales beyond the seats, not seats: one seat sold 45 times is 44.
+      if (oversold > 0) harm.push(`sold ${plural(oversold, 'ticket')} beyond capacity`);
       const failed = ids((n) => n.verdict === 'fail');
       const what =
         row.runs === 1

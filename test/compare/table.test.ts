@@ -129,7 +129,7 @@ describe('what the checks showed', () => {
     const row = t.rows[0]!;
     expect(row.expectation).toBe('race-caught');
     expect(expectationSentence(row)).toBe(
-      'none double-booked 3 seats and oversold 2 seats: the checks caught the race (failed: double-booking, sell-out). It is unsafe on purpose, so failing its checks is the expected outcome.',
+      'none double-booked 3 seats and sold 2 tickets beyond capacity: the checks caught the race (failed: double-booking, sell-out). It is unsafe on purpose, so failing its checks is the expected outcome.',
     );
     expect(regressions(t)).toEqual([]);
     expect(formatCompareFindings(t)).toMatch(/PASS: every strategy declared safe passed every check$/);

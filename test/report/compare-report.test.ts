@@ -94,7 +94,7 @@ describe('compare markdown', () => {
     expect(md).toContain('| strategy | safe? | TPS | p50 ms | p95 ms | p99 ms | ok | conflict | error | retries | oversold | double-booked | checks |');
     expect(md).toContain('| redis-lock (baseline) | yes | 100.0 | 2.00 | 10.0 | 20.0 | 2 | 78 | 0 | — | **0** | **0** | 3/3 |');
     expect(md).toContain('| none | no | **150.0** +50% | **1.00** -50% | **4.00** -60% | **9.00** -55% |');
-    expect(md).toContain('- none double-booked 3 seats and oversold 3 seats: the checks caught the race');
+    expect(md).toContain('- none double-booked 3 seats and sold 3 tickets beyond capacity: the checks caught the race');
     expect(md).toContain('![redis-lock latency percentiles](a-latency-redis-lock.svg)');
     expect(md).toContain('![latency percentiles of every strategy](a%20latency.svg)');
     expect(md).toContain("The load generator and the target shared this machine's 2 cores");
