@@ -179,3 +179,8 @@ export function progressFraction(p: {
   if (p.durationMs !== undefined && p.durationMs > 0) return Math.min(1, p.elapsedMs / p.durationMs);
   return undefined;
 }
+
+/** A scenario result value: integers with thousands separators, other numbers with 2 decimals. */
+export function formatResult(value: number | string): string {
+  return typeof value === 'number' ? formatNumber(value, Number.isInteger(value) ? 0 : 2) : value;
+}

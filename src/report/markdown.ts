@@ -12,7 +12,7 @@ import {
   formatExecutor,
   formatGiB,
   formatMs,
-  formatNumber,
+  formatResult,
   formatTps,
   formatVerdict,
   sparkline,
@@ -229,7 +229,7 @@ function results(report: RunReport): string {
   return [
     '## Scenario results',
     '',
-    table(['result', 'value'], entries.map(([name, value]) => [escapeCell(name), escapeCell(typeof value === 'number' ? formatNumber(value, Number.isInteger(value) ? 0 : 2) : value)]), ['left', 'right']),
+    table(['result', 'value'], entries.map(([name, value]) => [escapeCell(name), escapeCell(formatResult(value))]), ['left', 'right']),
   ].join('\n');
 }
 

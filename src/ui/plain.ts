@@ -16,6 +16,7 @@ import {
   formatMs,
   formatMsUnit,
   formatPercent,
+  formatResult,
   formatTps,
   formatVerdict,
   progressFraction,
@@ -130,6 +131,8 @@ export function formatSummary(report: RunReport): string {
     for (const [name, o] of opsEntries) ops.push([name, formatCount(o.ok), formatCount(o.fail), formatCount(o.info)]);
     lines.push(ops.toString(), 'info = indeterminate (timeout or connection error): may or may not have taken effect');
   }
+  const results = Object.entries(report.results);
+  if (results.length > 0) lines.push(`results: ${results.map(([name, value]) => `${name} ${formatResult(value)}`).join(' · ')}`);
   return lines.join('\n');
 }
 

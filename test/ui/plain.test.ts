@@ -163,3 +163,13 @@ describe('plain output of an open-model (arrival-rate) run', () => {
     expect(formatProgressLine({ ...open, droppedIterations: 0 })).not.toContain('dropped');
   });
 });
+
+describe('formatSummary scenario results', () => {
+  it('ends with the scenario figures on one line', async () => {
+    const { formatSummary } = await import('../../src/ui/plain.ts');
+    const { sampleRunReport } = await import('../fixtures/run-report.ts');
+    const text = formatSummary(sampleRunReport({ results: { seatsSold: 1000, attemptsPerSale: 37.641, strategy: 'redis-lock' } }));
+    expect(text.split('\n').at(-1)).toBe('results: seatsSold 1,000 · attemptsPerSale 37.64 · strategy redis-lock');
+    expect(formatSummary(sampleRunReport({ results: {} }))).not.toContain('results:');
+  });
+});
