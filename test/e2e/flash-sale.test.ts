@@ -45,3 +45,23 @@ describe('flash-sale', () => {
     expect(flashSale.options({}, { executor })).toMatchObject({ users: 50 });
   });
 });
+
+describe('flash-sale with redis-stock', () => {
+  // Regression: when the stock unit was taken before the seat lock, attempts on taken seats dipped
+  // the counter and late users were told SOLD_OUT while seats were still free.
+  it('sells every seat: SOLD_OUT is only answered when the schedule really is sold out', async () => {
+    const flags = { users: 3000, seats: 300 };
+    const { report } = await runScenario({
+      scenario: flashSale,
+      scenarioFlags: flags,
+      executor: executorFromFlags({ vus: 150 }, { vus: flashSale.defaultVus, iterations: flashSale.defaultIterations?.(flags) }),
+      connections: DEFAULT_CONNECTIONS,
+      outDir,
+      requestTimeoutMs: 10_000,
+      strategy: 'redis-stock',
+    });
+    expect(report.checks.find((c) => c.id === 'sell-out')?.summary).toMatch(/^300\/300 seat\(s\) sold/);
+    expect(report.verdict).toBe('pass');
+    expect(report.results).toMatchObject({ seatsSold: 300 });
+  }, 180_000);
+});

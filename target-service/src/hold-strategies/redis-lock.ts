@@ -12,11 +12,13 @@ import { findSeatForHold, insertHold, readSeatStatus, seatLocked, seatUnavailabl
 import type { HoldAttempts, HoldInput, HoldResult, HoldStrategyDeps, HoldStrategyFactory } from './types.ts';
 
 /**
- * The redis-lock hold path, shared with `redis-stock` which runs it after its stock pre-check.
+ * The redis-lock hold path, shared with `redis-stock`.
+ * @param beforeWrite runs under the seat lock once the seat is known to be AVAILABLE, just before
+ *   the write (redis-stock takes its stock unit there); a throw aborts the hold with that error.
  * @throws HttpError 404 SEAT_NOT_FOUND / USER_NOT_FOUND, 409 SEAT_LOCKED (lock not taken, no
  *   write attempted) or SEAT_UNAVAILABLE.
  */
-export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput, attempts: HoldAttempts): Promise<HoldResult> {
+export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput, attempts: HoldAttempts, beforeWrite?: () => Promise<void>): Promise<HoldResult> {
   const { pool, redis, log, holdTtlMs, lockTtlMs } = deps;
   const seatId = await findSeatForHold(pool, input);
   const lease = await acquireSeatLock(redis, input.scheduleId, input.seatNo, lockTtlMs);
@@ -24,6 +26,7 @@ export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput
   try {
     const status = await readSeatStatus(pool, seatId);
     if (status !== 'AVAILABLE') throw seatUnavailable(input, status);
+    await beforeWrite?.();
     attempts.count += 1;
     return await inTransaction(pool, (conn) => insertHold(conn, input, seatId, holdTtlMs));
   } finally {

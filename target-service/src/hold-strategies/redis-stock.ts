@@ -1,9 +1,10 @@
 /**
  * `redis-stock` (seed 003, strategy 3; seed 004's "atomic counter"): a Redis counter of the
- * seats a schedule has left, `stock:{scheduleId}`, is decremented atomically before the
- * redis-lock path runs, so once a schedule is sold out requests are turned away (409 SOLD_OUT)
- * without touching MySQL or the seat locks. A hold that fails for any reason gives its unit back,
- * and the expiry sweep gives back one unit per seat it frees.
+ * seats a schedule has left, `stock:{scheduleId}`. Once it reads 0 a schedule is sold out and
+ * requests are turned away (409 SOLD_OUT) without touching MySQL or the seat locks. Otherwise the
+ * redis-lock path runs, and under the seat lock, once the seat is known to be AVAILABLE, the unit
+ * is taken with an atomic DECR (below 0: given back, SOLD_OUT). A hold that fails after that
+ * gives its unit back, and the expiry sweep gives back one unit per seat it frees.
  *
  * The counter is set when a schedule is created through `/admin/fixtures` (replacing any stale
  * key of that id from another database sharing Redis), else lazily, on the first hold of a
@@ -52,6 +53,10 @@ async function runScript(redis: Redis, script: string, key: string, ...args: (st
   }
 }
 
+function soldOut(input: HoldInput): HttpError {
+  return new HttpError(409, 'SOLD_OUT', `Schedule ${input.scheduleId} has no seats left.`);
+}
+
 /** Creates the `redis-stock` strategy. */
 export const createRedisStockStrategy: HoldStrategyFactory = (deps: HoldStrategyDeps) => {
   const { pool, redis, log } = deps;
@@ -90,6 +95,15 @@ export const createRedisStockStrategy: HoldStrategyFactory = (deps: HoldStrategy
     return Number(remaining);
   };
 
+  const readStock = async (input: HoldInput): Promise<number> => {
+    let value = await redis.get(stockKey(input.scheduleId));
+    if (value === null) {
+      await ensureStock(input);
+      value = await redis.get(stockKey(input.scheduleId));
+    }
+    return Number(value ?? 0);
+  };
+
   const giveBack = async (scheduleId: number, units: number): Promise<void> => {
     await runScript(redis, INCRBY_IF_EXISTS_LUA, stockKey(scheduleId), units);
   };
@@ -98,16 +112,25 @@ export const createRedisStockStrategy: HoldStrategyFactory = (deps: HoldStrategy
     name: 'redis-stock',
     usesConfirmGuard: true,
     async hold(input, attempts) {
-      const remaining = await takeUnit(input);
+      // Fast path: a sold-out schedule is answered from Redis alone, without the seat lock or MySQL.
+      if ((await readStock(input)) <= 0) throw soldOut(input);
+      let taken = false;
       try {
-        if (remaining < 0) {
-          throw new HttpError(409, 'SOLD_OUT', `Schedule ${input.scheduleId} has no seats left.`);
-        }
-        return await holdUnderSeatLock(deps, input, attempts);
-      } catch (err) {
-        await giveBack(input.scheduleId, 1).catch((giveBackErr: unknown) => {
-          log.warn(`${stockKey(input.scheduleId)}: one unit leaked, give-back failed: ${describe(giveBackErr)}`);
+        // The unit is taken only once the seat is locked and known to be AVAILABLE: taken before
+        // (as a plain pre-check DECR would), every attempt on an already-taken seat dips the
+        // counter until its give-back, and late in a sale those dips answer SOLD_OUT while seats
+        // are still free — ticketbench's flash-sale sell-out check caught exactly that.
+        return await holdUnderSeatLock(deps, input, attempts, async () => {
+          const remaining = await takeUnit(input);
+          taken = true;
+          if (remaining < 0) throw soldOut(input);
         });
+      } catch (err) {
+        if (taken) {
+          await giveBack(input.scheduleId, 1).catch((giveBackErr: unknown) => {
+            log.warn(`${stockKey(input.scheduleId)}: one unit leaked, give-back failed: ${describe(giveBackErr)}`);
+          });
+        }
         throw err;
       }
     },
