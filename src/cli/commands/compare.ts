@@ -8,9 +8,9 @@ import type { CompareEventMap } from '../../compare/types.ts';
 import { parsePositiveInt } from '../../engine/executor-options.ts';
 import { ExitCode } from '../../errors.ts';
 import { loadScenario } from '../../scenario/registry.ts';
-import type { LiveView } from '../../ui/live.tsx';
 import type { CliIo } from '../main.ts';
 import { runSettingsFromFlags } from '../run-flags.ts';
+import { withViewSession } from '../view-session.ts';
 
 /**
  * The names in a `--strategies` value, trimmed, e.g. `'none, redis-lock'` → `['none', 'redis-lock']`;
@@ -36,38 +36,17 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
   planComparison(strategies, repeat, baseline);
 
   const emitter = new EventEmitter<CompareEventMap>();
-  const plain = Boolean(opts['ci']) || !io.stdout.isTTY;
-  let view: LiveView | undefined;
-  let detach: (() => void) | undefined;
-  if (plain) {
-    const { attachComparePlainPrinter } = await import('../../ui/compare-plain.ts');
-    detach = attachComparePlainPrinter(emitter, (s) => io.stdout.write(s.endsWith('\n') ? s : `${s}\n`));
-  } else {
-    const { renderCompareLive } = await import('../../ui/compare-live.tsx');
-    view = renderCompareLive(emitter);
-  }
-
-  // First Ctrl-C stops the current run's load (still checked) and starts no further run; the
-  // report covers the runs made. A second one quits.
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-    emitter.emit('notice', 'interrupted: stopping this run\'s load, checking it, then writing the comparison (Ctrl-C again to quit)');
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    const outcome = await compareStrategies(
-      { scenario, ...settings, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), signal: abort.signal },
-      emitter,
-    );
-    await view?.waitUntilExit();
-    return outcome.regressions.length > 0 ? ExitCode.CHECKS_FAILED : ExitCode.OK;
-  } catch (err) {
-    view?.unmount();
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-    detach?.();
-  }
+  const outcome = await withViewSession(
+    io,
+    {
+      ci: Boolean(opts['ci']),
+      attachPlain: async (write) => (await import('../../ui/compare-plain.ts')).attachComparePlainPrinter(emitter, write),
+      renderLive: async () => (await import('../../ui/compare-live.tsx')).renderCompareLive(emitter),
+      // The current run's load stops (and is still checked); no further run starts; the report
+      // covers the runs made.
+      onInterrupt: () => emitter.emit('notice', "interrupted: stopping this run's load, checking it, then writing the comparison (Ctrl-C again to quit)"),
+    },
+    (signal) => compareStrategies({ scenario, ...settings, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), signal }, emitter),
+  );
+  return outcome.regressions.length > 0 ? ExitCode.CHECKS_FAILED : ExitCode.OK;
 }

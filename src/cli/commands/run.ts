@@ -5,9 +5,9 @@ import { ExitCode, TicketbenchError } from '../../errors.ts';
 import { runScenario } from '../../run/run-scenario.ts';
 import { validateStrategy } from '../../target/launch.ts';
 import type { RunEventMap } from '../../run/types.ts';
-import type { LiveView } from '../../ui/live.tsx';
 import { loadScenario } from '../../scenario/registry.ts';
 import type { CliIo } from '../main.ts';
+import { withViewSession } from '../view-session.ts';
 
 /**
  * Runs a scenario and returns the exit code: 0 when every check passed, 1 otherwise.
@@ -23,43 +23,27 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   if (opts['strategy'] !== undefined) validateStrategy(String(opts['strategy']));
 
   const emitter = new EventEmitter<RunEventMap>();
-  const plain = Boolean(opts['ci']) || !io.stdout.isTTY;
-  let view: LiveView | undefined;
-  let detach: (() => void) | undefined;
-  if (plain) {
-    const { attachPlainPrinter } = await import('../../ui/plain.ts');
-    detach = attachPlainPrinter(emitter, (s) => io.stdout.write(s.endsWith('\n') ? s : `${s}\n`));
-  } else {
-    const { renderLive } = await import('../../ui/live.tsx');
-    view = renderLive(emitter);
-  }
-
-  // First Ctrl-C stops the load early but still checks and reports; a second one quits.
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-    emitter.emit('notice', 'interrupted: stopping the load, then checking what happened (Ctrl-C again to quit)');
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    const { report } = await runScenario({
-      scenario,
-      ...settings,
-      ...(targetUrl ? { targetUrl } : {}),
-      ...(opts['strategy'] !== undefined ? { strategy: String(opts['strategy']) } : {}),
-      emitter,
-      signal: abort.signal,
-    });
-    await view?.waitUntilExit();
-    return report.verdict === 'pass' ? ExitCode.OK : ExitCode.CHECKS_FAILED;
-  } catch (err) {
-    view?.unmount();
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-    detach?.();
-  }
+  const report = await withViewSession(
+    io,
+    {
+      ci: Boolean(opts['ci']),
+      attachPlain: async (write) => (await import('../../ui/plain.ts')).attachPlainPrinter(emitter, write),
+      renderLive: async () => (await import('../../ui/live.tsx')).renderLive(emitter),
+      onInterrupt: () => emitter.emit('notice', 'interrupted: stopping the load, then checking what happened (Ctrl-C again to quit)'),
+    },
+    async (signal) =>
+      (
+        await runScenario({
+          scenario,
+          ...settings,
+          ...(targetUrl ? { targetUrl } : {}),
+          ...(opts['strategy'] !== undefined ? { strategy: String(opts['strategy']) } : {}),
+          emitter,
+          signal,
+        })
+      ).report,
+  );
+  return report.verdict === 'pass' ? ExitCode.OK : ExitCode.CHECKS_FAILED;
 }
 
 function validateTargetUrl(text: string): void {
