@@ -128,4 +128,8 @@ export interface LoadSummary {
   readonly ops: Readonly<Record<string, { ok: number; fail: number; info: number }>>;
   /** Requests completed in each second of the run (index = second). */
   readonly tpsSeries: readonly number[];
+  /** Latency percentiles of the requests completed in each second (index = second), ms. */
+  readonly latencySeries?: readonly { readonly count: number; readonly p50Ms: number; readonly p95Ms: number; readonly p99Ms: number }[];
+  /** Latency distribution of all requests: counts per bucket [fromMs, toMs). */
+  readonly latencyDistribution?: readonly { readonly fromMs: number; readonly toMs: number; readonly count: number }[];
 }

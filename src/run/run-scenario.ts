@@ -137,6 +137,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       results: options.scenario.summarize?.(history, data, scenarioOptions) ?? {},
       checks,
       verdict: composeVerdicts(checks.map((c) => c.verdict)),
+      thresholds: [],
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
     };

@@ -21,6 +21,34 @@ export interface MachineInfo {
   readonly kafka: string;
 }
 
+/** The outcome of one k6-style threshold, e.g. `http_req_duration{name:hold}:p(95)<50`. */
+export interface ThresholdResult {
+  /** As written by the user or scenario. */
+  readonly expression: string;
+  /** Where it came from. */
+  readonly source: 'cli' | 'scenario';
+  /** The measured value the condition was evaluated on (ms for durations, 0..1 for rates); null when there was no sample. */
+  readonly actual: number | null;
+  readonly passed: boolean;
+  /** Whether a breach stops the run early (k6 `abortOnFail`). */
+  readonly abortOnFail: boolean;
+}
+
+/**
+ * What the servers counted during the run: deltas of MySQL global status counters and of the
+ * target's Prometheus counters between before and after the load, plus ratios per reservation.
+ */
+export interface ObservedDeltas {
+  /** e.g. `{ Queries: 1234, Com_select: 456, Innodb_row_lock_waits: 3 }`. */
+  readonly mysql: Readonly<Record<string, number>>;
+  /** Target counters by Prometheus series, e.g. `{ 'seat_lock_failures_total': 79 }`. */
+  readonly target: Readonly<Record<string, number>>;
+  /** e.g. `{ mysqlQueriesPerReservation: 12.5 }`. */
+  readonly perReservation: Readonly<Record<string, number>>;
+  /** Why something could not be observed (e.g. `/metrics` unreachable), one line each. */
+  readonly notes: readonly string[];
+}
+
 /** The full record of a run. */
 export interface RunReport {
   /** Report format version. */
@@ -45,7 +73,14 @@ export interface RunReport {
    */
   readonly results: Readonly<Record<string, number | string>>;
   readonly checks: readonly CheckResult[];
+  /** Check verdict (correctness), composed from `checks`. */
   readonly verdict: Verdict;
+  /** Threshold outcomes (speed), judged separately from the checks. */
+  readonly thresholds: readonly ThresholdResult[];
+  /** Set when the run stopped early: a threshold with abortOnFail, or an interrupt. */
+  readonly aborted?: { readonly reason: string };
+  /** Server-side counters over the run; absent when not observed. */
+  readonly observed?: ObservedDeltas;
   readonly startedAt: string;
   readonly endedAt: string;
 }
