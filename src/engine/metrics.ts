@@ -1,9 +1,14 @@
 /**
  * Request metrics of a load run: latency histograms (overall and per request name), answers by
- * status class, and completed requests per second of the run.
+ * status class, completed requests per second of the run and their latency percentiles per second.
  */
-import { LatencyHistogram } from './latency.ts';
-import type { LatencySummary, StatusCounts } from './types.ts';
+import { DISTRIBUTION_BUCKETS, LatencyHistogram, type LatencyBucket } from './latency.ts';
+import type { LatencySummary, LoadSummary, StatusCounts } from './types.ts';
+
+/** Count and p50/p95/p99 (ms) of the requests completed in one second of the run. */
+export type LatencySecond = NonNullable<LoadSummary['latencySeries']>[number];
+
+const EMPTY_SECOND: LatencySecond = { count: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0 };
 
 /** What one completed request contributes: an HTTP status, or an error code when none came. */
 export type RequestOutcome = { readonly status: number } | { readonly errorCode: string };
@@ -16,6 +21,14 @@ export class RunMetrics {
   private readonly correctedByName = new Map<string, LatencyHistogram>();
   private readonly statusCounts = new Map<string, number>();
   private readonly perSecond: number[] = [];
+  /**
+   * The open second's latencies. Summarised into `closedSeconds` and reset when a completion
+   * falls in a later second, so memory stays flat however long the run: one histogram, plus four
+   * numbers per second.
+   */
+  private readonly interval = new LatencyHistogram();
+  private intervalSecond = 0;
+  private readonly closedSeconds: LatencySecond[] = [];
   private ok = 0;
   private conflict = 0;
   private error = 0;
@@ -44,6 +57,23 @@ export class RunMetrics {
     const second = Math.max(0, Math.floor((completedAtMs - this.startedAtMs) / 1000));
     while (this.perSecond.length <= second) this.perSecond.push(0);
     this.perSecond[second]! += 1;
+
+    this.closeSecondsBefore(second);
+    // A completion stamped just before a boundary but recorded after it lands in the open second.
+    this.interval.record(latencyUs);
+  }
+
+  private closeSecondsBefore(second: number): void {
+    while (this.intervalSecond < second) {
+      this.closedSeconds.push(this.intervalSummary());
+      if (this.interval.count > 0) this.interval.reset();
+      this.intervalSecond += 1;
+    }
+  }
+
+  private intervalSummary(): LatencySecond {
+    if (this.interval.count === 0) return EMPTY_SECOND;
+    return { count: this.interval.count, p50Ms: this.interval.percentileMs(50), p95Ms: this.interval.percentileMs(95), p99Ms: this.interval.percentileMs(99) };
   }
 
   /**
@@ -109,5 +139,22 @@ export class RunMetrics {
   tpsSeries(durationMs: number): number[] {
     const seconds = Math.max(1, Math.ceil(durationMs / 1000));
     return Array.from({ length: seconds }, (_, i) => this.perSecond[i] ?? 0);
+  }
+
+  /**
+   * Count and p50/p95/p99 of the requests completed in each second of the run, up to
+   * `durationMs` (as long as `tpsSeries`); a second without completions is all zeros. Does not
+   * close the open second, so it may be called while requests still complete.
+   */
+  latencySeries(durationMs: number): LatencySecond[] {
+    const seconds = Math.max(1, Math.ceil(durationMs / 1000));
+    return Array.from({ length: seconds }, (_, i) =>
+      i < this.closedSeconds.length ? this.closedSeconds[i]! : i === this.intervalSecond ? this.intervalSummary() : EMPTY_SECOND,
+    );
+  }
+
+  /** Send → response latency of every request in log-spaced buckets (see LatencyHistogram.distribution). */
+  latencyDistribution(buckets = DISTRIBUTION_BUCKETS): LatencyBucket[] {
+    return this.overall.distribution(buckets);
   }
 }

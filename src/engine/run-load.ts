@@ -128,5 +128,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     status: metrics.status(),
     ops: options.history.counts(),
     tpsSeries: metrics.tpsSeries(durationMs),
+    latencySeries: metrics.latencySeries(durationMs),
+    latencyDistribution: metrics.latencyDistribution(),
   };
 }
