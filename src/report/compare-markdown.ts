@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { compareCells, expectationSentence, regressions } from '../compare/table.ts';
 import type { CompareResult } from '../compare/types.ts';
-import { escapeCell } from './markdown.ts';
+import { escapeCell, linkTarget } from './markdown.ts';
 import { formatCheckTally, formatCount, formatExecutor, formatGiB, formatMs, formatTps, formatVerdict } from './format.ts';
 
 /** Chart files to reference, by file name relative to the markdown file. */
@@ -20,11 +20,6 @@ export interface CompareChartLinks {
 function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('left' | 'right')[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map((_, i) => (align?.[i] === 'right' ? '---:' : '---'))), ...rows.map(line)].join('\n');
-}
-
-/** A relative link target: spaces and parentheses would end a markdown link early. */
-function linkTarget(file: string): string {
-  return file.replace(/ /g, '%20').replace(/\(/g, '%28').replace(/\)/g, '%29');
 }
 
 function header(result: CompareResult): string {

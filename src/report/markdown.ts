@@ -5,6 +5,7 @@
 import type { CheckResult, EvidenceRow } from '../checks/types.ts';
 import type { LatencySummary } from '../engine/types.ts';
 import type { RunReport } from '../run/types.ts';
+import { RUN_CHARTS, type RunChartKind } from './run-charts.ts';
 import {
   formatCheckTally,
   formatCount,
@@ -31,6 +32,14 @@ export function escapeCell(value: string | number | boolean | null | undefined):
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, '<br>');
+}
+
+/** Chart image files of a run report by kind, as file names relative to the markdown file. */
+export type RunChartLinks = Readonly<Record<RunChartKind, string>>;
+
+/** A relative link target: spaces and parentheses would end a markdown link early. */
+export function linkTarget(file: string): string {
+  return file.replace(/ /g, '%20').replace(/\(/g, '%28').replace(/\)/g, '%29');
 }
 
 type Align = 'left' | 'right';
@@ -308,15 +317,23 @@ function checks(report: RunReport): string {
   return lines.join('\n');
 }
 
+function chartsSection(links: RunChartLinks | undefined): string {
+  if (!links) return '';
+  const lines = ['## Charts'];
+  for (const { kind, alt } of RUN_CHARTS) lines.push('', `![${alt}](${linkTarget(links[kind])})`);
+  return lines.join('\n');
+}
+
 /**
  * Renders the whole report as markdown: title with scenario and verdict, settings, machine (with
  * a caveat when load generator and target shared it), throughput (with dropped iterations in open
  * models), latency per request name (measured and coordinated-omission corrected side by side in
- * open models), HTTP status, operations, requests per second and every check with its counts
- * and evidence.
+ * open models), HTTP status, operations, requests per second, the charts when `charts` names
+ * their files (latency per second, requests per second, latency distribution) and every check
+ * with its counts and evidence.
  * Ends with a newline.
  */
-export function renderMarkdown(report: RunReport): string {
+export function renderMarkdown(report: RunReport, charts?: RunChartLinks): string {
   return (
     [
       header(report),
@@ -328,6 +345,7 @@ export function renderMarkdown(report: RunReport): string {
       operations(report),
       results(report),
       tpsSeries(report),
+      chartsSection(charts),
       checks(report),
     ]
       .filter((section) => section !== '')

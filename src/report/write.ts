@@ -1,12 +1,15 @@
 /**
- * Writes a run's report files: `<YYYYMMDD-HHMMSS>-<scenario>.json` and `.md` in one directory.
- * Never overwrites: a report is the record of a run that cannot be repeated exactly.
+ * Writes a run's report files: `<YYYYMMDD-HHMMSS>-<scenario>.json` and `.md` in one directory,
+ * with the charts the markdown links beside them: `<base>-latency.svg`, `<base>-tps.svg`,
+ * `<base>-distribution.svg`. Never overwrites: a report is the record of a run that cannot be
+ * repeated exactly.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunReport } from '../run/types.ts';
 import { renderJson } from './json.ts';
-import { renderMarkdown } from './markdown.ts';
+import { renderMarkdown, type RunChartLinks } from './markdown.ts';
+import { RUN_CHARTS, renderRunChartSvgs, type RunChartKind } from './run-charts.ts';
 
 /** Gives up after this many taken names; far beyond any real collision, it only stops a loop. */
 const MAX_SUFFIX = 1000;
@@ -38,35 +41,83 @@ function isExists(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'EEXIST';
 }
 
+/** Where a report's files were written, joined onto the directory as given. */
+export interface ReportPaths {
+  readonly json: string;
+  readonly markdown: string;
+  /** The SVG charts by kind. */
+  readonly charts: Readonly<Record<RunChartKind, string>>;
+}
+
+/** The chart file names of a report whose files start with `stem`, e.g. `…-contention-latency.svg`. */
+export function chartFileNames(stem: string): RunChartLinks {
+  return { latency: `${stem}-latency.svg`, tps: `${stem}-tps.svg`, distribution: `${stem}-distribution.svg` };
+}
+
 /**
- * Writes `report` as JSON then markdown into `dir` (created if needed) and returns both paths
- * (joined onto `dir` as given, so a relative `dir` gives relative paths). When either name is
- * taken, tries `<base>-2`, `<base>-3`... so the two files always share one base name; files are
- * created exclusively (`wx`), so a concurrent writer cannot be overwritten either.
+ * Creates every file of a set exclusively (`wx`) in `dir` under the first free stem: `base`,
+ * then `base-2`, `base-3`… When any name is taken, the files just written under that stem are
+ * removed and the whole set moves on, so its files always share one stem and a concurrent writer
+ * is never overwritten. `files(stem)` gives the set's [file name, text] pairs for a stem.
+ * @returns the stem used
  */
-export async function writeReport(report: RunReport, dir: string): Promise<{ json: string; markdown: string }> {
-  const base = reportBaseName(report);
-  const json = renderJson(report);
-  const markdown = renderMarkdown(report);
+async function writeFileSet(dir: string, base: string, files: (stem: string) => readonly (readonly [string, string])[]): Promise<string> {
   await mkdir(dir, { recursive: true });
   for (let n = 1; n <= MAX_SUFFIX; n++) {
-    const stem = path.join(dir, n === 1 ? base : `${base}-${n}`);
-    const paths = { json: `${stem}.json`, markdown: `${stem}.md` };
-    try {
-      await writeFile(paths.json, json, { flag: 'wx' });
-    } catch (err) {
-      if (isExists(err)) continue;
-      throw err;
+    const stem = n === 1 ? base : `${base}-${n}`;
+    const written: string[] = [];
+    let taken = false;
+    for (const [name, text] of files(stem)) {
+      const file = path.join(dir, name);
+      try {
+        await writeFile(file, text, { flag: 'wx' });
+        written.push(file);
+      } catch (err) {
+        // Files under this stem that we just wrote are ours: remove them so the set moves together.
+        await Promise.all(written.map((f) => rm(f, { force: true })));
+        if (!isExists(err)) throw err;
+        taken = true;
+        break;
+      }
     }
-    try {
-      await writeFile(paths.markdown, markdown, { flag: 'wx' });
-    } catch (err) {
-      // The JSON under this name is ours and just written: remove it so the pair moves together.
-      await rm(paths.json, { force: true });
-      if (isExists(err)) continue;
-      throw err;
-    }
-    return paths;
+    if (!taken) return stem;
   }
   throw new Error(`no free report name for ${base} in ${dir} after ${MAX_SUFFIX} attempts`);
+}
+
+function chartPaths(dir: string, stem: string): Record<RunChartKind, string> {
+  const names = chartFileNames(stem);
+  return { latency: path.join(dir, names.latency), tps: path.join(dir, names.tps), distribution: path.join(dir, names.distribution) };
+}
+
+/**
+ * Writes `report` as JSON, markdown and the three SVG charts the markdown links (latency per
+ * second, requests per second, latency distribution) into `dir` (created if needed) and returns
+ * the paths (joined onto `dir` as given, so a relative `dir` gives relative paths). When any name
+ * is taken, tries `<base>-2`, `<base>-3`... so the files always share one base name; files are
+ * created exclusively (`wx`), so a concurrent writer cannot be overwritten either.
+ */
+export async function writeReport(report: RunReport, dir: string): Promise<ReportPaths> {
+  const base = reportBaseName(report);
+  const json = renderJson(report);
+  const svgs = await renderRunChartSvgs(report);
+  const stem = await writeFileSet(dir, base, (s) => {
+    const charts = chartFileNames(s);
+    return [[`${s}.json`, json], [`${s}.md`, renderMarkdown(report, charts)], ...RUN_CHARTS.map(({ kind }) => [charts[kind], svgs[kind]] as const)];
+  });
+  return { json: path.join(dir, `${stem}.json`), markdown: path.join(dir, `${stem}.md`), charts: chartPaths(dir, stem) };
+}
+
+/**
+ * Re-renders the markdown and charts of a saved report (`ticketbench report`) into `dir` as
+ * `<base>.md` and `<base>-<chart>.svg`, without a JSON copy: the JSON it came from is the record.
+ * Never overwrites, as writeReport: next to the run's own `.md`, the set becomes `<base>-2…`.
+ */
+export async function writeRenderedReport(report: RunReport, dir: string, base: string): Promise<Omit<ReportPaths, 'json'>> {
+  const svgs = await renderRunChartSvgs(report);
+  const stem = await writeFileSet(dir, base, (s) => {
+    const charts = chartFileNames(s);
+    return [[`${s}.md`, renderMarkdown(report, charts)], ...RUN_CHARTS.map(({ kind }) => [charts[kind], svgs[kind]] as const)];
+  });
+  return { markdown: path.join(dir, `${stem}.md`), charts: chartPaths(dir, stem) };
 }
