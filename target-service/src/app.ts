@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpMetricsMiddleware(deps.metrics));
   app.use(express.json({ limit: '100kb' }));
   app.use(fixturesRoutes(deps.pool, deps.holdStrategy));
-  app.use(reservationRoutes(deps.pool, deps.holdStrategy));
+  app.use(reservationRoutes(deps.pool, deps.holdStrategy, deps.metrics));
   app.use(paymentRoutes(deps.pool, deps.holdStrategy));
   app.use(scheduleRoutes(deps.pool));
   app.use(healthRoutes(deps.healthChecks, deps.metrics));

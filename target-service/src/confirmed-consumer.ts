@@ -8,13 +8,14 @@
  * otherwise count another database's sales.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import type { ResultSetHeader } from 'mysql2';
 import { z } from 'zod';
 import { inTransaction, type Pool } from './db.ts';
 import { isDuplicateKey } from './errors.ts';
 import { CONFIRMED_TOPIC } from './kafka.ts';
 import { describe, OutageLog, type Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
 
 /** The fields of a confirmation event the consumer relies on. */
 const eventSchema = z.object({
@@ -73,8 +74,59 @@ export async function applyConfirmedMessage(pool: Pool, groupId: string, message
 
 /** A running consumer. */
 export interface ConfirmedConsumer {
+  /**
+   * Per partition, the offset after the last message this instance finished handling (the next
+   * one it would read); partitions it has not handled a message of are absent.
+   */
+  readonly processed: ReadonlyMap<number, bigint>;
   /** Leaves the group (waiting for the message in progress) and stops reconnecting. */
   stop(): Promise<void>;
+}
+
+/** One partition's offsets as kafkajs admin `fetchTopicOffsets` answers them (decimal strings). */
+export interface PartitionWatermarks {
+  readonly partition: number;
+  readonly high: string;
+  readonly low: string;
+}
+
+/** One partition's committed offset as kafkajs admin `fetchOffsets` answers it (`-1` = none). */
+export interface CommittedOffset {
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/**
+ * Messages behind per partition: high watermark − the next offset to process, where that is the
+ * later of what this instance processed and what the group committed (another instance may own
+ * the partition), or the low watermark when neither exists (the group reads from the beginning).
+ * Never negative.
+ */
+export function computeConsumerLag(
+  watermarks: readonly PartitionWatermarks[],
+  committed: readonly CommittedOffset[],
+  processed: ReadonlyMap<number, bigint>,
+): Map<number, number> {
+  const committedBy = new Map(committed.map((c) => [c.partition, BigInt(c.offset)]));
+  const lag = new Map<number, number>();
+  for (const w of watermarks) {
+    const candidates = [processed.get(w.partition), committedBy.get(w.partition)].filter((o): o is bigint => o !== undefined && o >= 0n);
+    const next = candidates.length > 0 ? candidates.reduce((a, b) => (a > b ? a : b)) : BigInt(w.low);
+    const behind = BigInt(w.high) - next;
+    lag.set(w.partition, Number(behind > 0n ? behind : 0n));
+  }
+  return lag;
+}
+
+/**
+ * Reads the consumer lag with two admin round trips (topic watermarks and the group's committed
+ * offsets). Callers throttle it: see `cachedFor` in timing.ts.
+ * @throws the Kafka error.
+ */
+export async function readConsumerLag(admin: Admin, groupId: string, processed: ReadonlyMap<number, bigint>): Promise<Map<number, number>> {
+  const [watermarks, groupOffsets] = await Promise.all([admin.fetchTopicOffsets(CONFIRMED_TOPIC), admin.fetchOffsets({ groupId, topics: [CONFIRMED_TOPIC] })]);
+  const committed = groupOffsets.find((t) => t.topic === CONFIRMED_TOPIC)?.partitions ?? [];
+  return computeConsumerLag(watermarks, committed, processed);
 }
 
 const RECONNECT_MS = 1_000;
@@ -82,16 +134,20 @@ const RECONNECT_MS = 1_000;
 /**
  * Starts consuming in the background (returns at once). Until the topic exists or Kafka is
  * reachable it retries every second, logging once per outage.
+ * @param metrics when given, counts each handled message by outcome.
  */
-export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string, log: Logger): ConfirmedConsumer {
+export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string, log: Logger, metrics?: Pick<Metrics, 'consumerEvents'>): ConfirmedConsumer {
   const abort = new AbortController();
   const outage = new OutageLog(log, 'confirmed consumer');
   let consumer: Consumer | undefined;
   let foreign = 0;
   let restarting: Promise<void> | undefined;
+  const processed = new Map<number, bigint>();
 
   const handle = async ({ partition, message }: EachMessagePayload): Promise<void> => {
     const outcome = await applyConfirmedMessage(pool, groupId, { value: message.value, partition, offset: message.offset });
+    processed.set(partition, BigInt(message.offset) + 1n);
+    metrics?.consumerEvents.inc({ outcome });
     if (outcome === 'invalid') {
       log.warn(`confirmed consumer: skipped unparsable message at ${CONFIRMED_TOPIC}[${partition}]@${message.offset}`);
     } else if (outcome === 'foreign' && foreign++ === 0) {
@@ -138,6 +194,7 @@ export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string
 
   const started = run().catch((err: unknown) => log.error(`confirmed consumer stopped: ${describe(err)}`));
   return {
+    processed,
     async stop() {
       abort.abort();
       // Disconnecting first cuts short a connect or subscribe that is still retrying.

@@ -4,6 +4,7 @@
  * `NOW(6)`, column defaults and the `Date`s the service returns all mean the same instant.
  */
 import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
+import type { PoolStats } from './metrics.ts';
 
 export type { Pool, PoolConnection } from 'mysql2/promise';
 
@@ -41,6 +42,26 @@ export async function fillPool(pool: Pool, size: number): Promise<void> {
   const connections = await Promise.all(Array.from({ length: size }, () => pool.getConnection()));
   await Promise.all(connections.map((conn) => conn.query('SELECT 1')));
   for (const conn of connections) conn.release();
+}
+
+/**
+ * Reads the pool's connection counts for the `db_pool_*` gauges. mysql2 has no public API for
+ * them, so this reads the core pool's queues (`_allConnections`, `_freeConnections`,
+ * `_connectionQueue`, mysql2 3.x).
+ * @returns undefined when those fields are missing (another mysql2 version), so the gauges stay
+ *   absent rather than read 0.
+ */
+export function readPoolStats(pool: Pool): PoolStats | undefined {
+  const core = (pool as { pool?: unknown }).pool as Record<string, unknown> | undefined;
+  const sizeOf = (field: string): number | undefined => {
+    const length = (core?.[field] as { length?: unknown } | undefined)?.length;
+    return typeof length === 'number' ? length : undefined;
+  };
+  const total = sizeOf('_allConnections');
+  const free = sizeOf('_freeConnections');
+  const queued = sizeOf('_connectionQueue');
+  if (total === undefined || free === undefined || queued === undefined) return undefined;
+  return { total, free, inUse: Math.max(0, total - free), queued };
 }
 
 /** Isolation levels a transaction can ask for. */

@@ -7,11 +7,11 @@ import { createServer, type Server } from 'node:http';
 import type { RowDataPacket } from 'mysql2';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
-import { startConfirmedConsumer, type ConfirmedConsumer } from './confirmed-consumer.ts';
+import { readConsumerLag, startConfirmedConsumer, type ConfirmedConsumer } from './confirmed-consumer.ts';
 import type { TargetSettings } from './config.ts';
 import { redactUrl } from '../../src/config/connections.ts';
 import { eventSourceFor } from './config.ts';
-import { createPool, fillPool, type Pool } from './db.ts';
+import { createPool, fillPool, readPoolStats, type Pool } from './db.ts';
 import { createHoldStrategy } from './hold-strategies/index.ts';
 import { startHoldExpiry } from './hold-expiry.ts';
 import { createAdmin, createKafka, createRelayProducer, type Admin } from './kafka.ts';
@@ -20,7 +20,8 @@ import { createMetrics } from './metrics.ts';
 import { countUnsentEvents, startOutboxRelay } from './outbox-relay.ts';
 import { createRedis, type Redis } from './redis.ts';
 import type { HealthChecks } from './routes/health.ts';
-import { withTimeout, type Loop } from './timing.ts';
+import { cachedFor, withTimeout, type Loop } from './timing.ts';
+import { readWaitingQueue } from './waiting-queue.ts';
 
 /** A started service. */
 export interface RunningService {
@@ -45,6 +46,10 @@ export class StartupError extends Error {
 }
 
 const STARTUP_CHECK_MS = 10_000;
+// The consumer lag gauge asks Kafka at most this often; scrapes in between reuse the last answer.
+const CONSUMER_LAG_REFRESH_MS = 5_000;
+// A scrape-time read that takes longer leaves its gauge at the last value rather than stall /metrics.
+const SCRAPE_READ_TIMEOUT_MS = 2_000;
 // Keep-alive connections get this long to finish in-flight requests on close.
 const HTTP_DRAIN_MS = 2_000;
 
@@ -73,11 +78,13 @@ export async function startService(settings: TargetSettings, options: StartOptio
     cleanups.push(() => producer.disconnect());
     const admin = createAdmin(kafka);
     cleanups.push(() => admin.disconnect());
+    const metrics = createMetrics();
     // Built before any I/O so an unknown name fails without waiting on connections.
     const holdStrategy = createHoldStrategy(settings.strategy, {
       pool,
       redis,
       log,
+      metrics,
       holdTtlMs: settings.holdTtlMs,
       lockTtlMs: settings.lockTtlMs,
       optimisticRetries: settings.optimisticRetries,
@@ -97,15 +104,22 @@ export async function startService(settings: TargetSettings, options: StartOptio
     if (failed) throw failed.reason;
 
     // Workers first, server last: close() runs in reverse, so HTTP stops accepting before they stop.
-    const relay: Loop = startOutboxRelay(pool, producer, eventSourceFor(settings.mysqlUrl), settings.outboxPollMs, log);
+    const relay: Loop = startOutboxRelay(pool, producer, eventSourceFor(settings.mysqlUrl), settings.outboxPollMs, log, metrics);
     cleanups.push(() => relay.stop());
     const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log, holdStrategy.onSeatsFreed?.bind(holdStrategy));
     cleanups.push(() => sweep.stop());
-    const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log);
+    const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log, metrics);
     cleanups.push(() => consumer.stop());
 
-    const metrics = createMetrics();
-    metrics.setUnsentSource(() => countUnsentEvents(pool));
+    metrics.setSources({
+      unsentEvents: () => countUnsentEvents(pool),
+      // Two Kafka admin round trips: at most once per CONSUMER_LAG_REFRESH_MS, bounded in time.
+      consumerLag: cachedFor(CONSUMER_LAG_REFRESH_MS, () =>
+        withTimeout(readConsumerLag(admin, settings.consumerGroup, consumer.processed), SCRAPE_READ_TIMEOUT_MS, 'consumer lag'),
+      ),
+      waitingQueue: () => withTimeout(readWaitingQueue(redis), SCRAPE_READ_TIMEOUT_MS, 'waiting queue'),
+      dbPool: () => readPoolStats(pool),
+    });
     const app = createApp({ pool, holdStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log });
     const server = await listen(app, settings.port);
     cleanups.push(() => closeServer(server));

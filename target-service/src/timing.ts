@@ -62,3 +62,26 @@ export function startLoop(name: string, intervalMs: number, tick: () => Promise<
     },
   };
 }
+
+/**
+ * Wraps an expensive read so it runs at most once per `ms`: calls within `ms` of the last
+ * successful read get its result, and calls while a read is in flight share it. A failed read is
+ * not cached, so the next call tries again.
+ * @param now ms clock, for tests.
+ */
+export function cachedFor<T>(ms: number, read: () => Promise<T>, now: () => number = Date.now): () => Promise<T> {
+  let last: { value: T; at: number } | undefined;
+  let pending: Promise<T> | undefined;
+  return () => {
+    if (last && now() - last.at < ms) return Promise.resolve(last.value);
+    pending ??= read()
+      .then((value) => {
+        last = { value, at: now() };
+        return value;
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
+}

@@ -34,7 +34,7 @@ async function readSeatVersion(pool: Pool, input: HoldInput, seatId: number): Pr
 }
 
 /** Creates the `optimistic` strategy. */
-export const createOptimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs, optimisticRetries, optimisticBackoffMs: baseMs }) => ({
+export const createOptimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs, optimisticRetries, optimisticBackoffMs: baseMs, metrics }) => ({
   name: 'optimistic',
   usesConfirmGuard: true,
   async hold(input, attempts) {
@@ -62,6 +62,7 @@ export const createOptimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs,
             `Seat ${input.seatNo} of schedule ${input.scheduleId} kept changing; gave up after ${attempts.count} attempt(s).`,
           );
         }
+        metrics?.optimisticRetries.inc();
       }
     }
   },

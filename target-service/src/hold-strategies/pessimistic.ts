@@ -11,6 +11,7 @@
 import type { RowDataPacket } from 'mysql2';
 import { inTransaction } from '../db.ts';
 import { HttpError } from '../errors.ts';
+import { secondsSince } from '../metrics.ts';
 import { findSeatForHold, insertHold, seatLocked, seatUnavailable } from './seat-queries.ts';
 import type { HoldStrategyFactory } from './types.ts';
 
@@ -27,7 +28,7 @@ export function isLockContention(err: unknown): boolean {
 }
 
 /** Creates the `pessimistic` strategy. */
-export const createPessimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs }) => ({
+export const createPessimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs, metrics }) => ({
   name: 'pessimistic',
   usesConfirmGuard: true,
   async hold(input, attempts) {
@@ -36,7 +37,11 @@ export const createPessimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs
     try {
       return await inTransaction(pool, async (conn) => {
         await conn.query(`SET SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_TIMEOUT_S}`);
-        const [rows] = await conn.execute<RowDataPacket[]>('SELECT status FROM seats WHERE id = ? FOR UPDATE', [seatId]);
+        const started = process.hrtime.bigint();
+        // Observed on failure too: a wait that timed out is the longest wait there is.
+        const [rows] = await conn
+          .execute<RowDataPacket[]>('SELECT status FROM seats WHERE id = ? FOR UPDATE', [seatId])
+          .finally(() => metrics?.dbRowLockWait.observe(secondsSince(started)));
         const row = rows[0];
         if (!row) throw new HttpError(404, 'SEAT_NOT_FOUND', `Seat ${input.seatNo} of schedule ${input.scheduleId} does not exist.`);
         const status = String(row.status);
@@ -44,6 +49,7 @@ export const createPessimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs
         return insertHold(conn, input, seatId, holdTtlMs);
       });
     } catch (err) {
+      if ((err as { errno?: unknown } | null)?.errno === ER_LOCK_WAIT_TIMEOUT) metrics?.dbLockTimeouts.inc();
       if (isLockContention(err)) throw seatLocked(input);
       throw err;
     }

@@ -7,6 +7,7 @@
  */
 import { inTransaction } from '../db.ts';
 import { describe } from '../log.ts';
+import { secondsSince } from '../metrics.ts';
 import { acquireSeatLock, releaseSeatLock } from '../seat-lock.ts';
 import { findSeatForHold, insertHold, readSeatStatus, seatLocked, seatUnavailable } from './seat-queries.ts';
 import type { HoldAttempts, HoldInput, HoldResult, HoldStrategyDeps, HoldStrategyFactory } from './types.ts';
@@ -19,9 +20,12 @@ import type { HoldAttempts, HoldInput, HoldResult, HoldStrategyDeps, HoldStrateg
  *   write attempted) or SEAT_UNAVAILABLE.
  */
 export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput, attempts: HoldAttempts, beforeWrite?: () => Promise<void>): Promise<HoldResult> {
-  const { pool, redis, log, holdTtlMs, lockTtlMs } = deps;
+  const { pool, redis, log, holdTtlMs, lockTtlMs, metrics } = deps;
   const seatId = await findSeatForHold(pool, input);
+  const started = process.hrtime.bigint();
   const lease = await acquireSeatLock(redis, input.scheduleId, input.seatNo, lockTtlMs);
+  metrics?.seatLockWait.observe(secondsSince(started));
+  metrics?.seatLockAcquisitions.inc({ result: lease ? 'acquired' : 'busy' });
   if (!lease) throw seatLocked(input);
   try {
     const status = await readSeatStatus(pool, seatId);

@@ -4,6 +4,7 @@
  */
 import type { Pool } from '../db.ts';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
 import type { Redis } from '../redis.ts';
 
 /** A validated hold request. Ids are positive integers. */
@@ -77,6 +78,8 @@ export interface HoldStrategyDeps {
   readonly optimisticRetries: number;
   /** Base of the full-jitter backoff between optimistic retries (`TARGET_OPTIMISTIC_BACKOFF_MS`). */
   readonly optimisticBackoffMs: number;
+  /** Where lock, retry and row-lock figures go; absent in unit tests that need none. */
+  readonly metrics?: Metrics;
 }
 
 /** Builds a strategy from its dependencies. */

@@ -6,6 +6,7 @@ import type { Pool } from '../db.ts';
 import { HttpError, parseOrBadRequest } from '../errors.ts';
 import type { HoldAttempts, SeatHoldStrategy } from '../hold-strategies/index.ts';
 import { idSchema, pathIdSchema, seatNoSchema } from '../ids.ts';
+import type { Metrics } from '../metrics.ts';
 
 const holdBody = z.object({ userId: idSchema, scheduleId: idSchema, seatNo: seatNoSchema });
 
@@ -41,14 +42,34 @@ export async function getReservation(pool: Pool, id: number): Promise<Reservatio
   };
 }
 
-/** Router with the hold and reservation-read endpoints. */
-export function reservationRoutes(pool: Pool, strategy: SeatHoldStrategy): Router {
+/**
+ * The `result` label of `seat_holds_total` for a hold that threw: the HttpError code (a bounded
+ * set, e.g. `SEAT_LOCKED`), or `error` for anything unexpected.
+ */
+export function holdResultLabel(err: unknown): string {
+  return err instanceof HttpError ? err.code : 'error';
+}
+
+/** Router with the hold and reservation-read endpoints; `metrics` counts hold outcomes. */
+export function reservationRoutes(pool: Pool, strategy: SeatHoldStrategy, metrics?: Metrics): Router {
   const router = Router();
   router.post('/api/reservations', async (req, res) => {
     const input = parseOrBadRequest(holdBody, req.body, 'body');
     const attempts: HoldAttempts = { count: 0 };
     // Set on failure too: the error handler keeps headers already set when it answers.
-    const held = await strategy.hold(input, attempts).finally(() => res.setHeader(HOLD_ATTEMPTS_HEADER, String(attempts.count)));
+    const held = await strategy
+      .hold(input, attempts)
+      .then(
+        (result) => {
+          metrics?.seatHolds.inc({ strategy: strategy.name, result: 'held' });
+          return result;
+        },
+        (err: unknown) => {
+          metrics?.seatHolds.inc({ strategy: strategy.name, result: holdResultLabel(err) });
+          throw err;
+        },
+      )
+      .finally(() => res.setHeader(HOLD_ATTEMPTS_HEADER, String(attempts.count)));
     res.status(201).json(held);
   });
   router.get('/api/reservations/:id', async (req, res) => {
