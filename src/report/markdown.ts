@@ -4,6 +4,8 @@
  */
 import type { CheckResult, EvidenceRow } from '../checks/types.ts';
 import type { LatencySummary } from '../engine/types.ts';
+import { MYSQL_STATUS_COUNTERS, THREADS_CONNECTED_MAX } from '../observe/mysql-status.ts';
+import { SALE_OPERATION, salesOf } from '../observe/observe-run.ts';
 import type { RunReport } from '../run/types.ts';
 import { RUN_CHARTS, type RunChartKind } from './run-charts.ts';
 import {
@@ -13,6 +15,7 @@ import {
   formatExecutor,
   formatGiB,
   formatMs,
+  formatNumber,
   formatResult,
   formatTps,
   formatVerdict,
@@ -242,6 +245,69 @@ function results(report: RunReport): string {
   ].join('\n');
 }
 
+/** MySQL counters in the order they are shown; others the report has follow alphabetically. */
+const MYSQL_COUNTER_ORDER = [...MYSQL_STATUS_COUNTERS, THREADS_CONNECTED_MAX];
+
+/**
+ * "Server-side counters": MySQL status deltas, the target's counter deltas and the ratios per
+ * request and per sale, with the caveat that MySQL status is server-wide, and any notes on what
+ * could not be observed. Empty when the report has no observation.
+ */
+export function serverCounters(report: RunReport): string {
+  const observed = report.observed;
+  if (!observed) return '';
+  const lines = [
+    '## Server-side counters',
+    '',
+    "Differences between readings taken before and after the run: MySQL's `SHOW GLOBAL STATUS` from the start to the end of the load, " +
+      "the target's `/metrics` counters from the start of the load until after the checks (so the outbox relay and the consumer have handled the run's sales).",
+  ];
+  const mysql = Object.entries(observed.mysql).sort(([a], [b]) => rank(MYSQL_COUNTER_ORDER, a) - rank(MYSQL_COUNTER_ORDER, b) || a.localeCompare(b));
+  if (mysql.length > 0) {
+    lines.push(
+      '',
+      '### MySQL',
+      '',
+      table(['status counter', 'Δ during the load'], mysql.map(([name, n]) => [code(name), formatResult(n)]), ['left', 'right']),
+      '',
+      'MySQL status is global: every client of the server counts — the target\'s background work (outbox relay polls, the hold-expiry sweep), ' +
+        'other databases on the server and any other program — not only the requests of this run. ticketbench\'s own status reads are taken out of ' +
+        '`Queries` and `Questions`. `Threads_connected_max` is the largest `Threads_connected` sampled once a second, not a difference; `Innodb_row_lock_time` is in ms.',
+    );
+  }
+  const target = Object.entries(observed.target);
+  if (target.length > 0) {
+    lines.push(
+      '',
+      '### Target counters',
+      '',
+      table(['series', 'Δ'], target.map(([key, n]) => [code(key), formatResult(n)]), ['left', 'right']),
+      '',
+      'Counters of the target\'s `/metrics` that changed (histograms by their `_count` and `_sum`; seconds in `_seconds` series), keyed `name{label="value",…}`.',
+    );
+  }
+  const ratios = Object.entries(observed.perReservation);
+  if (ratios.length > 0) {
+    lines.push(
+      '',
+      '### Per request and per sale',
+      '',
+      table(['ratio', 'value'], ratios.map(([name, n]) => [code(name), formatNumber(n, 2)]), ['left', 'right']),
+      '',
+      `Per request: divided by the ${formatCount(report.load.requests)} requests sent. ` +
+        `Per sale: divided by the ${formatCount(salesOf(report.load))} acknowledged payments (\`${SALE_OPERATION}\` operations that were \`ok\`).`,
+    );
+  }
+  if (observed.notes.length > 0) lines.push('', ...observed.notes.map((note) => `- Not observed: ${escapeCell(note)}`));
+  return lines.join('\n');
+}
+
+/** Position of `name` in `order`, or past its end when absent. */
+function rank(order: readonly string[], name: string): number {
+  const i = order.indexOf(name);
+  return i === -1 ? order.length : i;
+}
+
 function tpsSeries(report: RunReport): string {
   const series = report.load.tpsSeries;
   const lines = ['## Requests per second', ''];
@@ -344,6 +410,7 @@ export function renderMarkdown(report: RunReport, charts?: RunChartLinks): strin
       status(report),
       operations(report),
       results(report),
+      serverCounters(report),
       tpsSeries(report),
       chartsSection(charts),
       checks(report),

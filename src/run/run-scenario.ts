@@ -16,6 +16,7 @@ import type { ExecutorConfig } from '../engine/types.ts';
 import { TicketbenchError } from '../errors.ts';
 import { infraStatus, infraUp, type ServerStatus } from '../infra/index.ts';
 import { resolveStateDir } from '../infra/paths.ts';
+import { startObservation } from '../observe/observe-run.ts';
 import { formatExecutor } from '../report/format.ts';
 import { writeReport } from '../report/write.ts';
 import type { AnyScenario } from '../scenario/types.ts';
@@ -94,6 +95,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
 
     emitter.emit('phase', 'load', describeExecutor(options.executor));
     const history = new History();
+    // Server counters around the load; never fails the run (unreadable ones become notes).
+    const observation = await startObservation({ targetUrl: baseUrl, mysqlUrl: options.connections.mysqlUrl });
     const runStartedAtMs = Date.now();
     const load = await runLoad({
       baseUrl,
@@ -103,7 +106,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       history,
       onProgress: (snapshot) => emitter.emit('progress', snapshot),
       ...(options.signal ? { signal: options.signal } : {}),
+    }).catch(async (err: unknown) => {
+      await observation.close();
+      throw err;
     });
+    await observation.loadEnded();
 
     emitter.emit('phase', 'checks', 'reading MySQL, Redis and Kafka');
     const scope: CheckScope = {
@@ -116,6 +123,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     };
     const stores = openStores(options.connections);
     const checks = await runCheckers(options.scenario.checkers(scenarioOptions, settings), stores, scope, history, (r) => emitter.emit('check', r)).finally(() => stores.close());
+    // After the checks: they waited for the outbox relay and consumer, whose counters now include this run's sales.
+    const observed = await observation.finish(load);
+    for (const note of observed.notes) emitter.emit('notice', note);
 
     emitter.emit('phase', 'report', `writing ${options.outDir}`);
     const report: RunReport = {
@@ -138,6 +148,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       checks,
       verdict: composeVerdicts(checks.map((c) => c.verdict)),
       thresholds: [],
+      observed,
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
     };

@@ -6,6 +6,7 @@
 import Table from 'cli-table3';
 import type { CheckResult, EvidenceRow } from '../checks/types.ts';
 import type { ProgressSnapshot } from '../engine/types.ts';
+import { SEAT_LOCK_BUSY_KEY } from '../observe/observe-run.ts';
 import { subscribe, type RunListeners } from '../run/subscribe.ts';
 import type { RunEmitter, RunPhase, RunReport } from '../run/types.ts';
 import {
@@ -15,6 +16,7 @@ import {
   formatExecutor,
   formatMs,
   formatMsUnit,
+  formatNumber,
   formatPercent,
   formatResult,
   formatTps,
@@ -74,7 +76,8 @@ export function formatProgressLine(p: ProgressSnapshot): string {
  * The load summary of a finished run: a throughput line, a latency table (ms, overall and per
  * request name), HTTP status counts and the per-operation ok/fail/info table. For an open-model
  * run also the dropped iterations and measured vs coordinated-omission-corrected percentiles side
- * by side. Multi-line, no trailing newline.
+ * by side, and the server-side counters line when the run was observed. Multi-line, no trailing
+ * newline.
  */
 export function formatSummary(report: RunReport): string {
   const l = report.load;
@@ -133,7 +136,38 @@ export function formatSummary(report: RunReport): string {
   }
   const results = Object.entries(report.results);
   if (results.length > 0) lines.push(`results: ${results.map(([name, value]) => `${name} ${formatResult(value)}`).join(' · ')}`);
+  const server = formatObservedLine(report);
+  if (server) lines.push(server);
   return lines.join('\n');
+}
+
+/**
+ * One line of server-side counters, e.g.
+ * `server: 1,234 MySQL queries (617.00 per sale, 15.23 per request) · 3 row lock waits · 79 seat lock busy · 1 event published`.
+ * Undefined when the run was not observed; `server: not observed` when nothing could be read
+ * (the notes, printed as the run went, say why).
+ */
+export function formatObservedLine(report: RunReport): string | undefined {
+  const observed = report.observed;
+  if (!observed) return undefined;
+  const { mysql, target, perReservation: ratios } = observed;
+  const parts: string[] = [];
+  const queries = mysql['Queries'];
+  if (queries !== undefined) {
+    const per = [
+      ratios['mysqlQueriesPerSale'] !== undefined ? `${formatNumber(ratios['mysqlQueriesPerSale'], 2)} per sale` : undefined,
+      ratios['mysqlQueriesPerRequest'] !== undefined ? `${formatNumber(ratios['mysqlQueriesPerRequest'], 2)} per request` : undefined,
+    ].filter((p) => p !== undefined);
+    parts.push(`${formatCount(queries)} MySQL queries` + (per.length > 0 ? ` (${per.join(', ')})` : ''));
+  }
+  const rowLockWaits = mysql['Innodb_row_lock_waits'];
+  if (rowLockWaits !== undefined) parts.push(`${formatCount(rowLockWaits)} row lock waits`);
+  if (Object.keys(target).length > 0) {
+    parts.push(`${formatCount(target[SEAT_LOCK_BUSY_KEY] ?? 0)} seat lock busy`);
+    const published = target['outbox_published_total'] ?? 0;
+    parts.push(`${formatCount(published)} ${published === 1 ? 'event' : 'events'} published`);
+  }
+  return `server: ${parts.length > 0 ? parts.join(' · ') : 'not observed'}`;
 }
 
 function evidenceTable(rows: readonly EvidenceRow[]): string {
