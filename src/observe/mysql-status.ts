@@ -6,7 +6,9 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 
 /**
  * Cumulative counters whose difference over the load phase is reported, by their status name.
- * `Innodb_row_lock_time` is in milliseconds; the rest are counts (bytes for `Bytes_*`).
+ * `Innodb_row_lock_time` is in milliseconds; the rest are counts (bytes for `Bytes_*`). A server
+ * lacks some: MySQL 8 has `Innodb_rows_*` but no `Rows_read` / `Rows_sent` nor
+ * `Innodb_deadlocks`; MariaDB 10.6+ the reverse.
  */
 export const MYSQL_STATUS_COUNTERS = [
   'Queries',
@@ -24,6 +26,8 @@ export const MYSQL_STATUS_COUNTERS = [
   'Innodb_rows_updated',
   'Innodb_rows_deleted',
   'Innodb_deadlocks',
+  'Rows_read',
+  'Rows_sent',
   'Connections',
   'Slow_queries',
   'Bytes_received',

@@ -71,17 +71,23 @@ export function cumulativeSeries(families: ReadonlyMap<string, MetricFamily>): M
   return series;
 }
 
+// Label of the target's request series for `/metrics` itself (the observer's own reads).
+const OWN_SCRAPE_LABEL = 'route="/metrics"';
+
 // Histogram sums are floats; six decimals keep microseconds without 0.30000000000000004 noise.
 const round6 = (n: number): number => Math.round(n * 1e6) / 1e6;
 
 /**
  * Non-zero differences between two readings of cumulative series. A series that went down was
  * reset (the target restarted), so its delta is its `after` value, as Prometheus' `increase`
- * treats it; a series absent before counts from 0.
+ * treats it; a series absent before counts from 0. Series of requests to `/metrics` are left
+ * out: they are the observer's own reads.
  */
 export function diffCounters(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): Record<string, number> {
   const deltas: Record<string, number> = {};
   for (const [key, b] of [...after].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    // The observer's own scrapes of /metrics are not the run's traffic.
+    if (key.includes(OWN_SCRAPE_LABEL)) continue;
     const a = before.get(key) ?? 0;
     const delta = round6(b >= a ? b - a : b);
     if (delta !== 0) deltas[key] = delta;
@@ -131,7 +137,8 @@ export function computeObserved(inputs: ObservedInputs): ObservedDeltas {
   per('mysqlQueriesPerRequest', m('Queries'), inputs.requests);
   per('mysqlQueriesPerSale', m('Queries'), inputs.sales);
   per('mysqlWritesPerSale', writes, inputs.sales);
-  per('innodbRowsReadPerRequest', m('Innodb_rows_read'), inputs.requests);
+  // MySQL counts rows read by InnoDB, MariaDB (which dropped Innodb_rows_read) rows read by any engine.
+  per('rowsReadPerRequest', m('Innodb_rows_read') ?? m('Rows_read'), inputs.requests);
   per('innodbRowLockWaitsPerSale', m('Innodb_row_lock_waits'), inputs.sales);
   if (inputs.targetBefore && inputs.targetAfter) per('seatLockBusyPerSale', target[SEAT_LOCK_BUSY_KEY] ?? 0, inputs.sales);
 

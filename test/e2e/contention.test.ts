@@ -80,6 +80,24 @@ describe('ticketbench run contention (80 VUs, 1 seat)', () => {
   });
 });
 
+describe('server-side counters of the run', () => {
+  it('observed MySQL queries and the target\'s lost seat-lock races', () => {
+    const observed = outcome.report.observed;
+    expect(observed?.notes).toEqual([]);
+    expect(observed?.mysql['Queries']).toBeGreaterThan(0);
+    expect(observed?.mysql['Threads_connected_max']).toBeGreaterThan(0);
+    // 79 holds lost: each to the busy lock or, once the winner released it, to the HELD seat.
+    const busy = observed?.target['seat_lock_acquisitions_total{result="busy"}'] ?? 0;
+    expect(busy).toBeGreaterThan(0);
+    expect(busy + (observed?.target['seat_holds_total{result="SEAT_UNAVAILABLE",strategy="redis-lock"}'] ?? 0)).toBe(79);
+    expect(observed?.target['seat_holds_total{result="held",strategy="redis-lock"}']).toBe(1);
+    expect(observed?.target['outbox_published_total']).toBe(1);
+    expect(observed?.target['consumer_events_total{outcome="applied"}']).toBe(1);
+    expect(observed?.perReservation['mysqlQueriesPerSale']).toBe(observed?.mysql['Queries']);
+    expect(readFileSync(outcome.paths.markdown, 'utf8')).toContain('## Server-side counters');
+  });
+});
+
 describe('checkers fail on violations seeded into the real stores', () => {
   it('double-booking: a second CONFIRMED reservation for the sold seat', async () => {
     const scheduleId = scope.scheduleIds[0]!;

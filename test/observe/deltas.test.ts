@@ -90,6 +90,16 @@ describe('cumulativeSeries and diffCounters', () => {
     expect(SEAT_LOCK_BUSY_KEY).toBe('seat_lock_acquisitions_total{result="busy"}');
   });
 
+  it('leaves out the observer\'s own /metrics requests', () => {
+    const key = 'http_request_duration_seconds_count{method="GET",route="/metrics",status="200"}';
+    expect(diffCounters(new Map([[key, 1]]), new Map([[key, 2]]))).toEqual({});
+  });
+
+  it('reads rows from Innodb_rows_read on MySQL and Rows_read on MariaDB', () => {
+    const mariadb = computeObserved({ mysqlBefore: status({ Rows_read: 10 }), mysqlAfter: status({ Rows_read: 30 }), ownStatements: 0, requests: 10, sales: 0, notes: [] });
+    expect(mariadb.perReservation).toEqual({ rowsReadPerRequest: 2 });
+  });
+
   it('treats a series that went down as reset, as Prometheus increase() does', () => {
     expect(diffCounters(new Map([['x_total', 100]]), new Map([['x_total', 7]]))).toEqual({ x_total: 7 });
     expect(diffCounters(new Map([['x_total', 7]]), new Map([['x_total', 7]]))).toEqual({});
@@ -110,7 +120,7 @@ describe('computeObserved', () => {
       mysqlQueriesPerRequest: 400 / 81,
       mysqlQueriesPerSale: 400,
       mysqlWritesPerSale: 5,
-      innodbRowsReadPerRequest: 2,
+      rowsReadPerRequest: 2,
       innodbRowLockWaitsPerSale: 4,
       seatLockBusyPerSale: 79,
     });
@@ -119,7 +129,7 @@ describe('computeObserved', () => {
 
   it('leaves out per-sale ratios without sales, and everything it could not read, keeping the notes', () => {
     const noSales = computeObserved({ mysqlBefore, mysqlAfter, ownStatements: 0, targetBefore, targetAfter, requests: 10, sales: 0, notes: [] });
-    expect(Object.keys(noSales.perReservation).sort()).toEqual(['innodbRowsReadPerRequest', 'mysqlQueriesPerRequest']);
+    expect(Object.keys(noSales.perReservation).sort()).toEqual(['mysqlQueriesPerRequest', 'rowsReadPerRequest']);
     const nothing = computeObserved({ mysqlBefore, ownStatements: 0, requests: 10, sales: 1, notes: ['target counters not observed: http://x/metrics answered 404'] });
     expect(nothing).toEqual({ mysql: {}, target: {}, perReservation: {}, notes: ['target counters not observed: http://x/metrics answered 404'] });
   });
