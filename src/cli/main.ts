@@ -83,6 +83,18 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       exitCode = await scenariosCommand(io);
     });
 
+  program
+    .command('report')
+    .description('re-render saved runs\' markdown and charts, or compare two runs (--compare BEFORE.json AFTER.json)')
+    .argument('<files...>', 'run report JSON files written by `ticketbench run`')
+    .option('--compare', 'compare two runs: BEFORE.json AFTER.json; exit 1 when AFTER regressed')
+    .option('--tolerance <pct>', 'with --compare: a figure worse by more than this % is a regression (default 10)')
+    .option('--out <dir>', 'write here instead of next to the input (for --compare, next to AFTER)')
+    .action(async (files: string[], opts: Record<string, unknown>) => {
+      const { reportCommand } = await import('./commands/report.ts');
+      exitCode = await reportCommand(files, opts, io);
+    });
+
   try {
     await program.parseAsync([...argv]);
     return exitCode;

@@ -7,6 +7,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunReport } from '../run/types.ts';
+import { renderRunComparisonJson, renderRunComparisonMarkdown, type RunComparison } from './compare-runs.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown, type RunChartLinks } from './markdown.ts';
 import { RUN_CHARTS, renderRunChartSvgs, type RunChartKind } from './run-charts.ts';
@@ -120,4 +121,18 @@ export async function writeRenderedReport(report: RunReport, dir: string, base: 
     return [[`${s}.md`, renderMarkdown(report, charts)], ...RUN_CHARTS.map(({ kind }) => [charts[kind], svgs[kind]] as const)];
   });
   return { markdown: path.join(dir, `${stem}.md`), charts: chartPaths(dir, stem) };
+}
+
+/**
+ * Writes a before/after comparison as `<base>.md` and `<base>.json` into `dir` (created if
+ * needed), never overwriting (as writeReport). `base` is e.g. `<after>-vs-<before>`.
+ */
+export async function writeRunComparison(comparison: RunComparison, dir: string, base: string): Promise<{ json: string; markdown: string }> {
+  const markdown = renderRunComparisonMarkdown(comparison);
+  const json = renderRunComparisonJson(comparison);
+  const stem = await writeFileSet(dir, base, (s) => [
+    [`${s}.md`, markdown],
+    [`${s}.json`, json],
+  ]);
+  return { json: path.join(dir, `${stem}.json`), markdown: path.join(dir, `${stem}.md`) };
 }

@@ -67,8 +67,10 @@ describe('ticketbench compare contention --strategies redis-lock,redis-lock --vu
     const json = files.find((f) => /-compare-contention\.json$/.test(f));
     expect(md).toBeDefined();
     expect(json).toBeDefined();
-    const svgs = files.filter((f) => f.endsWith('.svg')).sort();
+    // Each run's own report has its three charts too; these are the comparison's.
+    const svgs = files.filter((f) => f.endsWith('.svg') && f.includes('-compare-')).sort();
     expect(svgs).toHaveLength(3);
+    expect(files.filter((f) => f.endsWith('.svg'))).toHaveLength(3 + 2 * 3);
     expect(result.stdout).toContain(`report  ${path.join(outDir, md!)}`);
     for (const svg of svgs) expect(result.stdout).toContain(`chart   ${path.join(outDir, svg)}`);
 
