@@ -59,6 +59,8 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
     env: {
       ...process.env,
       TARGET_PORT: '0',
+      // ticketbench talks to it on 127.0.0.1, whatever TARGET_HOST the user's shell exports.
+      TARGET_HOST: '127.0.0.1',
       TICKETBENCH_MYSQL_URL: connections.mysqlUrl,
       TICKETBENCH_REDIS_URL: connections.redisUrl,
       TICKETBENCH_KAFKA_BROKERS: connections.kafkaBrokers.join(','),

@@ -7,8 +7,13 @@ import { z } from 'zod';
 
 /** Validated settings of one service instance. Durations in milliseconds. */
 export interface TargetSettings {
-  /** HTTP port bound on 127.0.0.1; 0 = any free port. */
+  /** HTTP port; 0 = any free port. */
   readonly port: number;
+  /**
+   * Address the HTTP server binds, `127.0.0.1` by default. A Prometheus in Docker on Linux reaches
+   * the host through the bridge, so scraping it needs e.g. `0.0.0.0` or the docker0 address.
+   */
+  readonly host: string;
   /** `mysql://user:pass@host:port/database` (MySQL 8 or MariaDB 10.11). */
   readonly mysqlUrl: string;
   /** `redis://host:port`. */
@@ -38,6 +43,7 @@ export interface TargetSettings {
 /** The environment variable behind each setting. */
 export const TARGET_ENV = {
   port: 'TARGET_PORT',
+  host: 'TARGET_HOST',
   mysqlUrl: 'TICKETBENCH_MYSQL_URL',
   redisUrl: 'TICKETBENCH_REDIS_URL',
   kafkaBrokers: 'TICKETBENCH_KAFKA_BROKERS',
@@ -55,6 +61,7 @@ export const TARGET_ENV = {
 /** Defaults, as documented in docs/target-service.md. */
 export const TARGET_DEFAULTS: TargetSettings = {
   port: 8080,
+  host: '127.0.0.1',
   mysqlUrl: 'mysql://root@127.0.0.1:3306/ticketbench',
   redisUrl: 'redis://127.0.0.1:6379',
   kafkaBrokers: ['127.0.0.1:9092'],
@@ -109,6 +116,7 @@ const mysqlUrlText = urlText(['mysql:', 'mariadb:']).refine((text) => {
 
 const envSchema = z.object({
   [TARGET_ENV.port]: intText(0, 65_535).optional(),
+  [TARGET_ENV.host]: z.string().trim().pipe(z.union([z.ipv4(), z.ipv6()], 'must be an IPv4 or IPv6 address, e.g. 127.0.0.1 or 0.0.0.0')).optional(),
   [TARGET_ENV.mysqlUrl]: mysqlUrlText.optional(),
   [TARGET_ENV.redisUrl]: urlText(['redis:', 'rediss:']).optional(),
   [TARGET_ENV.kafkaBrokers]: brokersText.optional(),
@@ -144,6 +152,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
   const v = parsed.data;
   return {
     port: v[TARGET_ENV.port] ?? TARGET_DEFAULTS.port,
+    host: v[TARGET_ENV.host] ?? TARGET_DEFAULTS.host,
     mysqlUrl: v[TARGET_ENV.mysqlUrl] ?? TARGET_DEFAULTS.mysqlUrl,
     redisUrl: v[TARGET_ENV.redisUrl] ?? TARGET_DEFAULTS.redisUrl,
     kafkaBrokers: v[TARGET_ENV.kafkaBrokers] ?? TARGET_DEFAULTS.kafkaBrokers,

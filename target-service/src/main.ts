@@ -4,7 +4,7 @@
  * parent. SIGTERM/SIGINT close gracefully and exit 0; a startup failure is one stderr line and
  * exit code 1.
  */
-import { loadSettings } from './config.ts';
+import { loadSettings, type TargetSettings } from './config.ts';
 import { createStderrLogger, describe, type Logger } from './log.ts';
 import { startService, type RunningService } from './service.ts';
 
@@ -33,8 +33,10 @@ process.on('unhandledRejection', (reason) => {
 });
 
 let service: RunningService;
+let settings: TargetSettings;
 try {
-  service = await startService(loadSettings(process.env), { log });
+  settings = loadSettings(process.env);
+  service = await startService(settings, { log });
 } catch (err) {
   process.stderr.write(`target-service failed to start: ${describe(err)}\n`);
   process.exit(1);
@@ -44,7 +46,7 @@ const startupLines = held;
 held = undefined;
 for (const [level, message] of startupLines) log[level](message);
 
-process.stdout.write(`target-service listening on http://127.0.0.1:${service.port}\n`);
+process.stdout.write(`target-service listening on http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${service.port}\n`);
 if (process.send) process.send({ type: 'listening', port: service.port } satisfies ListeningMessage);
 
 let stopping = false;

@@ -25,7 +25,7 @@ import { readWaitingQueue } from './waiting-queue.ts';
 
 /** A started service. */
 export interface RunningService {
-  /** The port actually bound on 127.0.0.1 (useful with port 0). */
+  /** The port actually bound on `settings.host` (useful with port 0). */
   readonly port: number;
   /** Stops HTTP, relay, sweep and consumer, then closes the clients. Idempotent. */
   close(): Promise<void>;
@@ -121,7 +121,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
       dbPool: () => readPoolStats(pool),
     });
     const app = createApp({ pool, holdStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log });
-    const server = await listen(app, settings.port);
+    const server = await listen(app, settings.host, settings.port);
     cleanups.push(() => closeServer(server));
     const port = (server.address() as AddressInfo).port;
 
@@ -180,12 +180,12 @@ async function quitRedis(redis: Redis): Promise<void> {
   }
 }
 
-function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer(app);
-    server.listen(port, '127.0.0.1');
+    server.listen(port, host);
     server.once('listening', () => resolve(server));
-    server.once('error', (err) => reject(new StartupError(`Cannot listen on 127.0.0.1:${port}: ${describe(err)}`, { cause: err })));
+    server.once('error', (err) => reject(new StartupError(`Cannot listen on ${host}:${port}: ${describe(err)}`, { cause: err })));
   });
 }
 

@@ -18,6 +18,7 @@ describe('loadSettings', () => {
   it('reads every variable', () => {
     const settings = loadSettings({
       TARGET_PORT: '0',
+      TARGET_HOST: '0.0.0.0',
       TICKETBENCH_MYSQL_URL: 'mysql://u:p@db:3307/x',
       TICKETBENCH_REDIS_URL: 'redis://r:6380',
       TICKETBENCH_KAFKA_BROKERS: 'k1:9092, k2:9093',
@@ -33,6 +34,7 @@ describe('loadSettings', () => {
     });
     expect(settings).toEqual({
       port: 0,
+      host: '0.0.0.0',
       mysqlUrl: 'mysql://u:p@db:3307/x',
       redisUrl: 'redis://r:6380',
       kafkaBrokers: ['k1:9092', 'k2:9093'],
@@ -52,6 +54,7 @@ describe('loadSettings', () => {
     const attempt = () =>
       loadSettings({
         TARGET_PORT: '70000',
+        TARGET_HOST: 'everywhere',
         TARGET_HOLD_TTL_MS: 'soon',
         TICKETBENCH_MYSQL_URL: 'mysql://h:3306',
         TICKETBENCH_KAFKA_BROKERS: 'nohost',
@@ -63,7 +66,7 @@ describe('loadSettings', () => {
       attempt();
     } catch (err) {
       const message = (err as Error).message;
-      for (const name of ['TARGET_PORT', 'TARGET_HOLD_TTL_MS', 'TICKETBENCH_MYSQL_URL', 'TICKETBENCH_KAFKA_BROKERS', 'TARGET_OPTIMISTIC_RETRIES', 'TARGET_OPTIMISTIC_BACKOFF_MS']) {
+      for (const name of ['TARGET_PORT', 'TARGET_HOST', 'TARGET_HOLD_TTL_MS', 'TICKETBENCH_MYSQL_URL', 'TICKETBENCH_KAFKA_BROKERS', 'TARGET_OPTIMISTIC_RETRIES', 'TARGET_OPTIMISTIC_BACKOFF_MS']) {
         expect(message).toContain(name);
       }
     }
