@@ -394,7 +394,7 @@ function chartsSection(links: RunChartLinks | undefined): string {
  * Renders the whole report as markdown: title with scenario and verdict, settings, machine (with
  * a caveat when load generator and target shared it), throughput (with dropped iterations in open
  * models), latency per request name (measured and coordinated-omission corrected side by side in
- * open models), HTTP status, operations, requests per second, the charts when `charts` names
+ * open models), HTTP status, operations, server-side counters when observed, requests per second, the charts when `charts` names
  * their files (latency per second, requests per second, latency distribution) and every check
  * with its counts and evidence.
  * Ends with a newline.

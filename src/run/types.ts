@@ -39,11 +39,19 @@ export interface ThresholdResult {
  * target's Prometheus counters between before and after the load, plus ratios per reservation.
  */
 export interface ObservedDeltas {
-  /** e.g. `{ Queries: 1234, Com_select: 456, Innodb_row_lock_waits: 3 }`. */
+  /**
+   * MySQL `SHOW GLOBAL STATUS` differences over the load (server-wide: other clients count too),
+   * e.g. `{ Queries: 1234, Com_select: 456, Innodb_row_lock_waits: 3 }`, plus the sampled maximum
+   * `Threads_connected_max`.
+   */
   readonly mysql: Readonly<Record<string, number>>;
-  /** Target counters by Prometheus series, e.g. `{ 'seat_lock_failures_total': 79 }`. */
+  /**
+   * Non-zero differences of the target's counters (histograms by `_count` / `_sum`), keyed by
+   * series as Prometheus writes it with labels sorted, e.g.
+   * `{ 'seat_lock_acquisitions_total{result="busy"}': 79, outbox_published_total: 1 }`.
+   */
   readonly target: Readonly<Record<string, number>>;
-  /** e.g. `{ mysqlQueriesPerReservation: 12.5 }`. */
+  /** Ratios per request sent and per sale (acknowledged payment), e.g. `{ mysqlQueriesPerSale: 139, mysqlQueriesPerRequest: 1.7 }`. */
   readonly perReservation: Readonly<Record<string, number>>;
   /** Why something could not be observed (e.g. `/metrics` unreachable), one line each. */
   readonly notes: readonly string[];
