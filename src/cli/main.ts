@@ -11,8 +11,8 @@ import { addRunFlags, scenarioArgsOf } from './run-flags.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-/** Exit code for an unexpected error (a bug), distinct from the documented 0 / 1 / 2. */
-export const INTERNAL_ERROR_EXIT = 3;
+/** Exit code for an unexpected error (a bug); kept as a name for callers of the old constant. */
+export const INTERNAL_ERROR_EXIT = ExitCode.INTERNAL;
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -22,8 +22,8 @@ export interface CliIo {
 
 /**
  * Runs the CLI with `argv` as in process.argv (node, script, ...args).
- * @returns the process exit code: 0 checks passed, 1 a check failed, 2 bad usage or
- *   infrastructure unavailable, 3 internal error.
+ * @returns the process exit code (ExitCode in src/errors.ts): 0 OK, 1 a check failed, 2 bad
+ *   usage, 3 a threshold failed, 4 infrastructure or target unavailable, 5 aborted, 70 internal error.
  */
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode: number = ExitCode.OK;
@@ -101,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander already printed its one-line message (or the help/version text).
-      return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+      return err.exitCode === 0 ? ExitCode.OK : ExitCode.INVALID_CONFIG;
     }
     if (err instanceof TicketbenchError) {
       io.stderr.write(`ticketbench: ${err.oneLine()}\n`);

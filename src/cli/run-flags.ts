@@ -9,15 +9,16 @@ import type { ConnectionSettings } from '../config/connections.ts';
 import { executorFromFlags, parseDuration, parseNonNegativeInt, parsePositiveInt, parseStages, MAX_VUS } from '../engine/executor-options.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { AnyScenario, ScenarioFlag } from '../scenario/types.ts';
+import { parseThreshold, resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { addConnectionFlags, connectionsFromFlags } from './connection-flags.ts';
 import type { CliIo } from './main.ts';
 
 /**
  * Adds the shared run flags (`--vus`, `--iterations`, `--duration`, the arrival-rate flags
  * `--executor`, `--rate`, `--time-unit`, `--pre-allocated-vus`, `--max-vus`, `--start-rate`,
- * `--stages`, and `--timeout`, `--settle-timeout`, `--out`, `--ci`, `--no-infra`) and the
- * connection flags to a command that takes `<scenario>`, and lets unknown options through: they
- * are the scenario's own flags.
+ * `--stages`, and `--timeout`, `--settle-timeout`, `--out`, `--ci`, `--no-infra`, the CI gates
+ * `--threshold` (repeatable), `--summary-json`, `--junit`) and the connection flags to a command
+ * that takes `<scenario>`, and lets unknown options through: they are the scenario's own flags.
  */
 export function addRunFlags(command: Command): Command {
   return addConnectionFlags(
@@ -37,9 +38,16 @@ export function addRunFlags(command: Command): Command {
       .option('--out <dir>', 'report folder', 'reports')
       .option('--ci', 'plain output, no animation (also when stdout is not a terminal)')
       .option('--no-infra', 'do not start MySQL/Redis/Kafka or apply the schema; fail if they are not reachable')
+      .option('--threshold <expr>', "k6-style threshold, repeatable, e.g. 'http_req_duration{name:hold}:p(95)<500' or 'errors:rate<0.01:abortOnFail' (failed: exit 3)", collect, [])
+      .option('--summary-json <path>', 'also write a machine-readable summary (verdict, exit code, checks, thresholds, load figures) to this file')
+      .option('--junit <path>', 'also write the checks and thresholds as JUnit XML to this file')
       .allowUnknownOption(true)
       .allowExcessArguments(true),
   );
+}
+
+function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
 }
 
 /** The arguments commander did not know, less the scenario name: the scenario's own flags. */
@@ -64,6 +72,22 @@ export interface RunFlagSettings {
   /** ms */
   readonly settleTimeoutMs: number;
   readonly stateDir?: string;
+  /** `--threshold` values, parsed (source `cli`); runScenario adds the scenario's defaults. */
+  readonly thresholds: readonly Threshold[];
+}
+
+/** Where `--summary-json` and `--junit` write, as absolute paths; absent when not asked for. */
+export interface CiOutputPaths {
+  readonly summaryJson?: string;
+  readonly junit?: string;
+}
+
+/** The `--summary-json` and `--junit` paths, resolved against the working directory. */
+export function ciOutputsFromFlags(opts: Readonly<Record<string, unknown>>): CiOutputPaths {
+  return {
+    ...(opts['summaryJson'] !== undefined ? { summaryJson: path.resolve(String(opts['summaryJson'])) } : {}),
+    ...(opts['junit'] !== undefined ? { junit: path.resolve(String(opts['junit'])) } : {}),
+  };
 }
 
 /**
@@ -93,6 +117,9 @@ export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Recor
   const settleTimeoutMs = parseDuration(String(opts['settleTimeout']), '--settle-timeout');
   const connections = connectionsFromFlags(opts);
   scenario.options(scenarioFlags, { executor });
+  const thresholds = ((opts['threshold'] as readonly string[] | undefined) ?? []).map((text) => parseThreshold(text, 'cli'));
+  // The scenario's own defaults are checked now too, so a bad one fails before any server starts.
+  resolveThresholds(scenario.name, scenario.thresholds, thresholds);
   return {
     scenarioFlags,
     executor,
@@ -102,6 +129,7 @@ export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Recor
     requestTimeoutMs,
     settleTimeoutMs,
     ...(opts['stateDir'] ? { stateDir: String(opts['stateDir']) } : {}),
+    thresholds,
   };
 }
 

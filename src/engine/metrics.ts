@@ -10,6 +10,15 @@ export type LatencySecond = NonNullable<LoadSummary['latencySeries']>[number];
 
 const EMPTY_SECOND: LatencySecond = { count: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0 };
 
+/**
+ * Latency of a set of requests so far (ms) with any percentile, for thresholds such as `p(99.9)`
+ * that the fixed percentiles of a LatencySummary do not cover.
+ */
+export interface LatencyReading extends LatencySummary {
+  /** Value at `percentile` (0..100), ms; 0 when empty. */
+  percentileMs(percentile: number): number;
+}
+
 /** What one completed request contributes: an HTTP status, or an error code when none came. */
 export type RequestOutcome = { readonly status: number } | { readonly errorCode: string };
 
@@ -117,6 +126,15 @@ export class RunMetrics {
   /** Corrected latency per request name. */
   latencyCorrectedByName(): Record<string, LatencySummary> {
     return Object.fromEntries([...this.correctedByName].map(([name, h]) => [name, h.summary()]));
+  }
+
+  /**
+   * Latency so far of every request (`name` undefined) or of one request name, with any
+   * percentile; undefined for a name never recorded. Cheap enough to call at every progress tick.
+   */
+  latencyOf(name?: string): LatencyReading | undefined {
+    const h = name === undefined ? this.overall : this.byName.get(name);
+    return h ? { ...h.summary(), percentileMs: (p: number) => h.percentileMs(p) } : undefined;
   }
 
   /** p50/p95/p99 so far, ms (cheap enough to call several times a second). */

@@ -22,8 +22,12 @@ export interface LoadOptions {
   readonly iteration: (vu: VuContext) => Promise<void>;
   /** Where operations are recorded. */
   readonly history: History;
-  /** Called with a progress snapshot about every `progressIntervalMs` and once at the end. */
-  readonly onProgress?: (snapshot: ProgressSnapshot) => void;
+  /**
+   * Called with a progress snapshot about every `progressIntervalMs` and once at the end
+   * (`final` true, after the executor stopped), with read access to the latencies measured so far
+   * (live threshold evaluation needs any percentile, per request name).
+   */
+  readonly onProgress?: (snapshot: ProgressSnapshot, metrics: Pick<RunMetrics, 'latencyOf'>, final: boolean) => void;
   /** ms, default 250. */
   readonly progressIntervalMs?: number;
   /** Stops the executor early (in-flight iterations finish). */
@@ -80,7 +84,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       latency: metrics.livePercentiles(),
     };
   };
-  const timer = setInterval(() => options.onProgress?.(snapshot()), options.progressIntervalMs ?? 250);
+  const timer = setInterval(() => options.onProgress?.(snapshot(), metrics, false), options.progressIntervalMs ?? 250);
 
   try {
     await runExecutor(options.executor, {
@@ -111,7 +115,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     options.signal?.removeEventListener('abort', onAbort);
     await http.close();
   }
-  options.onProgress?.(snapshot());
+  options.onProgress?.(snapshot(), metrics, true);
 
   const durationMs = performance.now() - startMs;
   return {

@@ -2,7 +2,7 @@
  * Fetches the Kafka broker jars into the cache (for CI, ahead of the tests):
  *   node --import tsx src/infra/fetch-kafka-jars.ts
  * Prints the libs folder on stdout; progress and errors on stderr. Exit code 0, or the
- * TicketbenchError's exit code (2) with its one-line message.
+ * TicketbenchError's exit code (4, INFRA_UNAVAILABLE) with its one-line message.
  */
 import { TicketbenchError } from '../errors.ts';
 import { ensureKafkaJars } from './kafka-jars.ts';

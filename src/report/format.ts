@@ -5,6 +5,7 @@
  */
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { Verdict } from '../checks/types.ts';
+import type { ThresholdResult } from '../run/types.ts';
 
 /** Shown in place of a number that is missing or not finite (NaN from an empty histogram). */
 export const NOT_AVAILABLE = '-';
@@ -134,6 +135,48 @@ export function formatCheckTally(verdicts: readonly Verdict[]): string {
   if (count('fail') > 0) parts.push(`${count('fail')} failed`);
   if (count('unknown') > 0) parts.push(`${count('unknown')} unknown`);
   return parts.join(', ');
+}
+
+/**
+ * A threshold's measured value in its unit: `52.3 ms`, `0.0125 (1.25%)` for a ratio, `1,234`
+ * for a count, `456.7/s` for a rate per second; `no samples` for null (nothing was measured).
+ */
+export function formatThresholdValue(value: number | null, unit: ThresholdResult['unit']): string {
+  if (value === null) return 'no samples';
+  switch (unit) {
+    case 'ms':
+      return formatMsUnit(value);
+    case 'ratio':
+      return `${formatNumber(value, 4)} (${formatNumber(value * 100, 2)}%)`;
+    case 'count':
+      return formatNumber(value, Number.isInteger(value) ? 0 : 2);
+    case 'per-second':
+      return `${formatTps(value)}/s`;
+  }
+}
+
+/**
+ * A threshold's condition with the limit as the user wrote it (never rounded: `< 0.001 ms` must
+ * not read `< 0.00 ms`), e.g. `< 500 ms`, `< 0.01`, `== 0`, `> 100/s`.
+ */
+export function formatThresholdLimit(t: Pick<ThresholdResult, 'operator' | 'limit' | 'unit'>): string {
+  const suffix = t.unit === 'ms' ? ' ms' : t.unit === 'per-second' ? '/s' : '';
+  return `${t.operator} ${String(t.limit)}${suffix}`;
+}
+
+/** Tallies threshold outcomes, e.g. `2/2 thresholds passed` or `1/2 thresholds passed`; `no thresholds` for none. */
+export function formatThresholdTally(thresholds: readonly Pick<ThresholdResult, 'passed'>[]): string {
+  if (thresholds.length === 0) return 'no thresholds';
+  return `${thresholds.filter((t) => t.passed).length}/${thresholds.length} thresholds passed`;
+}
+
+/**
+ * The check tally, and the threshold tally when the run had thresholds, e.g.
+ * `5/5 checks passed · 1/2 thresholds passed`; a run without thresholds reads as before.
+ */
+export function formatRunTally(report: { readonly checks: readonly { readonly verdict: Verdict }[]; readonly thresholds: readonly Pick<ThresholdResult, 'passed'>[] }): string {
+  const checks = formatCheckTally(report.checks.map((c) => c.verdict));
+  return report.thresholds.length > 0 ? `${checks} · ${formatThresholdTally(report.thresholds)}` : checks;
 }
 
 const SPARK_BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;

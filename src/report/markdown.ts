@@ -6,6 +6,7 @@ import type { CheckResult, EvidenceRow } from '../checks/types.ts';
 import type { LatencySummary } from '../engine/types.ts';
 import { MYSQL_STATUS_COUNTERS, THREADS_CONNECTED_MAX } from '../observe/mysql-status.ts';
 import { SALE_OPERATION, salesOf } from '../observe/observe-run.ts';
+import { outcomeWord } from '../run/exit-code.ts';
 import type { RunReport } from '../run/types.ts';
 import { RUN_CHARTS, type RunChartKind } from './run-charts.ts';
 import {
@@ -17,6 +18,9 @@ import {
   formatMs,
   formatNumber,
   formatResult,
+  formatRunTally,
+  formatThresholdLimit,
+  formatThresholdValue,
   formatTps,
   formatVerdict,
   sparkline,
@@ -77,15 +81,16 @@ function latencyRow(name: string, l: LatencySummary): string[] {
 }
 
 function header(report: RunReport): string {
-  const lines = [`# ticketbench: ${report.scenario} — ${formatVerdict(report.verdict)}`, ''];
+  const lines = [`# ticketbench: ${report.scenario} — ${outcomeWord(report)}`, ''];
   if (report.description) lines.push(`> ${report.description.replace(/\r?\n/g, ' ')}`, '');
   lines.push(
-    `**Verdict: ${formatVerdict(report.verdict)}** (${formatCheckTally(report.checks.map((c) => c.verdict))}) · ` +
+    `**Verdict: ${outcomeWord(report)}** (${formatRunTally(report)}) · ` +
       `${formatTps(report.load.tps)} TPS · p95 ${formatMs(report.load.latency.p95Ms)} ms · ` +
       `${formatCount(report.load.requests)} requests in ${formatDuration(report.load.durationMs)}`,
     '',
     `Run from ${report.startedAt} to ${report.endedAt}.`,
   );
+  if (report.aborted) lines.push('', `**Stopped early:** ${escapeCell(report.aborted.reason)}; the checks judged what happened until then.`);
   return lines.join('\n');
 }
 
@@ -390,6 +395,26 @@ function chartsSection(links: RunChartLinks | undefined): string {
   return lines.join('\n');
 }
 
+function thresholds(report: RunReport): string {
+  if (report.thresholds.length === 0) return '';
+  const rows = report.thresholds.map((t) => [
+    code(t.expression),
+    escapeCell(formatThresholdValue(t.actual, t.unit)),
+    escapeCell(formatThresholdLimit(t)),
+    (t.passed ? 'PASS' : '**FAIL**') + (t.breachedAtMs !== undefined ? ` (stopped the load after ${formatDuration(t.breachedAtMs)})` : ''),
+    t.source,
+  ]);
+  return [
+    '## Thresholds',
+    '',
+    table(['threshold', 'measured', 'limit', 'result', 'source'], rows, ['left', 'right', 'left', 'left', 'left']),
+    '',
+    'Thresholds judge speed (k6 syntax) and are reported apart from the checks, which judge correctness. ' +
+      '`errors` is the share of requests answered with an error: any non-2xx but 409 (a lost race), a timeout or a connection error. ' +
+      'A threshold with no samples fails.',
+  ].join('\n');
+}
+
 /**
  * Renders the whole report as markdown: title with scenario and verdict, settings, machine (with
  * a caveat when load generator and target shared it), throughput (with dropped iterations in open
@@ -397,6 +422,7 @@ function chartsSection(links: RunChartLinks | undefined): string {
  * open models), HTTP status, operations, server-side counters when observed, requests per second, the charts when `charts` names
  * their files (latency per second, requests per second, latency distribution) and every check
  * with its counts and evidence.
+ * The thresholds (expression, measured value, limit, result, source) come last.
  * Ends with a newline.
  */
 export function renderMarkdown(report: RunReport, charts?: RunChartLinks): string {
@@ -414,6 +440,7 @@ export function renderMarkdown(report: RunReport, charts?: RunChartLinks): strin
       tpsSeries(report),
       chartsSection(charts),
       checks(report),
+      thresholds(report),
     ]
       .filter((section) => section !== '')
       .join('\n\n') + '\n'

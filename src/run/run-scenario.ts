@@ -17,9 +17,11 @@ import { TicketbenchError } from '../errors.ts';
 import { infraStatus, infraUp, type ServerStatus } from '../infra/index.ts';
 import { resolveStateDir } from '../infra/paths.ts';
 import { startObservation } from '../observe/observe-run.ts';
-import { formatExecutor } from '../report/format.ts';
+import { formatDuration, formatExecutor, formatThresholdValue } from '../report/format.ts';
 import { writeReport } from '../report/write.ts';
 import type { AnyScenario } from '../scenario/types.ts';
+import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress, type LatencySource } from '../thresholds/evaluate.ts';
+import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateStrategy, type RunningTarget } from '../target/launch.ts';
 import { consumerGroupFor, eventSourceFor } from '../../target-service/src/config.ts';
 import { describeMachine } from './machine.ts';
@@ -45,6 +47,11 @@ export interface RunScenarioOptions {
   /** Longest wait for the outbox and consumer to settle before checking, ms. */
   readonly settleTimeoutMs?: number;
   readonly stateDir?: string;
+  /**
+   * k6-style thresholds (`--threshold`), parsed or as expressions; the scenario's defaults are
+   * added unless one of these measures the same thing (see resolveThresholds).
+   */
+  readonly thresholds?: readonly (Threshold | string)[];
   readonly emitter?: RunEmitter;
   readonly signal?: AbortSignal;
 }
@@ -63,7 +70,9 @@ export interface RunOutcome {
  * Runs a scenario end to end.
  * @throws TicketbenchError for bad options (INVALID_OPTION), unavailable infrastructure
  *   (INFRA_UNAVAILABLE, KAFKA_SETUP_FAILED), a target that does not start or answers garbage
- *   during setup. Failed checks are not errors: they are in the report's verdict.
+ *   during setup, a bad threshold (INVALID_OPTION). Failed checks and thresholds are not errors:
+ *   they are in the report (`verdict`, `thresholds`); a breached abortOnFail threshold stops the
+ *   load early, and the run is still checked and reported with `aborted` set.
  */
 export async function runScenario(options: RunScenarioOptions): Promise<RunOutcome> {
   const emitter: RunEmitter = options.emitter ?? new EventEmitter<RunEventMap>();
@@ -75,6 +84,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     throw new TicketbenchError('INVALID_OPTION', '--strategy selects the bundled target\'s strategy; it cannot be combined with --target-url.');
   }
   const strategy = options.targetUrl === undefined ? validateStrategy(options.strategy ?? BUNDLED_TARGET_SETTINGS.strategy) : 'external';
+  const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
 
   emitter.emit('phase', 'infra', options.infra === false ? 'checking MySQL, Redis and Kafka' : 'bringing up MySQL, Redis and Kafka');
   const statuses = await prepareInfra(options, stateDir, emitter);
@@ -98,19 +108,44 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     // Server counters around the load; never fails the run (unreadable ones become notes).
     const observation = await startObservation({ targetUrl: baseUrl, mysqlUrl: options.connections.mysqlUrl });
     const runStartedAtMs = Date.now();
+    // A breached abortOnFail threshold stops the load the way Ctrl-C does, so what happened is
+    // still checked and reported.
+    const thresholdAbort = new AbortController();
+    const loadSignal = options.signal ? AbortSignal.any([options.signal, thresholdAbort.signal]) : thresholdAbort.signal;
+    const breaches = new Map<string, number>();
+    let latencies: LatencySource | undefined;
     const load = await runLoad({
       baseUrl,
       executor: options.executor,
       requestTimeoutMs: options.requestTimeoutMs,
       iteration: (vu) => options.scenario.iteration(vu, data, scenarioOptions),
       history,
-      onProgress: (snapshot) => emitter.emit('progress', snapshot),
-      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (snapshot, live, final) => {
+        latencies = live;
+        emitter.emit('progress', snapshot);
+        // The final snapshot comes after the load ended by itself: nothing is left to stop, and
+        // the end-of-run evaluation judges it.
+        if (final || breaches.size > 0 || loadSignal.aborted) return;
+        const breach = firstBreach(thresholds, measuredFromProgress(snapshot, live));
+        if (!breach) return;
+        breaches.set(breach.threshold.expression, snapshot.elapsedMs);
+        emitter.emit('notice', `threshold ${breach.threshold.expression} breached after ${formatDuration(snapshot.elapsedMs)} (${formatThresholdValue(breach.actual, breach.threshold.unit)}): stopping the load (abortOnFail)`);
+        thresholdAbort.abort();
+      },
+      signal: loadSignal,
     }).catch(async (err: unknown) => {
       await observation.close();
       throw err;
     });
     await observation.loadEnded();
+
+    const thresholdResults = evaluateThresholds(thresholds, measuredFromLoad(load, latencies), breaches);
+    const [breach] = breaches;
+    const aborted = breach
+      ? { reason: `threshold ${breach[0]} breached after ${formatDuration(breach[1])} of load` }
+      : options.signal?.aborted
+        ? { reason: 'interrupted' }
+        : undefined;
 
     emitter.emit('phase', 'checks', 'reading MySQL, Redis and Kafka');
     const scope: CheckScope = {
@@ -147,7 +182,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       results: options.scenario.summarize?.(history, data, scenarioOptions) ?? {},
       checks,
       verdict: composeVerdicts(checks.map((c) => c.verdict)),
-      thresholds: [],
+      thresholds: thresholdResults,
+      ...(aborted ? { aborted } : {}),
       observed,
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),

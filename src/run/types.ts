@@ -32,6 +32,13 @@ export interface ThresholdResult {
   readonly passed: boolean;
   /** Whether a breach stops the run early (k6 `abortOnFail`). */
   readonly abortOnFail: boolean;
+  /** The comparison and the number `actual` is compared with (in `unit`), as parsed from `expression`. */
+  readonly operator: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  readonly limit: number;
+  /** `ms` (durations), `ratio` (0..1), `count`, or `per-second` (a counter's rate over the load phase). */
+  readonly unit: 'ms' | 'ratio' | 'count' | 'per-second';
+  /** abortOnFail only: ms into the load phase when a live evaluation found it breached and stopped the load. */
+  readonly breachedAtMs?: number;
 }
 
 /**

@@ -46,6 +46,12 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
   defaultIterations?(flags: Readonly<Record<string, unknown>>): number;
   readonly flags: readonly ScenarioFlag[];
   /**
+   * Default k6-style thresholds (speed), judged apart from the checks (correctness), e.g.
+   * `['errors:rate<0.01']`; syntax in src/thresholds/parse.ts. A `--threshold` measuring the same
+   * metric, tags and aggregation replaces a default.
+   */
+  readonly thresholds?: readonly string[];
+  /**
    * Resolves options from the scenario flags given (undefined = not given) and the executor.
    * @throws TicketbenchError INVALID_OPTION for an impossible combination.
    */

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
+import { outcomeWord } from '../run/exit-code.ts';
 import type { RunReport } from '../run/types.ts';
-import { formatCheckTally, formatCount, formatDuration, formatMsUnit, formatTps, formatVerdict } from '../report/format.ts';
-import { VERDICT_COLOR } from './theme.ts';
+import { formatCount, formatDuration, formatMsUnit, formatRunTally, formatThresholdLimit, formatThresholdValue, formatTps } from '../report/format.ts';
+import { VERDICT_COLOR, VERDICT_SYMBOL } from './theme.ts';
 
 /** Props of FinalSummary: the finished report and the files writeReport wrote. */
 export type FinalSummaryProps = {
@@ -9,17 +10,29 @@ export type FinalSummaryProps = {
   readonly paths: { readonly json: string; readonly markdown: string };
 };
 
-/** The end of a run: verdict with the check tally, TPS and p95, and where the report files are. */
+/**
+ * The end of a run: the outcome with the check tally (and the threshold tally when there were
+ * thresholds), why the load stopped early if it did, one line per threshold, TPS and p95, and
+ * where the report files are.
+ */
 export function FinalSummary({ report, paths }: FinalSummaryProps) {
   const l = report.load;
+  const word = outcomeWord(report);
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text>
-        <Text color={VERDICT_COLOR[report.verdict]} bold>
-          {formatVerdict(report.verdict)}
+        <Text color={VERDICT_COLOR[word === 'PASS' ? 'pass' : word === 'UNKNOWN' ? 'unknown' : 'fail']} bold>
+          {word}
         </Text>
-        {`  ${formatCheckTally(report.checks.map((c) => c.verdict))}`}
+        {`  ${formatRunTally(report)}`}
       </Text>
+      {report.aborted ? <Text color="red">{`stopped early: ${report.aborted.reason}`}</Text> : null}
+      {report.thresholds.map((t, i) => (
+        <Text key={i}>
+          <Text color={VERDICT_COLOR[t.passed ? 'pass' : 'fail']}>{`${VERDICT_SYMBOL[t.passed ? 'pass' : 'fail']} ${t.passed ? 'PASS' : 'FAIL'}`}</Text>
+          {`  ${t.expression}  ${formatThresholdValue(t.actual, t.unit)} (limit ${formatThresholdLimit(t)})`}
+        </Text>
+      ))}
       <Text>
         <Text bold>{`TPS ${formatTps(l.tps)}`}</Text>
         {' · '}

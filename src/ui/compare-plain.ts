@@ -8,7 +8,8 @@ import Table from 'cli-table3';
 import { EventEmitter } from 'node:events';
 import { compareCells, expectationSentence, regressions } from '../compare/table.ts';
 import type { CompareEmitter, CompareEventMap, ComparePaths, CompareRunInfo, CompareTable, StrategyRun } from '../compare/types.ts';
-import { formatCheckTally, formatCount, formatMs, formatTps, formatVerdict } from '../report/format.ts';
+import { formatCheckTally, formatCount, formatMs, formatRunTally, formatThresholdTally, formatTps, formatVerdict } from '../report/format.ts';
+import { outcomeWord } from '../run/exit-code.ts';
 import { subscribe } from '../run/subscribe.ts';
 import type { RunEventMap } from '../run/types.ts';
 import { attachPlainPrinter } from './plain.ts';
@@ -45,7 +46,7 @@ export function formatRunLine(info: CompareRunInfo, run: StrategyRun): string {
   const l = r.load;
   const db = r.checks.find((c) => c.id === 'double-booking');
   const parts = [
-    `[${formatRunTag(info)}] ${formatVerdict(r.verdict)} ${formatCheckTally(r.checks.map((c) => c.verdict))}${unsafeNote(run)}`,
+    `[${formatRunTag(info)}] ${outcomeWord(r)} ${formatRunTally(r)}${unsafeNote(run)}`,
     `${formatTps(l.tps)} TPS`,
     `p50 ${formatMs(l.latency.p50Ms)} · p95 ${formatMs(l.latency.p95Ms)} · p99 ${formatMs(l.latency.p99Ms)} ms`,
     `ok ${formatCount(l.status.ok)} · conflict ${formatCount(l.status.conflict)} · error ${formatCount(l.status.error)}`,
@@ -83,6 +84,20 @@ export function formatCompareFindings(table: CompareTable): string {
       : 'PASS: every strategy declared safe passed every check',
   );
   return lines.join('\n');
+}
+
+/**
+ * The thresholds of every run on one line, e.g. `thresholds: redis-lock 2/2 thresholds passed ·
+ * none 1/2 thresholds passed (failed: http_req_duration:p(95)<50)`; `''` when no run had any.
+ */
+export function formatCompareThresholds(runs: readonly StrategyRun[]): string {
+  if (runs.every((r) => r.report.thresholds.length === 0)) return '';
+  const parts = runs.map((r) => {
+    const failed = r.report.thresholds.filter((t) => !t.passed).map((t) => t.expression);
+    const round = runs.some((o) => o.round > 1) ? ` round ${r.round}` : '';
+    return `${r.label}${round} ${formatThresholdTally(r.report.thresholds)}${failed.length > 0 ? ` (failed: ${failed.join(', ')})` : ''}`;
+  });
+  return `thresholds: ${parts.join(' · ')}`;
 }
 
 /** Where the comparison's files are, one per line: report, json, then each chart. No trailing newline. */
@@ -134,7 +149,8 @@ export function attachComparePlainPrinter(
     },
     notice: (message) => write(`  ${message}\n`),
     done: (result, paths) => {
-      write(`\n${formatCompareTable(result.table)}\n\n${formatCompareFindings(result.table)}\n\n${formatComparePaths(paths)}\n`);
+      const thresholds = formatCompareThresholds(result.runs);
+      write(`\n${formatCompareTable(result.table)}\n\n${formatCompareFindings(result.table)}\n${thresholds ? `${thresholds}\n` : ''}\n${formatComparePaths(paths)}\n`);
     },
   };
   const names = Object.keys(listeners) as (keyof CompareEventMap)[];

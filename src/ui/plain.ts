@@ -8,7 +8,8 @@ import type { CheckResult, EvidenceRow } from '../checks/types.ts';
 import type { ProgressSnapshot } from '../engine/types.ts';
 import { SEAT_LOCK_BUSY_KEY } from '../observe/observe-run.ts';
 import { subscribe, type RunListeners } from '../run/subscribe.ts';
-import type { RunEmitter, RunPhase, RunReport } from '../run/types.ts';
+import { outcomeWord } from '../run/exit-code.ts';
+import type { RunEmitter, RunPhase, RunReport, ThresholdResult } from '../run/types.ts';
 import {
   formatCheckTally,
   formatCount,
@@ -19,6 +20,9 @@ import {
   formatNumber,
   formatPercent,
   formatResult,
+  formatRunTally,
+  formatThresholdLimit,
+  formatThresholdValue,
   formatTps,
   formatVerdict,
   progressFraction,
@@ -202,17 +206,33 @@ export function formatChecks(checks: readonly CheckResult[]): string {
   return lines.join('\n');
 }
 
+/**
+ * A table of thresholds (threshold, measured, limit, result), printed after the checks; a
+ * threshold that stopped the load says when. `''` when the run had none. No trailing newline.
+ */
+export function formatThresholds(thresholds: readonly ThresholdResult[]): string {
+  if (thresholds.length === 0) return '';
+  const table = plainTable(['threshold', 'measured', 'limit', 'result']);
+  for (const t of thresholds) {
+    const result = (t.passed ? 'PASS' : 'FAIL') + (t.breachedAtMs !== undefined ? ` (stopped the load after ${formatDuration(t.breachedAtMs)})` : '');
+    table.push([t.expression, formatThresholdValue(t.actual, t.unit), formatThresholdLimit(t), result]);
+  }
+  return table.toString();
+}
+
 /** One line as a check arrives, e.g. `[check] FAIL kafka-events: 2 confirmed bookings never published`. */
 export function formatCheckLine(check: CheckResult): string {
   return `[check] ${formatVerdict(check.verdict)} ${check.id}: ${check.summary}`;
 }
 
 /**
- * The last line of a run, e.g. `PASS: 4/4 checks passed · report reports/20250301-140502-contention.md`.
- * `paths` are the files writeReport returned.
+ * The last line of a run, e.g. `PASS: 4/4 checks passed · report reports/20250301-140502-contention.md`,
+ * `FAIL: 5/5 checks passed · 1/2 thresholds passed · report …` when a threshold failed, or
+ * `ABORTED: … · stopped early: <reason> · report …`. `paths` are the files writeReport returned.
  */
 export function formatFinalLine(report: RunReport, paths: { readonly json: string; readonly markdown: string }): string {
-  return `${formatVerdict(report.verdict)}: ${formatCheckTally(report.checks.map((c) => c.verdict))} · report ${paths.markdown}`;
+  const aborted = report.aborted ? ` · stopped early: ${report.aborted.reason}` : '';
+  return `${outcomeWord(report)}: ${formatRunTally(report)}${aborted} · report ${paths.markdown}`;
 }
 
 /**
@@ -220,7 +240,7 @@ export function formatFinalLine(report: RunReport, paths: { readonly json: strin
  * whole lines ending in `\n`): phases, notices, a progress line at most every
  * `opts.progressIntervalMs` (default 2000 ms; the latest skipped snapshot is flushed when the
  * next phase starts so the final load state is always shown), each check as it arrives, and on
- * `done` the summary, the checks and the final line. `opts.now` (ms clock) is for tests.
+ * `done` the summary, the checks, the thresholds (if any) and the final line. `opts.now` (ms clock) is for tests.
  * Returns a function that unsubscribes every listener.
  */
 export function attachPlainPrinter(
@@ -257,7 +277,8 @@ export function attachPlainPrinter(
     check: (result) => write(`${formatCheckLine(result)}\n`),
     done: (report, paths) => {
       flushPending();
-      write(`\n${formatSummary(report)}\n\n${formatChecks(report.checks)}\n\n${formatFinalLine(report, paths)}\n`);
+      const thresholds = formatThresholds(report.thresholds);
+      write(`\n${formatSummary(report)}\n\n${formatChecks(report.checks)}\n\n${thresholds ? `${thresholds}\n\n` : ''}${formatFinalLine(report, paths)}\n`);
     },
   };
 

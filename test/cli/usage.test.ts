@@ -1,4 +1,5 @@
-// Bad input gets one clear line on stderr and exit code 2: never a stack trace, never a run.
+// Bad input gets one clear line on stderr and exit code 2 (a target that cannot be used: 4):
+// never a stack trace, never a run.
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -78,16 +79,16 @@ describe('ticketbench CLI usage errors', () => {
     expect(result.stderr).toContain('***');
   });
 
-  it('a target that answers garbage stops the run at setup with exit 2 and one line', async () => {
+  it('a target that answers garbage stops the run at setup with exit 4 (INFRA_UNAVAILABLE) and one line', async () => {
     const result = await cli(['run', 'contention', '--ci', '--no-infra', '--target-url', garbageUrl, '--vus', '2']);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/answered POST \/admin\/fixtures with HTTP 200 and a body ticketbench cannot use .*is it a ticketbench target service\?/);
   });
 
-  it('a target that does not answer stops the run at setup with exit 2 and one line', async () => {
+  it('a target that does not answer stops the run at setup with exit 4 (INFRA_UNAVAILABLE) and one line', async () => {
     const result = await cli(['run', 'contention', '--ci', '--no-infra', '--target-url', deadUrl, '--vus', '2']);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/Could not create test data at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
   });

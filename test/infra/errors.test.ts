@@ -31,7 +31,7 @@ async function upError(connections: Partial<InfraOptions['connections']>): Promi
   expect(err).toBeInstanceOf(TicketbenchError);
   const e = err as TicketbenchError;
   expect(e.code).toBe('INFRA_UNAVAILABLE');
-  expect(e.exitCode).toBe(ExitCode.USAGE);
+  expect(e.exitCode).toBe(ExitCode.INFRA_UNAVAILABLE);
   expect(e.oneLine()).not.toContain('\n');
   return e;
 }

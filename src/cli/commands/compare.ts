@@ -6,10 +6,14 @@ import { EventEmitter } from 'node:events';
 import { compareStrategies, MAX_REPEAT, planComparison } from '../../compare/run-compare.ts';
 import type { CompareEventMap } from '../../compare/types.ts';
 import { parsePositiveInt } from '../../engine/executor-options.ts';
-import { ExitCode } from '../../errors.ts';
+import { TicketbenchError } from '../../errors.ts';
+import { compareJUnit, writeJUnit } from '../../report/junit.ts';
+import { compareSummaryJson, writeSummaryJson } from '../../report/summary-json.ts';
+import { compareExitCode } from '../../run/exit-code.ts';
 import { loadScenario } from '../../scenario/registry.ts';
 import type { CliIo } from '../main.ts';
-import { runSettingsFromFlags } from '../run-flags.ts';
+import { ciOutputsFromFlags, runSettingsFromFlags } from '../run-flags.ts';
+import { writeErrorOutputs } from './run.ts';
 import { withViewSession } from '../view-session.ts';
 
 /**
@@ -21,10 +25,13 @@ export function parseStrategyList(text: string): string[] {
 }
 
 /**
- * Runs the comparison and returns the exit code: 1 when a strategy declared safe had a check that
- * did not pass, else 0 (an unsafe strategy failing its checks is the expected outcome).
+ * Runs the comparison (thresholds apply to each run), writes `--summary-json` / `--junit` when
+ * asked, and returns the exit code (compareExitCode): 1 when a strategy declared safe had a check
+ * that did not pass (an unsafe strategy failing its checks is the expected outcome), else 5 when
+ * interrupted or a run was aborted, else 3 when a threshold failed in any run, else 0.
  * @param scenarioArgs the arguments commander did not know: the scenario's own flags
- * @throws TicketbenchError for bad options or unavailable infrastructure (exit 2 at the top)
+ * @throws TicketbenchError for bad options (exit 2 at the top) or unavailable infrastructure or
+ *   target (exit 4)
  */
 export async function compareCommand(scenarioName: string, opts: Record<string, unknown>, scenarioArgs: readonly string[], io: CliIo): Promise<number> {
   const scenario = await loadScenario(scenarioName);
@@ -34,6 +41,8 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
   const baseline = opts['baseline'] === undefined ? undefined : String(opts['baseline']);
   // Every input problem is reported before a view or a server starts.
   planComparison(strategies, repeat, baseline);
+  const outputs = ciOutputsFromFlags(opts);
+  const startedAt = new Date().toISOString();
 
   const emitter = new EventEmitter<CompareEventMap>();
   const outcome = await withViewSession(
@@ -47,6 +56,12 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
       onInterrupt: () => emitter.emit('notice', "interrupted: stopping this run's load, checking it, then writing the comparison (Ctrl-C again to quit)"),
     },
     (signal) => compareStrategies({ scenario, ...settings, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), signal }, emitter),
-  );
-  return outcome.regressions.length > 0 ? ExitCode.CHECKS_FAILED : ExitCode.OK;
+  ).catch(async (err: unknown) => {
+    if (err instanceof TicketbenchError) await writeErrorOutputs(outputs, scenario.name, startedAt, err, 'compare');
+    throw err;
+  });
+  const exitCode = compareExitCode(outcome.result.runs, outcome.result.interrupted);
+  if (outputs.summaryJson) await writeSummaryJson(outputs.summaryJson, compareSummaryJson(outcome.result, outcome.paths, exitCode));
+  if (outputs.junit) await writeJUnit(outputs.junit, compareJUnit(outcome.result));
+  return exitCode;
 }

@@ -7,7 +7,7 @@ import type { CliIo } from '../main.ts';
 
 /**
  * Runs an infra action and prints its outcome.
- * @returns 0, or 2 when `status` finds a server unreachable
+ * @returns 0, or 4 (INFRA_UNAVAILABLE) when `status` finds a server unreachable
  * @throws TicketbenchError INVALID_OPTION for an unknown action; INFRA_UNAVAILABLE from `up`
  */
 export async function infraCommand(action: string, opts: Record<string, unknown>, io: CliIo): Promise<number> {
@@ -24,7 +24,7 @@ export async function infraCommand(action: string, opts: Record<string, unknown>
     case 'status': {
       const statuses = await infraStatus(options);
       io.stdout.write(json ? `${JSON.stringify(statuses, null, 2)}\n` : `${statusTable(statuses)}\n`);
-      return statuses.every((s) => s.reachable) ? ExitCode.OK : ExitCode.USAGE;
+      return statuses.every((s) => s.reachable) ? ExitCode.OK : ExitCode.INFRA_UNAVAILABLE;
     }
     case 'up': {
       const up = await infraUp(options);

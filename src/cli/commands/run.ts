@@ -1,8 +1,11 @@
 /** `ticketbench run <scenario>`: flags → RunScenarioOptions → runScenario, with the live or plain view. */
 import { EventEmitter } from 'node:events';
-import { runSettingsFromFlags } from '../run-flags.ts';
-import { ExitCode, TicketbenchError } from '../../errors.ts';
-import { runScenario } from '../../run/run-scenario.ts';
+import { ciOutputsFromFlags, runSettingsFromFlags, type CiOutputPaths } from '../run-flags.ts';
+import { TicketbenchError } from '../../errors.ts';
+import { errorJUnit, runJUnit, writeJUnit } from '../../report/junit.ts';
+import { errorSummaryJson, runSummaryJson, writeSummaryJson } from '../../report/summary-json.ts';
+import { runExitCode } from '../../run/exit-code.ts';
+import { runScenario, type RunOutcome } from '../../run/run-scenario.ts';
 import { validateStrategy } from '../../target/launch.ts';
 import type { RunEventMap } from '../../run/types.ts';
 import { loadScenario } from '../../scenario/registry.ts';
@@ -10,9 +13,11 @@ import type { CliIo } from '../main.ts';
 import { withViewSession } from '../view-session.ts';
 
 /**
- * Runs a scenario and returns the exit code: 0 when every check passed, 1 otherwise.
+ * Runs a scenario, writes `--summary-json` / `--junit` when asked, and returns the exit code
+ * (runExitCode): 0 OK, 1 a check failed or was unknown, 3 a threshold failed, 5 aborted.
  * @param scenarioArgs the arguments commander did not know: the scenario's own flags
- * @throws TicketbenchError for bad options or unavailable infrastructure (exit 2 at the top)
+ * @throws TicketbenchError for bad options (exit 2 at the top) or unavailable infrastructure or
+ *   target (exit 4); once the options are valid, the summary and JUnit files record the error too.
  */
 export async function runCommand(scenarioName: string, opts: Record<string, unknown>, scenarioArgs: readonly string[], io: CliIo): Promise<number> {
   const scenario = await loadScenario(scenarioName);
@@ -21,9 +26,11 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   const targetUrl = opts['targetUrl'] as string | undefined;
   if (targetUrl !== undefined) validateTargetUrl(targetUrl);
   if (opts['strategy'] !== undefined) validateStrategy(String(opts['strategy']));
+  const outputs = ciOutputsFromFlags(opts);
+  const startedAt = new Date().toISOString();
 
   const emitter = new EventEmitter<RunEventMap>();
-  const report = await withViewSession(
+  const outcome = await withViewSession(
     io,
     {
       ci: Boolean(opts['ci']),
@@ -31,19 +38,34 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
       renderLive: async () => (await import('../../ui/live.tsx')).renderLive(emitter),
       onInterrupt: () => emitter.emit('notice', 'interrupted: stopping the load, then checking what happened (Ctrl-C again to quit)'),
     },
-    async (signal) =>
-      (
-        await runScenario({
-          scenario,
-          ...settings,
-          ...(targetUrl ? { targetUrl } : {}),
-          ...(opts['strategy'] !== undefined ? { strategy: String(opts['strategy']) } : {}),
-          emitter,
-          signal,
-        })
-      ).report,
-  );
-  return report.verdict === 'pass' ? ExitCode.OK : ExitCode.CHECKS_FAILED;
+    (signal) =>
+      runScenario({
+        scenario,
+        ...settings,
+        ...(targetUrl ? { targetUrl } : {}),
+        ...(opts['strategy'] !== undefined ? { strategy: String(opts['strategy']) } : {}),
+        emitter,
+        signal,
+      }),
+  ).catch(async (err: unknown) => {
+    if (err instanceof TicketbenchError) await writeErrorOutputs(outputs, scenario.name, startedAt, err);
+    throw err;
+  });
+  const exitCode = runExitCode(outcome.report);
+  await writeRunOutputs(outputs, outcome, exitCode);
+  return exitCode;
+}
+
+async function writeRunOutputs(outputs: CiOutputPaths, { report, paths }: RunOutcome, exitCode: number): Promise<void> {
+  if (outputs.summaryJson) await writeSummaryJson(outputs.summaryJson, runSummaryJson(report, paths, exitCode));
+  if (outputs.junit) await writeJUnit(outputs.junit, runJUnit(report, paths.markdown));
+}
+
+/** Records a run that stopped on an error, so a CI job reading the files learns why. */
+export async function writeErrorOutputs(outputs: CiOutputPaths, scenario: string, startedAt: string, err: TicketbenchError, command: 'run' | 'compare' = 'run'): Promise<void> {
+  const error = { code: err.code, message: err.oneLine(), exitCode: err.exitCode };
+  if (outputs.summaryJson) await writeSummaryJson(outputs.summaryJson, errorSummaryJson(command, scenario, startedAt, error));
+  if (outputs.junit) await writeJUnit(outputs.junit, errorJUnit(command, scenario, startedAt, error));
 }
 
 function validateTargetUrl(text: string): void {
