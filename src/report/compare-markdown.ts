@@ -8,7 +8,7 @@ import path from 'node:path';
 import { compareCells, expectationSentence, regressions } from '../compare/table.ts';
 import type { CompareResult } from '../compare/types.ts';
 import { escapeCell, linkTarget } from './markdown.ts';
-import { formatCheckTally, formatCount, formatExecutor, formatGiB, formatMs, formatTps, formatVerdict } from './format.ts';
+import { formatCheckTally, formatCount, formatExecutor, formatGiB, formatMs, formatThresholdLimit, formatThresholdValue, formatTps, formatVerdict } from './format.ts';
 
 /** Chart files to reference, by file name relative to the markdown file. */
 export interface CompareChartLinks {
@@ -71,6 +71,27 @@ function findings(result: CompareResult): string {
     lines.push('', `Unsafe strategies (${unsafe.join(', ')}) exist to show that the checks catch a race; their failed checks do not fail the comparison.`);
   }
   return lines.join('\n');
+}
+
+/** Every run's thresholds (speed), apart from the checks; `''` when no run had any. */
+function thresholds(result: CompareResult): string {
+  if (result.runs.every((r) => r.report.thresholds.length === 0)) return '';
+  const rows = result.runs.flatMap((r) =>
+    r.report.thresholds.map((t) => [
+      escapeCell(r.label) + (result.repeat > 1 ? ` (round ${r.round})` : ''),
+      `\`${escapeCell(t.expression)}\``,
+      escapeCell(formatThresholdValue(t.actual, t.unit)),
+      escapeCell(formatThresholdLimit(t)),
+      t.passed ? 'PASS' : '**FAIL**',
+    ]),
+  );
+  return [
+    '## Thresholds',
+    '',
+    table(['strategy', 'threshold', 'measured', 'limit', 'result'], rows, ['left', 'left', 'right', 'left', 'left']),
+    '',
+    'Applied to each run, unsafe strategies included; a failed threshold makes the comparison exit 3 unless a strategy declared safe failed a check (exit 1).',
+  ].join('\n');
 }
 
 function charts(result: CompareResult, links: CompareChartLinks): string {
@@ -174,7 +195,7 @@ function runs(result: CompareResult): string {
  */
 export function renderCompareMarkdown(result: CompareResult, links: CompareChartLinks = { byLabel: {} }): string {
   return (
-    [header(result), comparison(result), findings(result), charts(result, links), settings(result), machine(result), runs(result)]
+    [header(result), comparison(result), findings(result), thresholds(result), charts(result, links), settings(result), machine(result), runs(result)]
       .filter((s) => s !== '')
       .join('\n\n') + '\n'
   );

@@ -1,12 +1,19 @@
 // Thresholds are shown apart from the checks everywhere: the plain printer's table and final
-// line, the markdown report's "Thresholds" section and verdict line, and the Ink final summary.
+// line, the markdown report's "Thresholds" section and verdict line, the Ink final summary, and
+// for compare the plain and Ink summaries and the comparison report.
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import { buildCompareTable } from '../../src/compare/table.ts';
+import type { CompareResult, StrategyRun } from '../../src/compare/types.ts';
+import { renderCompareMarkdown } from '../../src/report/compare-markdown.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import type { ThresholdResult } from '../../src/run/types.ts';
+import { formatCompareThresholds } from '../../src/ui/compare-plain.ts';
+import { CompareSummary } from '../../src/ui/CompareSummary.tsx';
 import { FinalSummary } from '../../src/ui/FinalSummary.tsx';
 import { formatFinalLine, formatThresholds } from '../../src/ui/plain.ts';
+import { runOf } from '../compare/helpers.ts';
 import { passingChecks, sampleRunReport } from '../fixtures/run-report.ts';
 
 const paths = { json: 'reports/20250301-140502-contention.json', markdown: 'reports/20250301-140502-contention.md' };
@@ -65,5 +72,36 @@ describe('Ink final summary', () => {
     expect(frame).toContain('stopped early: interrupted');
     expect(frame).toContain('✘ FAIL  http_req_duration{name:hold}:p(95)<0.001  52.3 ms (limit < 0.001 ms)');
     expect(frame).toContain('✔ PASS  http_reqs:rate>10  57.4/s (limit > 10/s)');
+  });
+});
+
+describe('compare views and report', () => {
+  const withThresholds = (run: StrategyRun, passed: boolean): StrategyRun => ({ ...run, report: { ...run.report, thresholds: [{ ...thresholds[0]!, passed, actual: passed ? 0.0005 : 52.31 }] } });
+  const runs = [withThresholds(runOf('redis-lock', { tps: 100, p50: 2, p95: 10, p99: 20 }), true), withThresholds(runOf('none', { tps: 150, p50: 1, p95: 4, p99: 9, doubleBooked: 1, oversold: 1 }, { safe: false }), false)];
+  const labels = ['redis-lock', 'none'];
+  const result: CompareResult = {
+    format: 1,
+    kind: 'compare',
+    scenario: 'contention',
+    labels,
+    repeat: 1,
+    startedAt: '2025-03-01T14:05:02.871Z',
+    endedAt: '2025-03-01T14:05:30.000Z',
+    interrupted: false,
+    table: buildCompareTable(runs, { scenario: 'contention', labels, repeat: 1 }),
+    runs,
+  };
+
+  it('lists every run’s thresholds in the plain and Ink summaries and the markdown report', () => {
+    expect(formatCompareThresholds(runs)).toBe('thresholds: redis-lock 1/1 thresholds passed · none 0/1 thresholds passed (failed: http_req_duration{name:hold}:p(95)<0.001)');
+    expect(formatCompareThresholds([runOf('x', { tps: 1, p50: 1, p95: 1, p99: 1 })])).toBe('');
+    const md = renderCompareMarkdown(result);
+    expect(md).toContain('## Thresholds');
+    expect(md).toContain('| none | `http_req_duration{name:hold}:p(95)<0.001` | 52.3 ms | < 0.001 ms | **FAIL** |');
+    expect(md).toContain('| redis-lock | `http_req_duration{name:hold}:p(95)<0.001` | 0.00 ms | < 0.001 ms | PASS |');
+    const { lastFrame, unmount } = render(<CompareSummary result={result} paths={{ markdown: 'c.md', json: 'c.json', charts: [] }} />);
+    const frame = stripVTControlCharacters(lastFrame() ?? '');
+    unmount();
+    expect(frame).toContain('thresholds: redis-lock 1/1 thresholds passed · none 0/1 thresholds passed');
   });
 });
