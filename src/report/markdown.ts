@@ -10,7 +10,6 @@ import { outcomeWord } from '../run/exit-code.ts';
 import type { RunReport } from '../run/types.ts';
 import { RUN_CHARTS, type RunChartKind } from './run-charts.ts';
 import {
-  formatCheckTally,
   formatCount,
   formatDuration,
   formatExecutor,

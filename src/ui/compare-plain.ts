@@ -8,7 +8,7 @@ import Table from 'cli-table3';
 import { EventEmitter } from 'node:events';
 import { compareCells, expectationSentence, regressions } from '../compare/table.ts';
 import type { CompareEmitter, CompareEventMap, ComparePaths, CompareRunInfo, CompareTable, StrategyRun } from '../compare/types.ts';
-import { formatCheckTally, formatCount, formatMs, formatRunTally, formatThresholdTally, formatTps, formatVerdict } from '../report/format.ts';
+import { formatCount, formatMs, formatRunTally, formatThresholdTally, formatTps } from '../report/format.ts';
 import { outcomeWord } from '../run/exit-code.ts';
 import { subscribe } from '../run/subscribe.ts';
 import type { RunEventMap } from '../run/types.ts';

@@ -11,7 +11,6 @@ import { subscribe, type RunListeners } from '../run/subscribe.ts';
 import { outcomeWord } from '../run/exit-code.ts';
 import type { RunEmitter, RunPhase, RunReport, ThresholdResult } from '../run/types.ts';
 import {
-  formatCheckTally,
   formatCount,
   formatDuration,
   formatExecutor,
