@@ -5,6 +5,7 @@
  * that passed before and not after, and warnings when the two runs may not be comparable.
  * Pure: RunReports in, a RunComparison (and its table cells and markdown) out.
  */
+import { ExitCode } from '../errors.ts';
 import type { RunReport } from '../run/types.ts';
 import { escapeCell } from './markdown.ts';
 import { formatCount, formatExecutor, formatMs, formatNumber, formatTps } from './format.ts';
@@ -62,6 +63,17 @@ export interface RunComparison {
   readonly regressions: readonly string[];
   /** Differences in scenario, options, strategy or machine that may make the runs not comparable. */
   readonly warnings: readonly string[];
+}
+
+/**
+ * The exit code of a before/after comparison: CHECKS_FAILED when a check stopped passing
+ * (correctness), else THRESHOLDS_FAILED when a figure or threshold got worse beyond the tolerance
+ * (speed), else OK — the same order of severity as a run's exit code.
+ */
+export function runComparisonExitCode(c: RunComparison): ExitCode {
+  const regressed = c.rows.filter((r) => r.regression);
+  if (regressed.some((r) => r.id === 'checks')) return ExitCode.CHECKS_FAILED;
+  return regressed.length > 0 ? ExitCode.THRESHOLDS_FAILED : ExitCode.OK;
 }
 
 /** Default `--tolerance`, %. */

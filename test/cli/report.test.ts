@@ -10,7 +10,7 @@ import type { RunComparison } from '../../src/report/compare-runs.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import type { RunReport } from '../../src/run/types.ts';
-import { sampleRunReport } from '../fixtures/run-report.ts';
+import { passingChecks, sampleRunReport } from '../fixtures/run-report.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/ticketbench.js');
 
@@ -121,12 +121,12 @@ describe('ticketbench report RUN.json', () => {
 });
 
 describe('ticketbench report --compare BEFORE.json AFTER.json', () => {
-  it('flags AFTER p95 30% worse as a regression: table with deltas, exit 1, markdown and JSON written', async () => {
+  it('flags AFTER p95 30% worse as a regression: table with deltas, exit 3 (a speed regression), markdown and JSON written', async () => {
     const before = writeRun('before.json', sampleRunReport());
     const after = writeRun('after.json', withP95(1.3));
     const result = await cli(['report', '--compare', before, after]);
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/│ metric\s+│ before │ after │\s+Δ │\s+Δ % │ verdict\s+│/);
     expect(result.stdout).toMatch(/│ p95 ms\s+│\s+52\.3 │\s+68\.0 │\s+\+15\.7 │\s+\+30\.0% │ REGRESSION │/);
     expect(result.stdout).toMatch(/│ TPS\s+│\s+57\.4 │\s+57\.4 │\s+0\.0 │\s+0\.0% │ same/);
@@ -149,8 +149,16 @@ describe('ticketbench report --compare BEFORE.json AFTER.json', () => {
     expect(within.stdout).toMatch(/│ p95 ms\s+│\s+52\.3 │\s+54\.9 │\s+\+2\.62 │\s+\+5\.0% │ worse\s+│/);
     expect(within.stdout).toContain('no regression');
     const strict = await cli(['report', '--compare', before, after, '--tolerance', '2%', '--out', path.join(dir, 'tol')]);
-    expect(strict.code).toBe(1);
+    expect(strict.code).toBe(3);
     expect(strict.stdout).toContain('beyond the 2.0% tolerance');
+  });
+
+  it('exits 1 when a check that passed before fails after (correctness beats speed)', async () => {
+    const before = writeRun('checks-before.json', sampleRunReport({ checks: passingChecks() }));
+    const after = writeRun('checks-after.json', withP95(1.3));
+    const result = await cli(['report', '--compare', before, after, '--out', path.join(dir, 'checks')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/│ checks passed\s+│\s+4\/4 │\s+3\/4 │/);
   });
 
   it('warns (without failing) when the runs differ in scenario, options, strategy or machine', async () => {

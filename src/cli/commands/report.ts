@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { ExitCode, TicketbenchError } from '../../errors.ts';
-import { compareRuns, DEFAULT_TOLERANCE_PCT, runComparisonCells, runComparisonVerdict } from '../../report/compare-runs.ts';
+import { compareRuns, DEFAULT_TOLERANCE_PCT, runComparisonCells, runComparisonExitCode, runComparisonVerdict } from '../../report/compare-runs.ts';
 import { parseRunReport } from '../../report/run-schema.ts';
 import { writeRenderedReport, writeRunComparison } from '../../report/write.ts';
 import type { RunReport } from '../../run/types.ts';
@@ -50,7 +50,8 @@ export function parseTolerance(text: string): number {
 
 /**
  * Runs `report` and returns the exit code: without `--compare` 0 once every file is re-rendered;
- * with it, 0 when no regression was flagged and 1 (CHECKS_FAILED) when one was.
+ * with it, 0 when no regression was flagged, 1 (CHECKS_FAILED) when a check stopped passing and
+ * 3 (THRESHOLDS_FAILED) when a figure or threshold got worse beyond the tolerance.
  * Every input is validated before anything is written.
  * @throws TicketbenchError INVALID_OPTION (exit 2) for a missing or invalid file or bad options
  */
@@ -83,6 +84,5 @@ export async function reportCommand(files: readonly string[], opts: Record<strin
   const paths = await writeRunComparison(comparison, outDir ?? path.dirname(afterFile), `${comparison.after.name}-vs-${comparison.before.name}`);
   lines.push(`report  ${paths.markdown}`, `json    ${paths.json}`);
   io.stdout.write(`${lines.join('\n')}\n`);
-  // ExitCode has no name for "a before/after regression" yet; 1 is what CI already reads as "worse".
-  return comparison.regressions.length > 0 ? ExitCode.CHECKS_FAILED : ExitCode.OK;
+  return runComparisonExitCode(comparison);
 }
