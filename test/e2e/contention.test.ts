@@ -91,8 +91,9 @@ describe('server-side counters of the run', () => {
     expect(busy).toBeGreaterThan(0);
     expect(busy + (observed?.target['seat_holds_total{result="SEAT_UNAVAILABLE",strategy="redis-lock"}'] ?? 0)).toBe(79);
     expect(observed?.target['seat_holds_total{result="held",strategy="redis-lock"}']).toBe(1);
-    expect(observed?.target['outbox_published_total']).toBe(1);
-    expect(observed?.target['consumer_events_total{outcome="applied"}']).toBe(1);
+    // Not asserted: outbox_published_total and consumer_events_total. Any other target on the
+    // `ticketbench` database (another run on this machine) shares the outbox and the consumer
+    // group, so the sale's event may be relayed and consumed by that instance instead.
     expect(observed?.perReservation['mysqlQueriesPerSale']).toBe(observed?.mysql['Queries']);
     expect(readFileSync(outcome.paths.markdown, 'utf8')).toContain('## Server-side counters');
   });
