@@ -62,7 +62,7 @@ export function chartFileNames(stem: string): RunChartLinks {
  * is never overwritten. `files(stem)` gives the set's [file name, text] pairs for a stem.
  * @returns the stem used
  */
-async function writeFileSet(dir: string, base: string, files: (stem: string) => readonly (readonly [string, string])[]): Promise<string> {
+export async function writeFileSet(dir: string, base: string, files: (stem: string) => readonly (readonly [string, string])[]): Promise<string> {
   await mkdir(dir, { recursive: true });
   for (let n = 1; n <= MAX_SUFFIX; n++) {
     const stem = n === 1 ? base : `${base}-${n}`;

@@ -1,25 +1,12 @@
 // `ticketbench compare` through the real executable: bad input gets one line and exit 2 before
 // any server starts; a real comparison of redis-lock with itself on the real MySQL, Redis and
 // Kafka exits 0, prints the table and writes the report, JSON and SVG charts.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 import type { CompareResult } from '../../src/compare/types.ts';
-
-const BIN = path.resolve(import.meta.dirname, '../../bin/ticketbench.js');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TICKETBENCH_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-compare-cli-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));

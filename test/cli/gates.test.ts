@@ -2,38 +2,16 @@
 // thresholds decide exit 3 while the checks pass, a real double booking gives exit 1 even when a
 // threshold fails too, an abortOnFail breach and Ctrl-C stop the load early with exit 5, and
 // --summary-json / --junit write what happened (the XML parsed back). Bad thresholds exit 2.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 import type { CompareSummaryJson, RunSummaryJson } from '../../src/report/summary-json.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/ticketbench.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'ticketbench-gates-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI; `onStdout` may act on the output so far (e.g. send Ctrl-C). */
-function cli(args: string[], onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TICKETBENCH_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      onStdout?.(stdout, child);
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The JUnit document parsed back, after checking it is well-formed XML. */
 function readJUnit(file: string) {

@@ -1,29 +1,16 @@
 // `ticketbench report` through the real executable: re-rendering saved runs (markdown and charts),
 // one line and exit 2 for every bad input, the before/after comparison with its exit code, and a
 // real contention run whose report has the Charts section and its three SVG files.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 import type { RunComparison } from '../../src/report/compare-runs.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import type { RunReport } from '../../src/run/types.ts';
 import { passingChecks, sampleRunReport } from '../fixtures/run-report.ts';
-
-const BIN = path.resolve(import.meta.dirname, '../../bin/ticketbench.js');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TICKETBENCH_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function expectOneLineError(result: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {
   expect(result.code).toBe(2);

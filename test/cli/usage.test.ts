@@ -1,23 +1,10 @@
 // Bad input gets one clear line on stderr and exit code 2 (a target that cannot be used: 4):
 // never a stack trace, never a run.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const BIN = path.resolve(import.meta.dirname, '../../bin/ticketbench.js');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TICKETBENCH_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { cli } from '../helpers/cli.ts';
 
 function expectOneLineUsageError(result: { code: number | null; stderr: string }, pattern: RegExp) {
   expect(result.code).toBe(2);
