@@ -4,11 +4,11 @@
  * Everything talks to the real MariaDB/MySQL, Redis and Kafka.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { TARGET_DEFAULTS, type TargetSettings } from '../../target-service/src/config.ts';
 import { CONFIRMED_TOPIC } from '../../target-service/src/kafka.ts';
+import { listMigrations } from '../../src/infra/migrations.ts';
 
 /** Server root, no database. */
 export const MYSQL_ROOT_URL = process.env.TEST_MYSQL_ROOT_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -17,10 +17,9 @@ export const KAFKA_BROKERS = (process.env.TICKETBENCH_KAFKA_BROKERS ?? '127.0.0.
 /** Test Redis. */
 export const REDIS_URL = process.env.TICKETBENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const MIGRATION = new URL('../../target-service/migrations/001_init.sql', import.meta.url);
-
 /**
- * Drops and recreates `ticketbench_target_test_<suffix>` with 001_init.sql applied.
+ * Drops and recreates `ticketbench_target_test_<suffix>` with every migration of
+ * target-service/migrations applied in order.
  * @returns its mysql:// URL.
  */
 export async function createTestDatabase(suffix: string): Promise<string> {
@@ -30,7 +29,7 @@ export async function createTestDatabase(suffix: string): Promise<string> {
     await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
     await conn.query(`USE \`${name}\``);
-    await conn.query(await readFile(MIGRATION, 'utf8'));
+    for (const migration of listMigrations()) await conn.query(migration.sql);
   } finally {
     await conn.end();
   }
@@ -94,6 +93,7 @@ export interface Answer {
   readonly status: number;
   readonly body: any;
   readonly text: string;
+  readonly headers: Headers;
 }
 
 /** Minimal JSON client for one service. */
@@ -113,7 +113,7 @@ export function client(port: number) {
     } catch {
       parsed = undefined;
     }
-    return { status: res.status, body: parsed, text };
+    return { status: res.status, body: parsed, text, headers: res.headers };
   };
   return {
     get: (path: string) => send('GET', path),
