@@ -66,6 +66,8 @@ export const walletConservationChecker = defineChecker<WalletSnapshot>({
     let drift = 0;
     let readsChecked = 0;
     let wrongReads = 0;
+    // Final balances first: evidence is cut at MAX_EVIDENCE rows and every user's should show.
+    const readViolations: EvidenceRow[] = [];
 
     for (const userId of snap.userIds) {
       const effects = byUser.get(userId) ?? [];
@@ -95,16 +97,17 @@ export const walletConservationChecker = defineChecker<WalletSnapshot>({
         const balance = Number(read.result['balance']);
         if (balance >= range.low && balance <= range.high) continue;
         wrongReads += 1;
-        violations.push({
+        readViolations.push({
           anomaly: 'wrong-read',
           userId,
           expected: rangeText(range),
           actual: points(balance),
           diff: balance < range.low ? balance - range.low : balance - range.high,
-          ops: `read op #${read.index} (vu ${read.vu}) at ${Math.round(read.invokeUs / 1000)}–${Math.round(read.completeUs / 1000)} ms; ${describeEffects(snap.initialPoints, effects.filter((e) => e.possibleFromUs <= read.completeUs))}`,
+          ops: `read op #${read.index} (vu ${read.vu}) at ${Math.round(read.invokeUs / 1000)}–${Math.round(read.completeUs / 1000)} ms; changes invoked before it ended: ${describeEffects(snap.initialPoints, effects.filter((e) => e.possibleFromUs <= read.completeUs))}`,
         });
       }
     }
+    violations.push(...readViolations);
     for (const op of unknownAmount) {
       violations.push({ anomaly: 'unknown-amount', userId: Number(op.value['userId']), expected: 'an amount', actual: 'none', diff: null, ops: `pay op #${op.index} (${op.type}) of reservation ${String(op.value['reservationId'])} records no amount, so it cannot be accounted for` });
     }

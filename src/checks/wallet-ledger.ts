@@ -51,6 +51,7 @@ export const walletLedgerChecker = defineChecker<WalletSnapshot>({
           actual: points(wallet.balance),
           diff: wallet.balance - sum,
           detail: `balance ${points(wallet.balance)} but its ${rows.length} ledger rows (${counts}) sum to ${points(sum)}: ${wallet.balance < sum ? `${points(sum - wallet.balance)} points of acknowledged changes lost` : `${points(wallet.balance - sum)} points without a ledger row`}`,
+          firstLostUpdate: firstBrokenLink(rows) ?? 'none in the ledger chain',
         });
       }
       if (wallet.balance < 0) {
@@ -151,6 +152,28 @@ export const walletLedgerChecker = defineChecker<WalletSnapshot>({
     );
   },
 });
+
+/**
+ * Where a user's ledger chain (rows in id order: each balanceAfter = the previous one + amount)
+ * first breaks: the row whose change was computed from a stale balance, and the row whose
+ * change it overwrote. Undefined when the chain holds.
+ */
+export function firstBrokenLink(rows: readonly LedgerEntry[]): string | undefined {
+  const sorted = [...rows].sort((a, b) => a.id - b.id);
+  for (let i = 1; i < sorted.length; i++) {
+    const before = sorted[i - 1]!;
+    const row = sorted[i]!;
+    if (row.balanceAfter === before.balanceAfter + row.amount) continue;
+    const stale = row.balanceAfter - row.amount;
+    return `row ${row.id} (${describeRow(row)}) wrote ${points(row.balanceAfter)} from a stale ${points(stale)}, after row ${before.id} (${describeRow(before)}) had left ${points(before.balanceAfter)}`;
+  }
+  return undefined;
+}
+
+function describeRow(row: LedgerEntry): string {
+  const what = row.idempotencyKey !== null ? `key ${row.idempotencyKey}` : row.reservationId !== null ? `reservation ${row.reservationId}` : 'no key';
+  return `${row.type} ${points(row.amount, true)}, ${what}`;
+}
 
 function countTypes(rows: readonly LedgerEntry[]): string {
   const counts = new Map<string, number>();

@@ -28,6 +28,12 @@ export interface LedgerEntry {
   readonly type: string;
   readonly idempotencyKey: string | null;
   readonly reservationId: number | null;
+  /**
+   * The balance the target wrote with this row, points. Each user's rows, in id order, form a
+   * chain (previous balanceAfter + amount) whenever the user's changes were serialised; where the
+   * chain breaks, a change was computed from a stale balance: a lost update.
+   */
+  readonly balanceAfter: number;
 }
 
 /** A reservation of one of the run's users with its seat price (points). */
@@ -60,9 +66,9 @@ export async function collectWalletSnapshot({ mysql }: StoreClients, scope: Chec
   const ids = scope.wallets.userIds;
   const inList = placeholders(ids.length);
   const wallets = await selectRows<{ userId: number; balance: number }>(mysql, `SELECT user_id AS userId, balance FROM wallets WHERE user_id IN (${inList})`, ids);
-  const ledger = await selectRows<{ id: number; userId: number; amount: number; type: string; idempotencyKey: string | null; reservationId: number | null }>(
+  const ledger = await selectRows<{ id: number; userId: number; amount: number; type: string; idempotencyKey: string | null; reservationId: number | null; balanceAfter: number }>(
     mysql,
-    `SELECT id, user_id AS userId, amount, type, idempotency_key AS idempotencyKey, reservation_id AS reservationId FROM wallet_ledger WHERE user_id IN (${inList}) ORDER BY id`,
+    `SELECT id, user_id AS userId, amount, type, idempotency_key AS idempotencyKey, reservation_id AS reservationId, balance_after AS balanceAfter FROM wallet_ledger WHERE user_id IN (${inList}) ORDER BY id`,
     ids,
   );
   const reservations = await selectRows<{ id: number; userId: number; status: string; price: number }>(
@@ -81,6 +87,7 @@ export async function collectWalletSnapshot({ mysql }: StoreClients, scope: Chec
       type: String(l.type),
       idempotencyKey: l.idempotencyKey === null ? null : String(l.idempotencyKey),
       reservationId: l.reservationId === null ? null : Number(l.reservationId),
+      balanceAfter: Number(l.balanceAfter),
     })),
     reservations: reservations.map((r) => ({ id: Number(r.id), userId: Number(r.userId), status: String(r.status), price: Number(r.price) })),
   };

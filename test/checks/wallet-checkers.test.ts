@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCheckers, type CheckScope, type StoreClients } from '../../src/checks/checker.ts';
 import { balanceRange, walletConservationChecker } from '../../src/checks/wallet-conservation.ts';
 import { walletIdempotencyChecker } from '../../src/checks/wallet-idempotency.ts';
-import { walletLedgerChecker } from '../../src/checks/wallet-ledger.ts';
+import { firstBrokenLink, walletLedgerChecker } from '../../src/checks/wallet-ledger.ts';
 import { walletEffects, type LedgerEntry, type WalletSnapshot } from '../../src/checks/wallet-snapshot.ts';
 import { History, type HandWrittenOp } from '../../src/engine/history.ts';
 
@@ -26,10 +26,10 @@ const ops: HandWrittenOp[] = [
 ];
 const history = (extra: HandWrittenOp[] = [], replace: (list: HandWrittenOp[]) => HandWrittenOp[] = (l) => l) => History.of(replace([...ops, ...extra]));
 
-const initial: LedgerEntry = { id: 10, userId: 1, amount: 1_000, type: 'INITIAL', idempotencyKey: null, reservationId: null };
-const k1: LedgerEntry = { id: 11, userId: 1, amount: 300, type: 'CHARGE', idempotencyKey: 'k1', reservationId: null };
-const paid50: LedgerEntry = { id: 12, userId: 1, amount: -500, type: 'PAYMENT', idempotencyKey: null, reservationId: 50 };
-const k2: LedgerEntry = { id: 13, userId: 1, amount: 200, type: 'CHARGE', idempotencyKey: 'k2', reservationId: null };
+const initial: LedgerEntry = { id: 10, userId: 1, amount: 1_000, type: 'INITIAL', idempotencyKey: null, reservationId: null, balanceAfter: 1_000 };
+const k1: LedgerEntry = { id: 11, userId: 1, amount: 300, type: 'CHARGE', idempotencyKey: 'k1', reservationId: null, balanceAfter: 1_300 };
+const paid50: LedgerEntry = { id: 12, userId: 1, amount: -500, type: 'PAYMENT', idempotencyKey: null, reservationId: 50, balanceAfter: 800 };
+const k2: LedgerEntry = { id: 13, userId: 1, amount: 200, type: 'CHARGE', idempotencyKey: 'k2', reservationId: null, balanceAfter: 1_000 };
 
 const clean: WalletSnapshot = {
   userIds: [1],
@@ -99,10 +99,21 @@ describe('wallet-ledger checker', () => {
     expect(r.evidence[0]).toMatchObject({ anomaly: 'balance-ne-ledger', userId: 1, expected: '800', actual: '500', diff: -300 });
     expect(String(r.evidence[0]!['detail'])).toMatch(/3 ledger rows \(1 INITIAL, 1 CHARGE, 1 PAYMENT\).*300 points of acknowledged changes lost/);
     expect(r.summary).toMatch(/1 user\(s\) whose balance drifted from the ledger by 300 points/);
+    // Here the ledger chain itself holds: the balance was overwritten after the last row.
+    expect(r.evidence[0]!['firstLostUpdate']).toBe('none in the ledger chain');
+  });
+
+  it('names the first lost update where the ledger chain breaks: a change computed from a stale balance', () => {
+    // The payment read 1,000 (before k1's +300 committed) and wrote 500: k1's update is lost.
+    const stalePayment: LedgerEntry = { ...paid50, balanceAfter: 500 };
+    const r = walletLedgerChecker.check(history(), { ...clean, wallets: [{ userId: 1, balance: 500 }], ledger: [initial, k1, stalePayment] }, scope);
+    expect(r.evidence[0]).toMatchObject({ anomaly: 'balance-ne-ledger', diff: -300 });
+    expect(r.evidence[0]!['firstLostUpdate']).toBe('row 12 (PAYMENT −500, reservation 50) wrote 500 from a stale 1,000, after row 11 (CHARGE +300, key k1) had left 1,300');
+    expect(firstBrokenLink([initial, k1, paid50])).toBeUndefined();
   });
 
   it('fails a negative final balance and a negative sampled balance, naming the read op', () => {
-    const snap: WalletSnapshot = { ...clean, wallets: [{ userId: 1, balance: -200 }], ledger: [initial, k1, paid50, { ...paid50, id: 14, amount: -1_000, reservationId: 52 }], reservations: [...clean.reservations, { id: 52, userId: 1, status: 'CONFIRMED', price: 1_000 }] };
+    const snap: WalletSnapshot = { ...clean, wallets: [{ userId: 1, balance: -200 }], ledger: [initial, k1, paid50, { ...paid50, id: 14, amount: -1_000, reservationId: 52, balanceAfter: -200 }], reservations: [...clean.reservations, { id: 52, userId: 1, status: 'CONFIRMED', price: 1_000 }] };
     const read: HandWrittenOp = { vu: 7, f: 'wallet-read', type: 'ok', value: { userId: 1 }, result: { balance: -5, version: 9 }, invokeUs: 2_000, completeUs: 2_010 };
     const r = walletLedgerChecker.check(history([read]), snap, scope);
     expect(anomalies(r)).toEqual(['negative-balance', 'negative-read']);
@@ -167,7 +178,7 @@ describe('wallet-conservation checker', () => {
   it('fails a sampled balance no serial order of the history explains (a lost update seen mid-run)', () => {
     const read: HandWrittenOp = { vu: 6, f: 'wallet-read', type: 'ok', value: { userId: 1 }, result: { balance: 1_300, version: 2 }, invokeUs: 60, completeUs: 65 };
     const r = walletConservationChecker.check(history([], (list) => [...list.slice(0, 5), read]), clean, scope);
-    expect(r.evidence).toEqual([expect.objectContaining({ anomaly: 'wrong-read', userId: 1, expected: '800…1,000', actual: '1,300', diff: 300, ops: expect.stringMatching(/^read op #5 \(vu 6\) at 0–0 ms; initial 1,000/) })]);
+    expect(r.evidence).toEqual([expect.objectContaining({ anomaly: 'wrong-read', userId: 1, expected: '800…1,000', actual: '1,300', diff: 300, ops: expect.stringMatching(/^read op #5 \(vu 6\) at 0–0 ms; changes invoked before it ended: initial 1,000/) })]);
     expect(r.counts).toMatchObject({ reads: 1, wrongReads: 1 });
   });
 
@@ -202,10 +213,10 @@ describe('wallet-idempotency checker', () => {
   });
 
   it('fails ledger rows without a client operation or after a refusal', () => {
-    const stray: LedgerEntry = { id: 22, userId: 1, amount: 50, type: 'CHARGE', idempotencyKey: 'never-sent', reservationId: null };
+    const stray: LedgerEntry = { id: 22, userId: 1, amount: 50, type: 'CHARGE', idempotencyKey: 'never-sent', reservationId: null, balanceAfter: 850 };
     const refusedKey: HandWrittenOp = { vu: 9, f: 'charge', type: 'fail', value: { userId: 1, amount: 70, idempotencyKey: 'k4' }, result: { status: 409, code: 'WALLET_BUSY' } };
-    const afterRefusal: LedgerEntry = { id: 23, userId: 1, amount: 70, type: 'CHARGE', idempotencyKey: 'k4', reservationId: null };
-    const debit402: LedgerEntry = { id: 24, userId: 1, amount: -5_000, type: 'PAYMENT', idempotencyKey: null, reservationId: 51 };
+    const afterRefusal: LedgerEntry = { id: 23, userId: 1, amount: 70, type: 'CHARGE', idempotencyKey: 'k4', reservationId: null, balanceAfter: 920 };
+    const debit402: LedgerEntry = { id: 24, userId: 1, amount: -5_000, type: 'PAYMENT', idempotencyKey: null, reservationId: 51, balanceAfter: -4_080 };
     const r = walletIdempotencyChecker.check(history([refusedKey]), { ...clean, ledger: [...clean.ledger, stray, afterRefusal, debit402] }, scope);
     expect(anomalies(r).sort()).toEqual(['unexpected-charge', 'unexpected-charge', 'unexpected-payment']);
     expect(r.evidence).toContainEqual(expect.objectContaining({ key: 'k4', detail: 'every request with this key was refused: #6 fail 409 WALLET_BUSY' }));
