@@ -50,6 +50,7 @@ export function balanceRange(initial: number, effects: readonly WalletEffect[], 
   return { low, high };
 }
 
+/** Check `wallet-conservation`: final and sampled balances against the range the client history allows (Jepsen bank). */
 export const walletConservationChecker = defineChecker<WalletSnapshot>({
   id: ID,
   title: TITLE,

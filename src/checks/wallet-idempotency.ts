@@ -24,6 +24,7 @@ const TITLE = 'Each idempotency key applied at most once; each acknowledged oper
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const opsText = (ops: readonly Op[]): string => ops.map((o) => `#${o.index} ${o.type}${o.result['status'] !== undefined ? ` ${String(o.result['status'])}` : ''}${o.result['code'] ? ` ${String(o.result['code'])}` : ''}`).join(', ');
 
+/** Check `wallet-idempotency`: keys applied at most once; acknowledged operations in the ledger exactly once. */
 export const walletIdempotencyChecker = defineChecker<WalletSnapshot>({
   id: ID,
   title: TITLE,

@@ -17,6 +17,7 @@ import { collectWalletSnapshot, points, walletReads, type LedgerEntry, type Wall
 const ID = 'wallet-ledger';
 const TITLE = 'Every balance equals its ledger, never negative; one debit per confirmed reservation';
 
+/** Check `wallet-ledger`: balances against their ledgers (and samples), debits against CONFIRMED reservations. */
 export const walletLedgerChecker = defineChecker<WalletSnapshot>({
   id: ID,
   title: TITLE,
