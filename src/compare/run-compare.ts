@@ -51,7 +51,7 @@ export interface ComparePlan {
   readonly runs: readonly CompareRunInfo[];
 }
 
-/** What each kind of strategy is checked against and how runScenario is told about it. */
+/** Per kind of strategy: its registry's names, validation, safety flags, and what messages call it. */
 const KINDS: Readonly<Record<StrategyKind, { names: () => string[]; validate: (name: string) => string; isSafe: (name: string) => boolean; what: string }>> = {
   hold: { names: holdStrategyNames, validate: validateStrategy, isSafe: isSafeStrategy, what: 'strategy' },
   wallet: { names: walletStrategyNames, validate: validateWalletStrategy, isSafe: isSafeWalletStrategy, what: 'wallet strategy' },

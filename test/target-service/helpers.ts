@@ -3,7 +3,8 @@
  * `reservation.confirmed` topic, settings pointing at both, polling waits and a tiny HTTP client.
  * Everything talks to the real MariaDB/MySQL, Redis and Kafka.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { TARGET_DEFAULTS, type TargetSettings } from '../../target-service/src/config.ts';
@@ -17,13 +18,17 @@ export const KAFKA_BROKERS = (process.env.TICKETBENCH_KAFKA_BROKERS ?? '127.0.0.
 /** Test Redis. */
 export const REDIS_URL = process.env.TICKETBENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+// Several checkouts (git worktrees) may run the suite at once against one server; without a tag
+// of the checkout's path, one run's DROP DATABASE would pull the tables from under another's.
+const CHECKOUT_TAG = createHash('sha1').update(fileURLToPath(new URL('../..', import.meta.url))).digest('hex').slice(0, 6);
+
 /**
- * Drops and recreates `ticketbench_target_test_<suffix>` with every migration of
+ * Drops and recreates `ticketbench_target_test_<suffix>_<checkout tag>` with every migration of
  * target-service/migrations applied in order.
  * @returns its mysql:// URL.
  */
 export async function createTestDatabase(suffix: string): Promise<string> {
-  const name = `ticketbench_target_test_${suffix}`;
+  const name = `ticketbench_target_test_${suffix}_${CHECKOUT_TAG}`;
   const conn = await mysql.createConnection({ uri: MYSQL_ROOT_URL, multipleStatements: true });
   try {
     await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
