@@ -31,6 +31,16 @@ export interface CheckScope {
   readonly eventSource?: string;
   /** How long to wait for the outbox and consumer to catch up, ms. */
   readonly settleTimeoutMs: number;
+  /** Wallet scenarios: the users whose wallets this run exercises; wallet checks read only theirs. */
+  readonly wallets?: WalletScope;
+}
+
+/** Which wallets a wallet scenario exercises and what they started with. */
+export interface WalletScope {
+  /** Users created for this run (each with a fresh wallet). */
+  readonly userIds: readonly number[];
+  /** Points every one of them started with (the fixture's INITIAL ledger row). */
+  readonly initialPoints: number;
 }
 
 /** Connections checkers read from; opened once for all checks of a run. */

@@ -42,6 +42,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       .argument('<scenario>', 'scenario name (contention) or path to a scenario file'),
   )
     .option('--strategy <name>', 'seat-hold strategy of the bundled target (default redis-lock)')
+    .option('--wallet-strategy <name>', 'wallet strategy of the bundled target: none, optimistic, pessimistic, redis-lock (default pessimistic)')
     .option('--target-url <url>', 'drive this already-running target instead of starting the bundled one')
     .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)')
     .action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   addRunFlags(
     program
       .command('compare')
-      .description('run a scenario once per seat-hold strategy of the bundled target and compare them in one table')
+      .description('run a scenario once per strategy of the bundled target (seat-hold, or wallet for wallet-race) and compare them in one table')
       .argument('<scenario>', 'scenario name (contention) or path to a scenario file'),
   )
     .requiredOption('--strategies <list>', 'comma-separated strategies, e.g. none,pessimistic,optimistic,redis-lock')

@@ -1,16 +1,20 @@
 /**
- * `ticketbench compare`: runs one scenario once per seat-hold strategy of the bundled target
- * (or `repeat` times each, interleaved A B C A B C … so drift hits all alike), each run on fresh
- * data against a freshly started target with identical settings, then aggregates the runs into
- * one table and writes the comparison report. The CLI, tests and other programs call this.
+ * `ticketbench compare`: runs one scenario once per strategy of the bundled target (or `repeat`
+ * times each, interleaved A B C A B C … so drift hits all alike), each run on fresh data against
+ * a freshly started target with identical settings, then aggregates the runs into one table and
+ * writes the comparison report. Which strategy varies is the scenario's `strategyKind`: the
+ * seat-hold strategy (default) or, for wallet scenarios, the wallet strategy. The CLI, tests and
+ * other programs call this.
  */
 import { EventEmitter } from 'node:events';
 import { TicketbenchError } from '../errors.ts';
 import { writeCompareReport } from '../report/compare-write.ts';
 import { runScenario, type RunScenarioOptions } from '../run/run-scenario.ts';
 import type { RunEventMap } from '../run/types.ts';
-import { validateStrategy } from '../target/launch.ts';
+import type { StrategyKind } from '../scenario/types.ts';
+import { validateStrategy, validateWalletStrategy } from '../target/launch.ts';
 import { holdStrategyNames, isSafeStrategy } from '../../target-service/src/hold-strategies/index.ts';
+import { isSafeWalletStrategy, walletStrategyNames } from '../../target-service/src/wallet-strategies/index.ts';
 import { buildCompareTable, regressions, strategyLabels } from './table.ts';
 import type { CompareEmitter, CompareEventMap, ComparePaths, CompareResult, CompareRunInfo, StrategyRun } from './types.ts';
 
@@ -18,8 +22,11 @@ import type { CompareEmitter, CompareEventMap, ComparePaths, CompareResult, Comp
 export const MAX_REPEAT = 100;
 
 /** What a comparison needs: the settings of every run, plus the strategies to compare. */
-export interface CompareOptions extends Omit<RunScenarioOptions, 'strategy' | 'targetUrl' | 'emitter'> {
-  /** Bundled-target strategy names in table order; a name may repeat (labelled `name#2`…). */
+export interface CompareOptions extends Omit<RunScenarioOptions, 'strategy' | 'walletStrategy' | 'targetUrl' | 'emitter'> {
+  /**
+   * Bundled-target strategy names in table order, of the kind the scenario races (seat-hold, or
+   * wallet for `strategyKind: 'wallet'`); a name may repeat (labelled `name#2`…).
+   */
   readonly strategies: readonly string[];
   /** Runs per strategy (default 1); the table shows the median and min–max of each figure. */
   readonly repeat?: number;
@@ -44,23 +51,35 @@ export interface ComparePlan {
   readonly runs: readonly CompareRunInfo[];
 }
 
+/** Per kind of strategy: its registry's names, validation, safety flags, and what messages call it. */
+const KINDS: Readonly<Record<StrategyKind, { names: () => string[]; validate: (name: string) => string; isSafe: (name: string) => boolean; what: string }>> = {
+  hold: { names: holdStrategyNames, validate: validateStrategy, isSafe: isSafeStrategy, what: 'strategy' },
+  wallet: { names: walletStrategyNames, validate: validateWalletStrategy, isSafe: isSafeWalletStrategy, what: 'wallet strategy' },
+};
+
+/** Whether the bundled target's registry of that kind declares the strategy safe. */
+export function isSafeStrategyOfKind(kind: StrategyKind, name: string): boolean {
+  return KINDS[kind].isSafe(name);
+}
+
 /**
  * Checks the strategies, `repeat` and `baseline` and lays out the runs, interleaved.
+ * @param kind which registry the names are checked against: seat-hold (default) or wallet
  * @throws TicketbenchError INVALID_OPTION for an empty list or name, an unknown strategy (checked
  *   against the bundled target's registry now, since strategies are added over time), a repeat
  *   that is not an integer from 1 to MAX_REPEAT, or a baseline that is not one of the labels.
  */
-export function planComparison(strategies: readonly string[], repeat = 1, baseline?: string): ComparePlan {
+export function planComparison(strategies: readonly string[], repeat = 1, baseline?: string, kind: StrategyKind = 'hold'): ComparePlan {
   if (strategies.length === 0) {
     throw new TicketbenchError('INVALID_OPTION', '--strategies needs at least one strategy, e.g. --strategies none,redis-lock.');
   }
   for (const name of strategies) {
     if (name.trim() === '') throw new TicketbenchError('INVALID_OPTION', `--strategies "${strategies.join(',')}" has an empty name; separate names with single commas.`);
     try {
-      validateStrategy(name);
+      KINDS[kind].validate(name);
     } catch (err) {
       if (!(err instanceof TicketbenchError)) throw err;
-      throw new TicketbenchError('INVALID_OPTION', `Unknown strategy "${name}" in --strategies; the bundled target has: ${holdStrategyNames().join(', ')}.`);
+      throw new TicketbenchError('INVALID_OPTION', `Unknown ${KINDS[kind].what} "${name}" in --strategies; the bundled target has: ${KINDS[kind].names().join(', ')}.`);
     }
   }
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
@@ -91,7 +110,8 @@ export function planComparison(strategies: readonly string[], repeat = 1, baseli
  *   infrastructure. Failed checks are not errors: see `regressions` in the outcome.
  */
 export async function compareStrategies(options: CompareOptions, emitter: CompareEmitter = new EventEmitter<CompareEventMap>()): Promise<CompareOutcome> {
-  const plan = planComparison(options.strategies, options.repeat, options.baseline);
+  const kind = options.scenario.strategyKind ?? 'hold';
+  const plan = planComparison(options.strategies, options.repeat, options.baseline, kind);
   // Fail on impossible scenario options before any server starts.
   options.scenario.options(options.scenarioFlags, { executor: options.executor });
   const { strategies: _strategies, repeat: _repeat, baseline: _baseline, ...runOptions } = options;
@@ -105,12 +125,12 @@ export async function compareStrategies(options: CompareOptions, emitter: Compar
     emitter.emit('run-start', info, runEmitter);
     const { report, paths } = await runScenario({
       ...runOptions,
-      strategy: info.strategy,
+      ...(kind === 'wallet' ? { walletStrategy: info.strategy } : { strategy: info.strategy }),
       // Servers are up after the first run; bringing them up again would only cost time.
       infra: info.index === 1 ? options.infra !== false : false,
       emitter: runEmitter,
     });
-    const run: StrategyRun = { label: info.label, strategy: info.strategy, round: info.round, safe: isSafeStrategy(info.strategy), report, paths };
+    const run: StrategyRun = { label: info.label, strategy: info.strategy, round: info.round, safe: isSafeStrategyOfKind(kind, info.strategy), report, paths };
     runs.push(run);
     emitter.emit('run-done', info, run);
   }
@@ -123,6 +143,7 @@ export async function compareStrategies(options: CompareOptions, emitter: Compar
     format: 1,
     kind: 'compare',
     scenario: options.scenario.name,
+    strategyKind: kind,
     labels: plan.labels,
     repeat: plan.repeat,
     startedAt,

@@ -6,16 +6,17 @@
 import type { EventEmitter } from 'node:events';
 import type { Verdict } from '../checks/types.ts';
 import type { RunEmitter, RunReport } from '../run/types.ts';
+import type { StrategyKind } from '../scenario/types.ts';
 
 /** One run of one strategy in a comparison. */
 export interface StrategyRun {
   /** Unique label of the strategy in this comparison: the name, `#2`… for a repeated name, e.g. `redis-lock#2`. */
   readonly label: string;
-  /** The bundled target's strategy name, e.g. `redis-lock`. */
+  /** The bundled target's strategy name, e.g. `redis-lock` (a wallet strategy for wallet scenarios). */
   readonly strategy: string;
   /** 1-based round of `--repeat` this run belongs to. */
   readonly round: number;
-  /** Whether the target's registry declares the strategy safe (`isSafeStrategy`). */
+  /** Whether the target's registry of that kind declares the strategy safe (`isSafeStrategy`, `isSafeWalletStrategy`). */
   readonly safe: boolean;
   readonly report: RunReport;
   /** Where runScenario wrote this run's own report. */
@@ -147,6 +148,8 @@ export interface CompareResult {
   readonly format: 1;
   readonly kind: 'compare';
   readonly scenario: string;
+  /** Which strategy the runs varied: seat-hold (`hold`, also when absent) or `wallet`. */
+  readonly strategyKind?: StrategyKind;
   /** Labels in the order given. */
   readonly labels: readonly string[];
   readonly repeat: number;

@@ -121,12 +121,13 @@ function settings(result: CompareResult): string {
     ['scenario', `\`${escapeCell(result.scenario)}\``],
     ['executor', escapeCell(formatExecutor(first.load.executor))],
   ];
+  const varied = result.strategyKind === 'wallet' ? 'walletStrategy' : 'strategy';
   for (const [key, value] of Object.entries(first.options)) {
     // The strategy differs per run by design; it is the table's first column.
-    if (key !== 'strategy') rows.push([`option \`${escapeCell(key)}\``, `\`${escapeCell(String(value))}\``]);
+    if (key !== varied) rows.push([`option \`${escapeCell(key)}\``, `\`${escapeCell(String(value))}\``]);
   }
   rows.push(
-    ['strategies', result.labels.map((l) => `\`${escapeCell(l)}\``).join(', ')],
+    [result.strategyKind === 'wallet' ? 'wallet strategies' : 'strategies', result.labels.map((l) => `\`${escapeCell(l)}\``).join(', ')],
     ['runs per strategy', formatCount(result.repeat)],
     ['baseline', result.table.baseline ? `\`${escapeCell(result.table.baseline)}\`` : 'none'],
     ['MySQL', `\`${escapeCell(first.connections.mysql)}\``],

@@ -52,6 +52,8 @@ export interface SummaryRun {
   readonly scenario: string;
   /** Seat-hold strategy of the bundled target, or `external` with --target-url. */
   readonly strategy: string;
+  /** Wallet strategy of the bundled target, or `external` with --target-url (absent in reports from before wallets). */
+  readonly walletStrategy?: string;
   /** compare only: the strategy's label (`redis-lock#2` for a repeated name), its round, and whether it is declared safe. */
   readonly label?: string;
   readonly round?: number;
@@ -116,6 +118,7 @@ function summaryRun(report: RunReport, paths: { readonly json: string; readonly 
   return {
     scenario: report.scenario,
     strategy: String(report.options['strategy'] ?? 'unknown'),
+    ...(report.options['walletStrategy'] !== undefined ? { walletStrategy: String(report.options['walletStrategy']) } : {}),
     checksVerdict: report.verdict,
     checks: report.checks.map((c) => ({ id: c.id, title: c.title, verdict: c.verdict, summary: c.summary, counts: c.counts })),
     thresholds: report.thresholds,

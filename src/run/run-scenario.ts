@@ -22,7 +22,7 @@ import { writeReport } from '../report/write.ts';
 import type { AnyScenario } from '../scenario/types.ts';
 import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress, type LatencySource } from '../thresholds/evaluate.ts';
 import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
-import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateStrategy, type RunningTarget } from '../target/launch.ts';
+import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
 import { consumerGroupFor, eventSourceFor } from '../../target-service/src/config.ts';
 import { describeMachine } from './machine.ts';
 import type { RunEmitter, RunEventMap, RunReport } from './types.ts';
@@ -40,6 +40,8 @@ export interface RunScenarioOptions {
   readonly targetUrl?: string;
   /** Seat-hold strategy of the bundled target (default redis-lock); not with `targetUrl`. */
   readonly strategy?: string;
+  /** Wallet strategy of the bundled target (default pessimistic); not with `targetUrl`. */
+  readonly walletStrategy?: string;
   /** Report folder. */
   readonly outDir: string;
   /** Per-request timeout, ms. */
@@ -83,7 +85,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   if (options.strategy !== undefined && options.targetUrl !== undefined) {
     throw new TicketbenchError('INVALID_OPTION', '--strategy selects the bundled target\'s strategy; it cannot be combined with --target-url.');
   }
+  if (options.walletStrategy !== undefined && options.targetUrl !== undefined) {
+    throw new TicketbenchError('INVALID_OPTION', '--wallet-strategy selects the bundled target\'s wallet strategy; it cannot be combined with --target-url.');
+  }
   const strategy = options.targetUrl === undefined ? validateStrategy(options.strategy ?? BUNDLED_TARGET_SETTINGS.strategy) : 'external';
+  const walletStrategy = options.targetUrl === undefined ? validateWalletStrategy(options.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy) : 'external';
   const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
 
   emitter.emit('phase', 'infra', options.infra === false ? 'checking MySQL, Redis and Kafka' : 'bringing up MySQL, Redis and Kafka');
@@ -93,8 +99,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   let baseUrl = options.targetUrl;
   try {
     if (!baseUrl) {
-      emitter.emit('phase', 'target', `starting the bundled target service (strategy ${strategy})`);
-      target = await startBundledTarget(options.connections, stateDir, strategy);
+      emitter.emit('phase', 'target', `starting the bundled target service (strategy ${strategy}, wallet strategy ${walletStrategy})`);
+      target = await startBundledTarget(options.connections, stateDir, { strategy, walletStrategy });
       baseUrl = target.baseUrl;
       emitter.emit('notice', `target service listening on ${baseUrl} (pid ${target.pid}, log ${target.logFile})`);
     }
@@ -167,7 +173,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       format: 1,
       scenario: options.scenario.name,
       description: options.scenario.description,
-      options: { ...scenarioOptions, strategy, vus: maxVus(options.executor), executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
+      options: { ...scenarioOptions, strategy, walletStrategy, vus: maxVus(options.executor), executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
       connections: {
         mysql: redactUrl(options.connections.mysqlUrl),
         redis: redactUrl(options.connections.redisUrl),

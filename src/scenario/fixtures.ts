@@ -1,6 +1,7 @@
 /**
  * Fresh run data through the bundled target's `POST /admin/fixtures`: a concert with one
- * schedule, its seats and its users, with new ids every run so runs never collide.
+ * schedule, its seats and its users (each with a points wallet), with new ids every run so runs
+ * never collide.
  */
 import { z } from 'zod';
 import { TicketbenchError } from '../errors.ts';
@@ -12,6 +13,22 @@ export interface Fixture {
   readonly scheduleId: number;
   readonly seatNos: readonly string[];
   readonly userIds: readonly number[];
+  /** Seat price, points (the bundled target answers it; absent from other targets). */
+  readonly price?: number | undefined;
+  /** Points each user's wallet started with (bundled target). */
+  readonly points?: number | undefined;
+}
+
+/** What to create. */
+export interface FixtureRequest {
+  readonly seats: number;
+  readonly users: number;
+  /** Shown in the concert's name, with the time. */
+  readonly name: string;
+  /** Seat price, points; the target's default (50,000) when absent. */
+  readonly price?: number;
+  /** Points every user's wallet starts with; the target's default (1,000,000) when absent. */
+  readonly points?: number;
 }
 
 const fixtureAnswer = z.object({
@@ -19,17 +36,27 @@ const fixtureAnswer = z.object({
   scheduleId: z.number().int().positive(),
   seatNos: z.array(z.string()).min(1),
   userIds: z.array(z.number().int().positive()).min(1),
+  price: z.number().int().optional(),
+  points: z.number().int().optional(),
 });
 
 /**
- * Creates a concert, schedule, `seats` seats and `users` users.
+ * Creates a concert, schedule, `seats` seats and `users` users (with `price` and `points` when
+ * given).
  * @throws TicketbenchError TARGET_BAD_RESPONSE when the target does not answer as the bundled
  *   target does, SETUP_FAILED when it cannot be reached.
  */
-export async function createFixture(http: TargetHttpClient, request: { seats: number; users: number; name: string }): Promise<Fixture> {
+export async function createFixture(http: TargetHttpClient, request: FixtureRequest): Promise<Fixture> {
   let res;
   try {
-    res = await http.request('setup', 'POST', '/admin/fixtures', { seats: request.seats, users: request.users, name: `${request.name} ${new Date().toISOString()}` });
+    const body = {
+      seats: request.seats,
+      users: request.users,
+      name: `${request.name} ${new Date().toISOString()}`,
+      ...(request.price === undefined ? {} : { price: request.price }),
+      ...(request.points === undefined ? {} : { points: request.points }),
+    };
+    res = await http.request('setup', 'POST', '/admin/fixtures', body);
   } catch (err) {
     throw new TicketbenchError('SETUP_FAILED', `Could not create test data at ${http.baseUrl}: ${(err as Error).message}.`, { cause: err });
   }

@@ -11,6 +11,7 @@ import type { AnyScenario } from './types.ts';
 const BUILT_IN: Record<string, () => Promise<{ default: AnyScenario }>> = {
   contention: () => import('../../scenarios/contention.ts'),
   'flash-sale': () => import('../../scenarios/flash-sale.ts'),
+  'wallet-race': () => import('../../scenarios/wallet-race.ts'),
 };
 
 /** Names of the bundled scenarios. */

@@ -1,8 +1,9 @@
 /**
  * The reservation operations scenarios perform against the bundled target's API, recorded in the
  * history with the shapes the checkers expect: `hold` {scheduleId, seatNo, userId} →
- * {reservationId, attempts}; `pay` {reservationId, userId} → {paymentId}. And the figures a
- * reservation scenario reports from its history.
+ * {reservationId, attempts}; `pay` {reservationId, userId, amount?, idempotencyKey?} →
+ * {paymentId, amount?, balance?, applied?}. And the figures a reservation scenario reports from
+ * its history.
  */
 import { z } from 'zod';
 import type { History } from '../engine/history.ts';
@@ -10,7 +11,12 @@ import type { HttpResponse } from '../engine/http-client.ts';
 import { classifyUnexpected, ok, type OpResult, type VuContext } from '../engine/vu.ts';
 
 const holdAnswer = z.object({ reservationId: z.number().int().positive() });
-const payAnswer = z.object({ paymentId: z.number().int().positive() });
+const payAnswer = z.object({
+  paymentId: z.number().int().positive(),
+  // The bundled target debits the seat price from the wallet and says so; other targets may not.
+  amount: z.number().int().optional(),
+  balance: z.number().int().optional(),
+});
 
 /** What a hold asks for. */
 export interface HoldRequest {
@@ -37,13 +43,29 @@ export function holdSeat(vu: VuContext, request: HoldRequest): Promise<OpResult>
   });
 }
 
-/** `POST /api/reservations/:id/payment`, recorded as `pay`. */
-export function payReservation(vu: VuContext, reservationId: number, userId: number): Promise<OpResult> {
-  return vu.op('pay', { reservationId, userId }, async () => {
-    const res = await vu.http.request('pay', 'POST', `/api/reservations/${reservationId}/payment`, { userId });
-    if (res.status !== 201) return classifyUnexpected(res);
-    const body = payAnswer.safeParse(res.json);
-    return body.success ? ok({ paymentId: body.data.paymentId, status: 201 }) : { type: 'info', error: `201 without a paymentId: ${res.text.slice(0, 120)}` };
+/** What a wallet scenario adds to a payment. */
+export interface PayOptions {
+  /** The seat price the payment debits, points: recorded so the wallet checks can account for it. */
+  readonly amount?: number;
+  /** Sent to the target; a retry with it is answered the first result (200, `applied: false`). */
+  readonly idempotencyKey?: string;
+}
+
+/**
+ * `POST /api/reservations/:id/payment`, recorded as `pay`. 201 is `ok` (`applied: true`); 200 (a
+ * replayed idempotency key) is `ok` with `applied: false`; 4xx (e.g. 402 INSUFFICIENT_FUNDS, 409)
+ * is `fail`; anything else, or a success without a payment id, is `info`.
+ */
+export function payReservation(vu: VuContext, reservationId: number, userId: number, options: PayOptions = {}): Promise<OpResult> {
+  const value = { reservationId, userId, ...(options.amount === undefined ? {} : { amount: options.amount }), ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }) };
+  return vu.op('pay', value, async () => {
+    const body = { userId, ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }) };
+    const res = await vu.http.request('pay', 'POST', `/api/reservations/${reservationId}/payment`, body);
+    if (res.status !== 201 && !(res.status === 200 && options.idempotencyKey !== undefined)) return classifyUnexpected(res);
+    const answer = payAnswer.safeParse(res.json);
+    if (!answer.success) return { type: 'info', error: `${res.status} without a paymentId: ${res.text.slice(0, 120)}` };
+    const { paymentId, amount, balance } = answer.data;
+    return ok({ paymentId, status: res.status, ...(amount === undefined ? {} : { amount }), ...(balance === undefined ? {} : { balance }), ...(options.idempotencyKey === undefined ? {} : { applied: res.status === 201 }) });
   });
 }
 

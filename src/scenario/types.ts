@@ -40,6 +40,12 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
   /** VUs when `--vus` is not given. */
   readonly defaultVus: number;
   /**
+   * Which of the bundled target's strategies this scenario races, and so which `compare
+   * --strategies` varies: `hold` (seat-hold strategies, `TARGET_STRATEGY`; the default) or
+   * `wallet` (wallet strategies, `TARGET_WALLET_STRATEGY`).
+   */
+  readonly strategyKind?: StrategyKind;
+  /**
    * Iterations of `shared-iterations` when `--iterations` is not given, from the scenario's own
    * flags (e.g. one per user); one per VU when absent.
    */
@@ -63,8 +69,8 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
   setup(ctx: SetupContext, options: O): Promise<D>;
   /** One iteration for one VU. Record every state-changing request with `vu.op`. */
   iteration(vu: VuContext, data: D, options: O): Promise<void>;
-  /** Which data the checks look at. */
-  scope(data: D, options: O): Pick<CheckScope, 'scheduleIds' | 'seatCount'>;
+  /** Which data the checks look at (wallet scenarios add the wallets they exercise). */
+  scope(data: D, options: O): Pick<CheckScope, 'scheduleIds' | 'seatCount' | 'wallets'>;
   /** The checks of this scenario, in report order. */
   checkers(options: O, settings: ScenarioRunSettings): readonly Checker<any>[];
   /** Ids of the data created, for the report. */
@@ -75,6 +81,9 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
    */
   summarize?(history: History, data: D, options: O): Record<string, number | string>;
 }
+
+/** The kinds of bundled-target strategy a scenario can race (see `Scenario.strategyKind`). */
+export type StrategyKind = 'hold' | 'wallet';
 
 /** Any scenario, for registries and runners. */
 export type AnyScenario = Scenario<any, any>;

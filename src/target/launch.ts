@@ -9,6 +9,7 @@ import type { ConnectionSettings } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
 import { REPO_ROOT } from '../infra/paths.ts';
 import { holdStrategyNames } from '../../target-service/src/hold-strategies/index.ts';
+import { DEFAULT_WALLET_STRATEGY, walletStrategyNames } from '../../target-service/src/wallet-strategies/index.ts';
 
 const ENTRY = path.join(REPO_ROOT, 'target-service/src/main.ts');
 
@@ -20,7 +21,17 @@ export const BUNDLED_TARGET_SETTINGS = {
   holdTtlMs: 300_000,
   /** Seat-hold strategy when `--strategy` is not given. */
   strategy: 'redis-lock',
+  /** Wallet strategy when `--wallet-strategy` is not given (the target's own default). */
+  walletStrategy: DEFAULT_WALLET_STRATEGY,
 } as const;
+
+/** Which strategies the bundled target runs with; each defaults to BUNDLED_TARGET_SETTINGS'. */
+export interface BundledTargetStrategies {
+  /** Seat-hold strategy (`TARGET_STRATEGY`). */
+  readonly strategy?: string;
+  /** Wallet strategy (`TARGET_WALLET_STRATEGY`). */
+  readonly walletStrategy?: string;
+}
 
 /**
  * Checks a `--strategy` value against the bundled target's registry.
@@ -29,6 +40,16 @@ export const BUNDLED_TARGET_SETTINGS = {
 export function validateStrategy(name: string): string {
   const known = holdStrategyNames();
   if (!known.includes(name)) throw new TicketbenchError('INVALID_OPTION', `Unknown --strategy "${name}"; the bundled target has: ${known.join(', ')}.`);
+  return name;
+}
+
+/**
+ * Checks a `--wallet-strategy` value against the bundled target's wallet registry.
+ * @throws TicketbenchError INVALID_OPTION listing the known wallet strategies.
+ */
+export function validateWalletStrategy(name: string): string {
+  const known = walletStrategyNames();
+  if (!known.includes(name)) throw new TicketbenchError('INVALID_OPTION', `Unknown --wallet-strategy "${name}"; the bundled target has: ${known.join(', ')}.`);
   return name;
 }
 
@@ -44,11 +65,12 @@ export interface RunningTarget {
 /**
  * Forks the target with the connection settings and waits for its `listening` message.
  * @param logDir folder for `target.log`
- * @param strategy seat-hold strategy name (see `validateStrategy`)
+ * @param strategies seat-hold and wallet strategy names (see `validateStrategy`,
+ *   `validateWalletStrategy`); the defaults of BUNDLED_TARGET_SETTINGS when absent
  * @throws TicketbenchError TARGET_START_FAILED with the target's last output line when it exits
  *   or stays silent for `timeoutMs` (default 30 000 ms).
  */
-export async function startBundledTarget(connections: ConnectionSettings, logDir: string, strategy: string = BUNDLED_TARGET_SETTINGS.strategy, timeoutMs = 30_000): Promise<RunningTarget> {
+export async function startBundledTarget(connections: ConnectionSettings, logDir: string, strategies: BundledTargetStrategies = {}, timeoutMs = 30_000): Promise<RunningTarget> {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, 'target.log');
   const log = createWriteStream(logFile, { flags: 'a' });
@@ -66,7 +88,8 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
       TICKETBENCH_KAFKA_BROKERS: connections.kafkaBrokers.join(','),
       TARGET_LOCK_TTL_MS: String(BUNDLED_TARGET_SETTINGS.lockTtlMs),
       TARGET_HOLD_TTL_MS: String(BUNDLED_TARGET_SETTINGS.holdTtlMs),
-      TARGET_STRATEGY: strategy,
+      TARGET_STRATEGY: strategies.strategy ?? BUNDLED_TARGET_SETTINGS.strategy,
+      TARGET_WALLET_STRATEGY: strategies.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy,
     },
   });
   let lastLine = '';

@@ -13,12 +13,16 @@ import { healthRoutes, type HealthChecks } from './routes/health.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { reservationRoutes } from './routes/reservations.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
+import { walletRoutes } from './routes/wallet.ts';
+import type { WalletStrategy } from './wallet-strategies/index.ts';
 
 /** Everything the HTTP layer needs. */
 export interface AppDeps {
   readonly pool: Pool;
   /** The seat-hold strategy `POST /api/reservations` runs; payments ask it about the guard row. */
   readonly holdStrategy: SeatHoldStrategy;
+  /** The wallet strategy charges and payments debit and credit points through. */
+  readonly walletStrategy: WalletStrategy;
   readonly metrics: Metrics;
   /** Checks `/health` runs, by name. */
   readonly healthChecks: HealthChecks;
@@ -35,7 +39,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(fixturesRoutes(deps.pool, deps.holdStrategy));
   app.use(reservationRoutes(deps.pool, deps.holdStrategy, deps.metrics));
-  app.use(paymentRoutes(deps.pool, deps.holdStrategy));
+  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics));
+  app.use(walletRoutes(deps.pool, deps.walletStrategy, deps.metrics));
   app.use(scheduleRoutes(deps.pool));
   app.use(healthRoutes(deps.healthChecks, deps.metrics));
   app.use(notFoundHandler);

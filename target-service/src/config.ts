@@ -38,6 +38,18 @@ export interface TargetSettings {
   readonly optimisticRetries: number;
   /** `optimistic` strategy: base of the full-jitter backoff between retries, ms. */
   readonly optimisticBackoffMs: number;
+  /** Name of the wallet strategy (see `wallet-strategies/index.ts`). */
+  readonly walletStrategy: string;
+  /**
+   * `redis-lock` wallet strategy: lease of `userWalletLock:{userId}` (`PX`), ms. Kept below the
+   * client's request timeout (ticketbench's default 10 s), so a holder that died frees the wallet
+   * before its callers give up.
+   */
+  readonly walletLockTtlMs: number;
+  /** `redis-lock` wallet strategy: longest wait to take the user's lock before 409 WALLET_BUSY, ms. */
+  readonly walletLockWaitMs: number;
+  /** `optimistic` wallet strategy: retries after a lost version check before 409 WALLET_CONFLICT. */
+  readonly walletOptimisticRetries: number;
 }
 
 /** The environment variable behind each setting. */
@@ -56,6 +68,10 @@ export const TARGET_ENV = {
   strategy: 'TARGET_STRATEGY',
   optimisticRetries: 'TARGET_OPTIMISTIC_RETRIES',
   optimisticBackoffMs: 'TARGET_OPTIMISTIC_BACKOFF_MS',
+  walletStrategy: 'TARGET_WALLET_STRATEGY',
+  walletLockTtlMs: 'TARGET_WALLET_LOCK_TTL_MS',
+  walletLockWaitMs: 'TARGET_WALLET_LOCK_WAIT_MS',
+  walletOptimisticRetries: 'TARGET_WALLET_OPTIMISTIC_RETRIES',
 } as const satisfies Record<keyof TargetSettings, string>;
 
 /** Defaults, as documented in docs/target-service.md. */
@@ -74,6 +90,10 @@ export const TARGET_DEFAULTS: TargetSettings = {
   strategy: 'redis-lock',
   optimisticRetries: 3,
   optimisticBackoffMs: 5,
+  walletStrategy: 'pessimistic',
+  walletLockTtlMs: 3_000,
+  walletLockWaitMs: 2_000,
+  walletOptimisticRetries: 10,
 };
 
 /** A setting that does not validate; the message names the environment variable. */
@@ -129,11 +149,16 @@ const envSchema = z.object({
   [TARGET_ENV.strategy]: z.string().trim().min(1, 'must not be empty').optional(),
   [TARGET_ENV.optimisticRetries]: intText(0, 100).optional(),
   [TARGET_ENV.optimisticBackoffMs]: intText(0, 10_000).optional(),
+  [TARGET_ENV.walletStrategy]: z.string().trim().min(1, 'must not be empty').optional(),
+  [TARGET_ENV.walletLockTtlMs]: intText(1, 3_600_000).optional(),
+  [TARGET_ENV.walletLockWaitMs]: intText(0, 3_600_000).optional(),
+  [TARGET_ENV.walletOptimisticRetries]: intText(0, 100).optional(),
 });
 
 /**
  * Reads the settings from an environment (unset or empty variables take the defaults).
- * Does not check the strategy name; `createHoldStrategy` does that at startup.
+ * Does not check the strategy names; `createHoldStrategy` and `createWalletStrategy` do that at
+ * startup.
  * @param env usually `process.env`.
  * @throws ConfigError listing every bad variable, e.g. `TARGET_PORT must be at most 65535`.
  */
@@ -165,6 +190,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
     strategy: v[TARGET_ENV.strategy] ?? TARGET_DEFAULTS.strategy,
     optimisticRetries: v[TARGET_ENV.optimisticRetries] ?? TARGET_DEFAULTS.optimisticRetries,
     optimisticBackoffMs: v[TARGET_ENV.optimisticBackoffMs] ?? TARGET_DEFAULTS.optimisticBackoffMs,
+    walletStrategy: v[TARGET_ENV.walletStrategy] ?? TARGET_DEFAULTS.walletStrategy,
+    walletLockTtlMs: v[TARGET_ENV.walletLockTtlMs] ?? TARGET_DEFAULTS.walletLockTtlMs,
+    walletLockWaitMs: v[TARGET_ENV.walletLockWaitMs] ?? TARGET_DEFAULTS.walletLockWaitMs,
+    walletOptimisticRetries: v[TARGET_ENV.walletOptimisticRetries] ?? TARGET_DEFAULTS.walletOptimisticRetries,
   };
 }
 

@@ -79,6 +79,18 @@ export interface Metrics {
   readonly queueLength: Gauge;
   /** Active waiting-queue passes over all schedules; refreshed at scrape time. */
   readonly queueActivePasses: Gauge;
+  /**
+   * Wallet operations the wallet strategy answered, by strategy, type (`charge`, `payment`) and
+   * result (`applied`, `replay`, or the error code such as `INSUFFICIENT_FUNDS`, `error` for a 500).
+   */
+  readonly walletOperations: Counter<'strategy' | 'type' | 'result'>;
+  /**
+   * Seconds a wallet operation waited for the user's wallet lock, by strategy: `pessimistic` its
+   * `SELECT … FOR UPDATE` of the wallet row, `redis-lock` taking `userWalletLock:{userId}`.
+   */
+  readonly walletLockWait: Histogram<'strategy'>;
+  /** Retries the `optimistic` wallet strategy made after losing a version check. */
+  readonly walletOptimisticRetries: Counter;
   /** Pool connections by state (`total`, `free`, `in_use`); refreshed at scrape time. */
   readonly dbPoolConnections: Gauge<'state'>;
   /** Requests waiting for a pool connection; refreshed at scrape time. */
@@ -164,6 +176,24 @@ export function createMetrics(): Metrics {
     name: 'seat_holds_total',
     help: 'Hold requests answered by the seat-hold strategy, by strategy and result (held, or the error code such as SEAT_LOCKED).',
     labelNames: ['strategy', 'result'] as const,
+    registers: [registry],
+  });
+  const walletOperations = new Counter({
+    name: 'wallet_operations_total',
+    help: 'Wallet charges and payments answered by the wallet strategy, by strategy, type (charge, payment) and result (applied, replay, or the error code such as INSUFFICIENT_FUNDS).',
+    labelNames: ['strategy', 'type', 'result'] as const,
+    registers: [registry],
+  });
+  const walletLockWait = new Histogram({
+    name: 'wallet_lock_wait_seconds',
+    help: 'Seconds a wallet operation waited for the user\'s wallet lock (pessimistic: SELECT ... FOR UPDATE of the wallet row; redis-lock: taking userWalletLock:{userId}), by strategy.',
+    labelNames: ['strategy'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const walletOptimisticRetries = new Counter({
+    name: 'wallet_optimistic_retries_total',
+    help: 'Retries of the optimistic wallet strategy after a lost version check.',
     registers: [registry],
   });
   const outboxPublished = new Counter({
@@ -258,6 +288,9 @@ export function createMetrics(): Metrics {
     dbLockTimeouts,
     optimisticRetries,
     seatHolds,
+    walletOperations,
+    walletLockWait,
+    walletOptimisticRetries,
     outboxPublished,
     outboxPublishLag,
     consumerEvents,

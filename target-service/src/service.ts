@@ -22,6 +22,7 @@ import { createRedis, type Redis } from './redis.ts';
 import type { HealthChecks } from './routes/health.ts';
 import { cachedFor, withTimeout, type Loop } from './timing.ts';
 import { readWaitingQueue } from './waiting-queue.ts';
+import { createWalletStrategy } from './wallet-strategies/index.ts';
 
 /** A started service. */
 export interface RunningService {
@@ -55,7 +56,8 @@ const HTTP_DRAIN_MS = 2_000;
 
 /**
  * Starts the service with validated settings and resolves once it accepts requests.
- * @throws UnknownStrategyError for an unknown `strategy`; StartupError when MySQL, Redis or Kafka
+ * @throws UnknownStrategyError for an unknown `strategy`, UnknownWalletStrategyError for an unknown
+ *   `walletStrategy`; StartupError when MySQL, Redis or Kafka
  *   cannot be reached within 10 s, the schema tables are missing, or the port cannot be bound
  *   (everything opened is closed again).
  */
@@ -90,6 +92,16 @@ export async function startService(settings: TargetSettings, options: StartOptio
       optimisticRetries: settings.optimisticRetries,
       optimisticBackoffMs: settings.optimisticBackoffMs,
     });
+    const walletStrategy = createWalletStrategy(settings.walletStrategy, {
+      pool,
+      redis,
+      log,
+      metrics,
+      lockTtlMs: settings.walletLockTtlMs,
+      lockWaitMs: settings.walletLockWaitMs,
+      optimisticRetries: settings.walletOptimisticRetries,
+      optimisticBackoffMs: settings.optimisticBackoffMs,
+    });
 
     // allSettled: a failed check must not leave another connection attempt running unobserved.
     const checks = await Promise.allSettled([
@@ -120,7 +132,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
       waitingQueue: () => withTimeout(readWaitingQueue(redis), SCRAPE_READ_TIMEOUT_MS, 'waiting queue'),
       dbPool: () => readPoolStats(pool),
     });
-    const app = createApp({ pool, holdStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log });
+    const app = createApp({ pool, holdStrategy, walletStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log });
     const server = await listen(app, settings.host, settings.port);
     cleanups.push(() => closeServer(server));
     const port = (server.address() as AddressInfo).port;
@@ -142,7 +154,7 @@ async function check(promise: Promise<unknown>, what: string): Promise<void> {
 }
 
 // Tables every request path touches; a missing one means the migrations were not applied.
-const REQUIRED_TABLES = ['concerts', 'schedules', 'seats', 'users', 'reservations', 'payments', 'confirmed_seat_guard', 'outbox_event', 'consumer_dedup'];
+const REQUIRED_TABLES = ['concerts', 'schedules', 'seats', 'users', 'reservations', 'payments', 'confirmed_seat_guard', 'outbox_event', 'consumer_dedup', 'wallets', 'wallet_ledger'];
 
 async function checkSchema(pool: Pool, url: string): Promise<void> {
   const [rows] = await pool.query<RowDataPacket[]>(

@@ -23,6 +23,8 @@ describe('ticketbench compare usage errors', () => {
     [['compare', 'contention', '--strategies', 'redis-lock', '--vus', '0'], /--vus must be an integer/],
     [['compare', 'contention', '--strategies', 'redis-lock', '--seats', '100'], /--seats 100 exceeds --vus 80/],
     [['compare', 'nope', '--strategies', 'redis-lock'], /Unknown scenario "nope"/],
+    // wallet-race varies the wallet strategy: a seat-hold-only name is unknown there.
+    [['compare', 'wallet-race', '--strategies', 'none,redis-stock'], /Unknown wallet strategy "redis-stock" in --strategies; the bundled target has: none, optimistic, pessimistic, redis-lock/],
   ])('%j → exit 2 with one line', async (args, pattern) => {
     const result = await cli(args as string[]);
     expect(result.code).toBe(2);

@@ -3,12 +3,13 @@
  * `reservation.confirmed` topic, settings pointing at both, polling waits and a tiny HTTP client.
  * Everything talks to the real MariaDB/MySQL, Redis and Kafka.
  */
-import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { TARGET_DEFAULTS, type TargetSettings } from '../../target-service/src/config.ts';
 import { CONFIRMED_TOPIC } from '../../target-service/src/kafka.ts';
+import { listMigrations } from '../../src/infra/migrations.ts';
 
 /** Server root, no database. */
 export const MYSQL_ROOT_URL = process.env.TEST_MYSQL_ROOT_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -17,20 +18,23 @@ export const KAFKA_BROKERS = (process.env.TICKETBENCH_KAFKA_BROKERS ?? '127.0.0.
 /** Test Redis. */
 export const REDIS_URL = process.env.TICKETBENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const MIGRATION = new URL('../../target-service/migrations/001_init.sql', import.meta.url);
+// Several checkouts (git worktrees) may run the suite at once against one server; without a tag
+// of the checkout's path, one run's DROP DATABASE would pull the tables from under another's.
+const CHECKOUT_TAG = createHash('sha1').update(fileURLToPath(new URL('../..', import.meta.url))).digest('hex').slice(0, 6);
 
 /**
- * Drops and recreates `ticketbench_target_test_<suffix>` with 001_init.sql applied.
+ * Drops and recreates `ticketbench_target_test_<suffix>_<checkout tag>` with every migration of
+ * target-service/migrations applied in order.
  * @returns its mysql:// URL.
  */
 export async function createTestDatabase(suffix: string): Promise<string> {
-  const name = `ticketbench_target_test_${suffix}`;
+  const name = `ticketbench_target_test_${suffix}_${CHECKOUT_TAG}`;
   const conn = await mysql.createConnection({ uri: MYSQL_ROOT_URL, multipleStatements: true });
   try {
     await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
     await conn.query(`USE \`${name}\``);
-    await conn.query(await readFile(MIGRATION, 'utf8'));
+    for (const migration of listMigrations()) await conn.query(migration.sql);
   } finally {
     await conn.end();
   }
@@ -94,6 +98,7 @@ export interface Answer {
   readonly status: number;
   readonly body: any;
   readonly text: string;
+  readonly headers: Headers;
 }
 
 /** Minimal JSON client for one service. */
@@ -113,7 +118,7 @@ export function client(port: number) {
     } catch {
       parsed = undefined;
     }
-    return { status: res.status, body: parsed, text };
+    return { status: res.status, body: parsed, text, headers: res.headers };
   };
   return {
     get: (path: string) => send('GET', path),

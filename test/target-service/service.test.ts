@@ -97,6 +97,12 @@ describe('fixtures', () => {
     expect(seats[0]?.n).toBe(60);
     const users = await rows('SELECT COUNT(*) AS n FROM users WHERE id IN (?)', [fixture.userIds]);
     expect(users[0]?.n).toBe(60);
+    // Every user starts with the default points, as a wallet and its INITIAL ledger row.
+    expect(fixture).toMatchObject({ price: 12_000, points: 1_000_000 });
+    const wallets = await rows('SELECT COUNT(*) AS n, MIN(balance) AS lo, MAX(balance) AS hi FROM wallets WHERE user_id IN (?)', [fixture.userIds]);
+    expect(wallets[0]).toMatchObject({ n: 60, lo: 1_000_000, hi: 1_000_000 });
+    const initial = await rows("SELECT COUNT(*) AS n FROM wallet_ledger WHERE user_id IN (?) AND type = 'INITIAL' AND amount = 1000000", [fixture.userIds]);
+    expect(initial[0]?.n).toBe(60);
   });
 
   it('rejects out-of-range counts with 400 naming the field', async () => {
@@ -185,7 +191,13 @@ describe('payment, outbox relay and idempotent consumer', () => {
     reservationId = held.body.reservationId;
     const paid = await api.post(`/api/reservations/${reservationId}/payment`, { userId: fixture.userIds[3] });
     expect(paid.status).toBe(201);
-    expect(paid.body).toEqual({ paymentId: expect.any(Number), reservationId, amount: 12_000, status: 'CONFIRMED' });
+    // The seat price is debited from the fixture's 1,000,000 points in the same transaction.
+    expect(paid.body).toEqual({ paymentId: expect.any(Number), reservationId, amount: 12_000, status: 'CONFIRMED', balance: 988_000, applied: true });
+    const ledger = await rows('SELECT amount, type, reservation_id, balance_after FROM wallet_ledger WHERE user_id = ? ORDER BY id', [fixture.userIds[3]]);
+    expect(ledger).toEqual([
+      expect.objectContaining({ amount: 1_000_000, type: 'INITIAL', reservation_id: null, balance_after: 1_000_000 }),
+      expect.objectContaining({ amount: -12_000, type: 'PAYMENT', reservation_id: reservationId, balance_after: 988_000 }),
+    ]);
 
     const [reservation] = await rows('SELECT status FROM reservations WHERE id = ?', [reservationId]);
     expect(reservation?.status).toBe('CONFIRMED');

@@ -31,6 +31,10 @@ describe('loadSettings', () => {
       TARGET_STRATEGY: 'redis-lock',
       TARGET_OPTIMISTIC_RETRIES: '0',
       TARGET_OPTIMISTIC_BACKOFF_MS: '2',
+      TARGET_WALLET_STRATEGY: 'redis-lock',
+      TARGET_WALLET_LOCK_TTL_MS: '1500',
+      TARGET_WALLET_LOCK_WAIT_MS: '0',
+      TARGET_WALLET_OPTIMISTIC_RETRIES: '4',
     });
     expect(settings).toEqual({
       port: 0,
@@ -47,6 +51,10 @@ describe('loadSettings', () => {
       strategy: 'redis-lock',
       optimisticRetries: 0,
       optimisticBackoffMs: 2,
+      walletStrategy: 'redis-lock',
+      walletLockTtlMs: 1500,
+      walletLockWaitMs: 0,
+      walletOptimisticRetries: 4,
     });
   });
 
@@ -60,13 +68,15 @@ describe('loadSettings', () => {
         TICKETBENCH_KAFKA_BROKERS: 'nohost',
         TARGET_OPTIMISTIC_RETRIES: '-1',
         TARGET_OPTIMISTIC_BACKOFF_MS: '1e3',
+        TARGET_WALLET_LOCK_TTL_MS: '0',
+        TARGET_WALLET_OPTIMISTIC_RETRIES: '101',
       });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
     } catch (err) {
       const message = (err as Error).message;
-      for (const name of ['TARGET_PORT', 'TARGET_HOST', 'TARGET_HOLD_TTL_MS', 'TICKETBENCH_MYSQL_URL', 'TICKETBENCH_KAFKA_BROKERS', 'TARGET_OPTIMISTIC_RETRIES', 'TARGET_OPTIMISTIC_BACKOFF_MS']) {
+      for (const name of ['TARGET_PORT', 'TARGET_HOST', 'TARGET_HOLD_TTL_MS', 'TICKETBENCH_MYSQL_URL', 'TICKETBENCH_KAFKA_BROKERS', 'TARGET_OPTIMISTIC_RETRIES', 'TARGET_OPTIMISTIC_BACKOFF_MS', 'TARGET_WALLET_LOCK_TTL_MS', 'TARGET_WALLET_OPTIMISTIC_RETRIES']) {
         expect(message).toContain(name);
       }
     }

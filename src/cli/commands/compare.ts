@@ -40,7 +40,7 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
   const repeat = parsePositiveInt(String(opts['repeat'] ?? '1'), '--repeat', MAX_REPEAT);
   const baseline = opts['baseline'] === undefined ? undefined : String(opts['baseline']);
   // Every input problem is reported before a view or a server starts.
-  planComparison(strategies, repeat, baseline);
+  planComparison(strategies, repeat, baseline, scenario.strategyKind ?? 'hold');
   const outputs = ciOutputsFromFlags(opts);
   const startedAt = new Date().toISOString();
 

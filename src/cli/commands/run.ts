@@ -6,7 +6,7 @@ import { errorJUnit, runJUnit, writeJUnit } from '../../report/junit.ts';
 import { errorSummaryJson, runSummaryJson, writeSummaryJson } from '../../report/summary-json.ts';
 import { runExitCode } from '../../run/exit-code.ts';
 import { runScenario, type RunOutcome } from '../../run/run-scenario.ts';
-import { validateStrategy } from '../../target/launch.ts';
+import { validateStrategy, validateWalletStrategy } from '../../target/launch.ts';
 import type { RunEventMap } from '../../run/types.ts';
 import { loadScenario } from '../../scenario/registry.ts';
 import type { CliIo } from '../main.ts';
@@ -26,6 +26,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   const targetUrl = opts['targetUrl'] as string | undefined;
   if (targetUrl !== undefined) validateTargetUrl(targetUrl);
   if (opts['strategy'] !== undefined) validateStrategy(String(opts['strategy']));
+  if (opts['walletStrategy'] !== undefined) validateWalletStrategy(String(opts['walletStrategy']));
   const outputs = ciOutputsFromFlags(opts);
   const startedAt = new Date().toISOString();
 
@@ -44,6 +45,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
         ...settings,
         ...(targetUrl ? { targetUrl } : {}),
         ...(opts['strategy'] !== undefined ? { strategy: String(opts['strategy']) } : {}),
+        ...(opts['walletStrategy'] !== undefined ? { walletStrategy: String(opts['walletStrategy']) } : {}),
         emitter,
         signal,
       }),

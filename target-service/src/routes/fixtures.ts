@@ -1,6 +1,7 @@
 /**
- * `POST /admin/fixtures`: creates one concert with one schedule, its seats and some users, so a
- * load test starts from a known state. Everything is one transaction.
+ * `POST /admin/fixtures`: creates one concert with one schedule, its seats and some users, each
+ * with a wallet holding `points` (an INITIAL ledger row of that amount, so balance = sum of the
+ * ledger from the start), so a load test starts from a known state. Everything is one transaction.
  */
 import { Router } from 'express';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2';
@@ -9,10 +10,16 @@ import { inTransaction, type Pool, type PoolConnection } from '../db.ts';
 import { parseOrBadRequest } from '../errors.ts';
 import type { SeatHoldStrategy } from '../hold-strategies/index.ts';
 
+/** Points each fixture user's wallet starts with unless `points` says otherwise: 20 payments at the default price. */
+export const DEFAULT_FIXTURE_POINTS = 1_000_000;
+/** Most points a fixture may give each user. */
+export const MAX_FIXTURE_POINTS = 1_000_000_000_000;
+
 const fixturesBody = z.object({
   seats: z.int().min(1).max(100_000),
   users: z.int().min(1).max(100_000),
   price: z.int().min(0).max(2_147_483_647).default(50_000),
+  points: z.int().min(0).max(MAX_FIXTURE_POINTS).default(DEFAULT_FIXTURE_POINTS),
   name: z.string().min(1).max(200).optional(),
 });
 
@@ -27,13 +34,19 @@ export interface FixturesResult {
   readonly seatNos: string[];
   /** Ids of the users created, ascending. */
   readonly userIds: number[];
+  /** Price of every seat, points. */
+  readonly price: number;
+  /** Points each user's wallet starts with. */
+  readonly points: number;
 }
 
 // Rows per multi-row INSERT: well under max_allowed_packet, few round trips.
 const CHUNK = 5_000;
 
 /**
- * Inserts the concert, a schedule starting in one day, `seats` AVAILABLE seats and `users` users.
+ * Inserts the concert, a schedule starting in one day, `seats` AVAILABLE seats priced `price`,
+ * and `users` users, each with a wallet of `points` points and (when `points` > 0) its INITIAL
+ * ledger row.
  * @throws the driver's error when the database fails (the transaction is rolled back).
  */
 export async function createFixtures(pool: Pool, input: FixturesInput): Promise<FixturesResult> {
@@ -53,8 +66,20 @@ export async function createFixtures(pool: Pool, input: FixturesInput): Promise<
     }
 
     const userIds = await insertUsers(conn, concertId, input.users);
-    return { concertId, scheduleId, seatNos, userIds };
+    await insertWallets(conn, userIds, input.points);
+    return { concertId, scheduleId, seatNos, userIds, price: input.price, points: input.points };
   });
+}
+
+async function insertWallets(conn: PoolConnection, userIds: readonly number[], points: number): Promise<void> {
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const chunk = userIds.slice(i, i + CHUNK);
+    await conn.query('INSERT INTO wallets (user_id, balance) VALUES ?', [chunk.map((id) => [id, points])]);
+    // No row for 0 points: the sum of no rows is already 0.
+    if (points > 0) {
+      await conn.query('INSERT INTO wallet_ledger (user_id, amount, type, balance_after) VALUES ?', [chunk.map((id) => [id, points, 'INITIAL', points])]);
+    }
+  }
 }
 
 // Ids are read back rather than derived from insertId: auto_increment_increment and interleaved

@@ -1,27 +1,40 @@
 /**
- * `POST /api/reservations/:id/payment`: confirms a HELD reservation in one transaction — payment,
- * `confirmed_seat_guard` row (the final guard against double booking; skipped when the seat-hold
- * strategy says so, see `SeatHoldStrategy.usesConfirmGuard`), reservation CONFIRMED, seat SOLD and
- * the `reservation.confirmed` outbox event.
+ * `POST /api/reservations/:id/payment`: confirms a HELD reservation in one transaction — the
+ * wallet debit of the seat price (through the wallet strategy, with its PAYMENT ledger row),
+ * payment, `confirmed_seat_guard` row (the final guard against double booking; skipped when the
+ * seat-hold strategy says so, see `SeatHoldStrategy.usesConfirmGuard`), reservation CONFIRMED,
+ * seat SOLD and the `reservation.confirmed` outbox event. Too few points: 402 INSUFFICIENT_FUNDS
+ * and nothing changed (the reservation stays HELD). An optional idempotency key makes a retried
+ * payment answer its first result.
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import { z } from 'zod';
-import { inTransaction, type Pool, type PoolConnection } from '../db.ts';
+import type { Pool, PoolConnection } from '../db.ts';
 import { HttpError, isDuplicateKey, parseOrBadRequest } from '../errors.ts';
 import type { SeatHoldStrategy } from '../hold-strategies/index.ts';
 import { idSchema, pathIdSchema } from '../ids.ts';
 import { CONFIRMED_TOPIC } from '../kafka.ts';
+import type { Metrics } from '../metrics.ts';
+import { countWalletOperation, findLedgerRowByKey, IDEMPOTENT_REPLAY_HEADER, IdempotencyKeyTaken, idempotencyKeySchema, insertLedgerRow, keyReused, type LedgerRow } from '../wallet.ts';
+import type { WalletStrategy } from '../wallet-strategies/index.ts';
 
-const paymentBody = z.object({ userId: idSchema });
+const paymentBody = z.object({ userId: idSchema, idempotencyKey: idempotencyKeySchema.optional() });
 
-/** The 201 body of a payment. `amount` is the seat price (whole currency units as stored). */
+/**
+ * The body of a payment: 201 when it was made now, 200 for a replay of its idempotency key.
+ * `amount` is the seat price, debited from the wallet in points.
+ */
 export interface PaymentResult {
   readonly paymentId: number;
   readonly reservationId: number;
   readonly amount: number;
   readonly status: 'CONFIRMED';
+  /** Wallet balance right after the debit (for a replay: after the first one), points. */
+  readonly balance: number;
+  /** False when the idempotency key had been applied before: nothing changed now. */
+  readonly applied: boolean;
 }
 
 /** Payload of a `reservation.confirmed` event (outbox `payload` column and Kafka message value). */
@@ -43,18 +56,52 @@ export const CONFIRMED_EVENT_TYPE = 'ReservationConfirmed';
 
 /** How payments confirm. */
 export interface PaymentOptions {
+  /** Debits the seat price from the user's wallet, serialising per user its own way. */
+  readonly wallet: WalletStrategy;
   /** Insert the `confirmed_seat_guard` row (default true); false lets a seat be confirmed twice. */
   readonly confirmGuard?: boolean;
+  /** The client's idempotency key: a payment already made with it answers its first result. */
+  readonly idempotencyKey?: string;
 }
 
 /**
- * Confirms a reservation.
+ * Confirms a reservation and debits its seat price from the user's wallet, in one transaction.
+ * With an idempotency key already in the user's ledger for this reservation, answers the first
+ * payment (`applied: false`) and changes nothing.
  * @throws HttpError 404 RESERVATION_NOT_FOUND, 403 NOT_OWNER, 409 RESERVATION_NOT_HELD (not HELD,
- *   or `expires_at <= NOW(6)`), 409 SEAT_ALREADY_SOLD (guard row exists; everything rolled back).
+ *   or `expires_at <= NOW(6)`), 409 SEAT_ALREADY_SOLD (guard row exists), 402 INSUFFICIENT_FUNDS,
+ *   404 WALLET_NOT_FOUND, 409 IDEMPOTENCY_KEY_REUSED (the key paid for something else) and the
+ *   wallet strategy's 409s (WALLET_BUSY, WALLET_CONFLICT, WALLET_LOCK_LOST); each with everything
+ *   rolled back, so the reservation stays HELD.
  */
-export async function confirmPayment(pool: Pool, reservationId: number, userId: number, options: PaymentOptions = {}): Promise<PaymentResult> {
+export async function confirmPayment(pool: Pool, reservationId: number, userId: number, options: PaymentOptions): Promise<PaymentResult> {
+  const key = options.idempotencyKey;
+  if (key === undefined) return payOnce(pool, reservationId, userId, options);
+  const before = await findLedgerRowByKey(pool, userId, key);
+  if (before) return replayPayment(pool, reservationId, key, before);
+  try {
+    return await payOnce(pool, reservationId, userId, options);
+  } catch (err) {
+    // A concurrent retry with the same key may have paid first: ours then found the reservation
+    // CONFIRMED (409) or the key taken; either way the first payment is the answer.
+    if (!(err instanceof IdempotencyKeyTaken) && !(err instanceof HttpError && err.status === 409)) throw err;
+    const first = await findLedgerRowByKey(pool, userId, key);
+    if (!first) throw err;
+    return replayPayment(pool, reservationId, key, first);
+  }
+}
+
+async function replayPayment(pool: Pool, reservationId: number, key: string, first: LedgerRow): Promise<PaymentResult> {
+  if (first.type !== 'PAYMENT' || first.reservationId !== reservationId) throw keyReused(key, first);
+  const [rows] = await pool.execute<RowDataPacket[]>('SELECT id FROM payments WHERE reservation_id = ?', [reservationId]);
+  const paymentId = Number(rows[0]?.id);
+  if (!Number.isInteger(paymentId) || paymentId <= 0) throw new Error(`ledger row ${first.id} debits reservation ${reservationId}, which has no payment row`);
+  return { paymentId, reservationId, amount: -first.amount, status: 'CONFIRMED', balance: first.balanceAfter, applied: false };
+}
+
+async function payOnce(pool: Pool, reservationId: number, userId: number, options: PaymentOptions): Promise<PaymentResult> {
   const confirmGuard = options.confirmGuard ?? true;
-  return inTransaction(pool, async (conn) => {
+  return options.wallet.apply(userId, async (conn) => {
     const [rows] = await conn.execute<RowDataPacket[]>(
       'SELECT r.user_id, r.schedule_id, r.seat_no, r.status, r.expires_at <= NOW(6) AS expired FROM reservations r WHERE r.id = ? FOR UPDATE',
       [reservationId],
@@ -70,47 +117,61 @@ export async function confirmPayment(pool: Pool, reservationId: number, userId: 
     if (Number(reservation.expired) === 1) {
       throw new HttpError(409, 'RESERVATION_NOT_HELD', `Reservation ${reservationId} has expired.`);
     }
-    const scheduleId = Number(reservation.schedule_id);
-    const seatNo = String(reservation.seat_no);
-
-    const amount = await seatPrice(conn, scheduleId, seatNo);
-    const [payment] = await conn.execute<ResultSetHeader>('INSERT INTO payments (reservation_id, user_id, amount) VALUES (?, ?, ?)', [
-      reservationId,
-      userId,
-      amount,
-    ]);
-    if (confirmGuard) {
-      try {
-        await conn.execute('INSERT INTO confirmed_seat_guard (schedule_id, seat_no, reservation_id) VALUES (?, ?, ?)', [scheduleId, seatNo, reservationId]);
-      } catch (err) {
-        // inTransaction rolls back the payment row with everything else.
-        if (isDuplicateKey(err)) throw new HttpError(409, 'SEAT_ALREADY_SOLD', `Seat ${seatNo} of schedule ${scheduleId} is already sold.`);
-        throw err;
-      }
-    }
-    await conn.execute("UPDATE reservations SET status = 'CONFIRMED', updated_at = NOW(6) WHERE id = ?", [reservationId]);
-    await conn.execute("UPDATE seats SET status = 'SOLD', version = version + 1 WHERE schedule_id = ? AND seat_no = ?", [scheduleId, seatNo]);
-
-    const event: ReservationConfirmedEvent = {
-      eventId: randomUUID(),
-      reservationId,
-      scheduleId,
-      seatNo,
-      userId,
-      paymentId: payment.insertId,
-      amount,
-      confirmedAt: new Date().toISOString(),
+    const seat = { reservationId, userId, scheduleId: Number(reservation.schedule_id), seatNo: String(reservation.seat_no) };
+    const amount = await seatPrice(conn, seat.scheduleId, seat.seatNo);
+    // The wallet strategy writes the balance between this and `write`: funds are checked only
+    // once the reservation is known to be payable, and a refusal leaves it HELD.
+    return {
+      delta: -amount,
+      write: async (tx, balance) => {
+        const paymentId = await confirmReservation(tx, seat, amount, confirmGuard);
+        await insertLedgerRow(tx, { userId, amount: -amount, type: 'PAYMENT', idempotencyKey: options.idempotencyKey ?? null, reservationId, balanceAfter: balance });
+        return { paymentId, reservationId, amount, status: 'CONFIRMED' as const, balance, applied: true };
+      },
     };
-    await conn.execute('INSERT INTO outbox_event (event_id, topic, event_type, aggregate_id, schedule_id, payload) VALUES (?, ?, ?, ?, ?, ?)', [
-      event.eventId,
-      CONFIRMED_TOPIC,
-      CONFIRMED_EVENT_TYPE,
-      reservationId,
-      scheduleId,
-      JSON.stringify(event),
-    ]);
-    return { paymentId: payment.insertId, reservationId, amount, status: 'CONFIRMED' as const };
   });
+}
+
+/** Payment row, guard row, reservation CONFIRMED, seat SOLD, outbox event; returns the payment id. */
+async function confirmReservation(
+  conn: PoolConnection,
+  seat: { reservationId: number; userId: number; scheduleId: number; seatNo: string },
+  amount: number,
+  confirmGuard: boolean,
+): Promise<number> {
+  const { reservationId, userId, scheduleId, seatNo } = seat;
+  const [payment] = await conn.execute<ResultSetHeader>('INSERT INTO payments (reservation_id, user_id, amount) VALUES (?, ?, ?)', [reservationId, userId, amount]);
+  if (confirmGuard) {
+    try {
+      await conn.execute('INSERT INTO confirmed_seat_guard (schedule_id, seat_no, reservation_id) VALUES (?, ?, ?)', [scheduleId, seatNo, reservationId]);
+    } catch (err) {
+      // The transaction rolls back the payment row and the wallet debit with everything else.
+      if (isDuplicateKey(err)) throw new HttpError(409, 'SEAT_ALREADY_SOLD', `Seat ${seatNo} of schedule ${scheduleId} is already sold.`);
+      throw err;
+    }
+  }
+  await conn.execute("UPDATE reservations SET status = 'CONFIRMED', updated_at = NOW(6) WHERE id = ?", [reservationId]);
+  await conn.execute("UPDATE seats SET status = 'SOLD', version = version + 1 WHERE schedule_id = ? AND seat_no = ?", [scheduleId, seatNo]);
+
+  const event: ReservationConfirmedEvent = {
+    eventId: randomUUID(),
+    reservationId,
+    scheduleId,
+    seatNo,
+    userId,
+    paymentId: payment.insertId,
+    amount,
+    confirmedAt: new Date().toISOString(),
+  };
+  await conn.execute('INSERT INTO outbox_event (event_id, topic, event_type, aggregate_id, schedule_id, payload) VALUES (?, ?, ?, ?, ?, ?)', [
+    event.eventId,
+    CONFIRMED_TOPIC,
+    CONFIRMED_EVENT_TYPE,
+    reservationId,
+    scheduleId,
+    JSON.stringify(event),
+  ]);
+  return payment.insertId;
 }
 
 async function seatPrice(conn: PoolConnection, scheduleId: number, seatNo: string): Promise<number> {
@@ -121,15 +182,21 @@ async function seatPrice(conn: PoolConnection, scheduleId: number, seatNo: strin
 }
 
 /**
- * Router with the payment endpoint.
+ * Router with the payment endpoint: 201 for a payment made now, 200 with header
+ * `Idempotent-Replay: true` for a replayed idempotency key.
  * @param strategy the seat-hold strategy in use; decides whether the guard row is inserted.
+ * @param wallet the wallet strategy that debits the seat price
+ * @param metrics counts the outcome in `wallet_operations_total{type="payment"}`
  */
-export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>): Router {
+export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics): Router {
   const router = Router();
   router.post('/api/reservations/:id/payment', async (req, res) => {
     const reservationId = parseOrBadRequest(pathIdSchema, req.params.id, 'id');
-    const { userId } = parseOrBadRequest(paymentBody, req.body, 'body');
-    res.status(201).json(await confirmPayment(pool, reservationId, userId, { confirmGuard: strategy.usesConfirmGuard }));
+    const { userId, idempotencyKey } = parseOrBadRequest(paymentBody, req.body, 'body');
+    const options = { wallet, confirmGuard: strategy.usesConfirmGuard, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+    const result = await countWalletOperation(metrics, wallet.name, 'payment', confirmPayment(pool, reservationId, userId, options), (r) => r.applied);
+    if (!result.applied) res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
+    res.status(result.applied ? 201 : 200).json(result);
   });
   return router;
 }
