@@ -1,0 +1,528 @@
+/**
+ * A lean HTTP/1.1 client for the load generator: keep-alive connections to one origin, one
+ * request in flight per connection (no pipelining), each request written with one `write` and
+ * each response parsed straight from the socket's `data` chunks.
+ *
+ * Why not undici: on a 2-core machine the generator competes with the service it measures, and
+ * every microsecond it spends per request is taken from the target. Against an nginx returning
+ * 200 from memory, a bare undici `Client.dispatch` loop reached 62–71k req/s (its socket reads go
+ * through a paused Readable and a WebAssembly parser that allocates a Buffer per header), while
+ * a raw socket loop reached ~105k req/s on the same machine (bench/README.md). This client keeps
+ * close to the latter: the request head of a body-less request is serialised once and reused,
+ * the response head is one latin1 string scanned only for the framing headers, and the headers
+ * object, text and JSON of a response are built only when a scenario reads them.
+ *
+ * Scope: what a load generator needs from HTTP/1.1: Content-Length and chunked bodies, bodies
+ * delimited by the connection's end, 1xx interim responses skipped, `Connection: close`,
+ * HTTP/1.0 answers, `http:` and `https:` origins. Idempotent requests (GET, HEAD) that fail on a
+ * reused connection before any answer byte (the server closed it while idle) are retried once on a
+ * fresh connection, as browsers and undici do; others fail (their outcome is unknown).
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { connect as tlsConnect } from 'node:tls';
+
+/** Why a request got no complete answer: a Node socket code (`ECONNREFUSED`…), `timeout`, `socket-closed`, `parse-error`, `client-closed`. */
+export class Http1Error extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'Http1Error';
+  }
+}
+
+/** A complete answer: status, the raw head (status line and header lines, latin1) and the body. */
+export interface Http1Answer {
+  readonly status: number;
+  readonly rawHead: string;
+  /** Undefined for an empty body. */
+  readonly body: Buffer | undefined;
+}
+
+/**
+ * One request in flight. The pool calls exactly one of `onAnswer` and `onError`, synchronously
+ * from the socket callback that completed it, so that the completion time can be read there
+ * rather than after a promise hop.
+ */
+export interface Http1Exchange {
+  /** The serialised request: head and body. */
+  readonly payload: string | Buffer;
+  /** Encoding of a string payload. */
+  readonly encoding: 'latin1' | 'utf8';
+  /** GET and HEAD: safe to send again when a reused connection failed before any answer. */
+  readonly idempotent: boolean;
+  /** HEAD: the answer has no body whatever its headers say. */
+  readonly head: boolean;
+  /** performance.now() after which the request fails with `timeout`. */
+  readonly deadlineMs: number;
+  onAnswer(answer: Http1Answer): void;
+  onError(err: Http1Error): void;
+}
+
+/** Options of an Http1Pool. */
+export interface Http1PoolOptions {
+  /** Most connections open at once; a request finding them all busy waits for one (FIFO). */
+  readonly connections: number;
+  /** Resolution of request timeouts, ms: the deadline sweep runs this often. */
+  readonly timeoutResolutionMs: number;
+  /**
+   * A connection idle longer than this is closed rather than reused, ms: Node's HTTP server
+   * closes idle keep-alive connections after 5 s, and reusing one it is closing fails the
+   * request. Lowered by a `Keep-Alive: timeout=n` hint of the server (n − 1 s). Default 4,000.
+   */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+const CRLF_CRLF = '\r\n\r\n';
+/** Longest response head accepted, bytes (Node's HTTP parser allows 16 KiB). */
+const MAX_HEAD_BYTES = 64 * 1024;
+const DEFAULT_KEEP_ALIVE_MS = 4_000;
+
+const enum State {
+  Idle,
+  Head,
+  BodyLength,
+  BodyUntilClose,
+  ChunkSize,
+  ChunkData,
+  ChunkDataEnd,
+  Trailers,
+}
+
+/** Keep-alive HTTP/1.1 connections to one origin, one request at a time on each. */
+export class Http1Pool {
+  private readonly idle: Connection[] = [];
+  private readonly all = new Set<Connection>();
+  /** Waiting requests, FIFO: an array with a moving head, so dequeuing never shifts. */
+  private queue: Http1Exchange[] = [];
+  private queueHead = 0;
+  private readonly sweep: NodeJS.Timeout;
+  private closing: (() => void) | undefined;
+  private closed = false;
+  /** @internal read by connections */
+  keepAliveMs: number;
+  /**
+   * performance.now() as of the last sweep: idle ages need no better precision than the
+   * keep-alive margin (1 s), and reading the clock per request would cost more than it gives.
+   */
+  private coarseNow = performance.now();
+  /** @internal */
+  readonly host: string;
+  private readonly port: number;
+  private readonly tls: boolean;
+  private readonly servername: string;
+
+  /** @param origin e.g. `http://127.0.0.1:8080`; a path, query or credentials are rejected. */
+  constructor(
+    origin: string,
+    private readonly options: Http1PoolOptions,
+  ) {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol} in ${origin}`);
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.username || url.password) {
+      throw new Error(`${origin} must be an origin (scheme, host and port only)`);
+    }
+    this.tls = url.protocol === 'https:';
+    this.host = url.host;
+    // URL keeps the brackets of an IPv6 literal, which net.connect does not want.
+    this.servername = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.port = url.port ? Number(url.port) : this.tls ? 443 : 80;
+    this.keepAliveMs = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS;
+    // At least four sweeps a second, so that idle ages stay well within the keep-alive margin.
+    this.sweep = setInterval(() => this.expire(), Math.min(250, Math.max(1, options.timeoutResolutionMs)));
+    // The sweep must not keep a finished process alive; requests in flight keep their sockets.
+    this.sweep.unref();
+  }
+
+  /** Sends a request on an idle connection, a new one, or queues it until one is free. */
+  send(exchange: Http1Exchange): void {
+    if (this.closed) {
+      exchange.onError(new Http1Error('client-closed', 'the HTTP client is closed'));
+      return;
+    }
+    let conn = this.idle.pop();
+    // Most recently used first (LIFO): the connections least likely to have been closed by the
+    // server while idle. Stale ones are dropped here rather than by a timer per connection.
+    while (conn && this.coarseNow - conn.idleSince > this.keepAliveMs) {
+      this.drop(conn);
+      conn = this.idle.pop();
+    }
+    if (conn) conn.start(exchange, true);
+    else if (this.all.size < this.options.connections) this.open().start(exchange, false);
+    else this.queue.push(exchange);
+  }
+
+  /**
+   * Opens connections until `count` are open (at most `connections`), and resolves once each has
+   * connected or failed, or after `timeoutMs`. A failed one is simply gone: requests then open
+   * their own and fail as they would have.
+   */
+  async preconnect(count: number, timeoutMs: number): Promise<void> {
+    const waits: Promise<void>[] = [];
+    while (this.all.size < Math.min(count, this.options.connections)) {
+      const conn = this.open();
+      conn.idleSince = this.coarseNow;
+      this.idle.push(conn);
+      waits.push(conn.settled);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(waits), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  private open(): Connection {
+    const socket = this.tls
+      ? tlsConnect({ host: this.servername, port: this.port, servername: this.servername, ALPNProtocols: ['http/1.1'] })
+      : netConnect({ host: this.servername, port: this.port });
+    socket.setNoDelay(true);
+    const conn = new Connection(this, socket, this.tls);
+    this.all.add(conn);
+    return conn;
+  }
+
+  /** @internal A connection finished its exchange and may take another. */
+  release(conn: Connection): void {
+    const next = this.dequeue();
+    if (next) conn.start(next, true);
+    else {
+      conn.idleSince = this.coarseNow;
+      this.idle.push(conn);
+      this.checkClosed();
+    }
+  }
+
+  /**
+   * @internal A connection is gone. `retry` is an exchange it could not start that may be sent
+   * again on a fresh connection.
+   */
+  removed(conn: Connection, retry?: Http1Exchange): void {
+    if (!this.all.delete(conn)) return;
+    const at = this.idle.indexOf(conn);
+    if (at >= 0) this.idle.splice(at, 1);
+    if (retry) {
+      if (this.closed) retry.onError(new Http1Error('client-closed', 'the HTTP client is closed'));
+      else this.open().start(retry, false);
+    }
+    // Waiting requests need a connection; this one's slot is free again.
+    const next = this.all.size < this.options.connections ? this.dequeue() : undefined;
+    if (next) this.open().start(next, false);
+    this.checkClosed();
+  }
+
+  private drop(conn: Connection): void {
+    this.all.delete(conn);
+    conn.destroy();
+  }
+
+  private dequeue(): Http1Exchange | undefined {
+    if (this.queueHead >= this.queue.length) return undefined;
+    const next = this.queue[this.queueHead++];
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    return next;
+  }
+
+  /** Fails requests past their deadline, their connection with them (a late answer would be read as the next one's). */
+  private expire(): void {
+    const now = performance.now();
+    this.coarseNow = now;
+    for (const conn of this.all) conn.expireIfDue(now);
+    while (this.queueHead < this.queue.length && this.queue[this.queueHead]!.deadlineMs <= now) {
+      // Deadlines grow with send order, so the head of the queue expires first.
+      const late = this.dequeue()!;
+      late.onError(new Http1Error('timeout', 'timed out waiting for a free connection'));
+    }
+    this.checkClosed();
+  }
+
+  private get busy(): boolean {
+    return this.all.size > this.idle.length || this.queueHead < this.queue.length;
+  }
+
+  private checkClosed(): void {
+    if (this.closing && !this.busy) {
+      const done = this.closing;
+      this.closing = undefined;
+      for (const conn of this.all) conn.destroy();
+      this.all.clear();
+      this.idle.length = 0;
+      clearInterval(this.sweep);
+      done();
+    }
+  }
+
+  /** Lets requests in flight finish, then closes every connection. Later requests fail with `client-closed`. */
+  close(): Promise<void> {
+    this.closed = true;
+    return new Promise((resolve) => {
+      this.closing = resolve;
+      this.checkClosed();
+    });
+  }
+}
+
+/** One keep-alive socket and the parser of the answer in flight on it. */
+class Connection {
+  idleSince = 0;
+  private exchange: Http1Exchange | undefined;
+  /** The exchange was sent on a connection that had already served one (a stale-socket retry is possible). */
+  private reused = false;
+  /** Bytes of the current answer seen; a retry is safe only while 0. */
+  private received = 0;
+  private state = State.Idle;
+  /** A head (or chunk-size / trailer line) split across socket chunks. */
+  private partial: Buffer | undefined;
+  private status = 0;
+  private rawHead = '';
+  private remaining = 0;
+  private bodyParts: Buffer[] | undefined;
+  private body: Buffer | undefined;
+  private keepAlive = true;
+  private dead = false;
+  /** Resolves once the socket has connected (TLS: secured) or failed. */
+  readonly settled: Promise<void>;
+
+  constructor(
+    private readonly pool: Http1Pool,
+    private readonly socket: Socket,
+    tls: boolean,
+  ) {
+    this.settled = new Promise<void>((resolve) => {
+      socket.once(tls ? 'secureConnect' : 'connect', () => resolve());
+      socket.once('close', () => resolve());
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err.code ?? 'socket-error', err.message, err));
+    socket.on('close', () => this.fail('socket-closed', 'the server closed the connection before answering'));
+  }
+
+  start(exchange: Http1Exchange, reused: boolean): void {
+    this.exchange = exchange;
+    this.reused = reused;
+    this.received = 0;
+    this.state = State.Head;
+    this.socket.write(exchange.payload, exchange.encoding);
+  }
+
+  expireIfDue(now: number): void {
+    if (this.exchange && this.exchange.deadlineMs <= now) {
+      const exchange = this.exchange;
+      this.exchange = undefined;
+      this.destroy();
+      this.pool.removed(this);
+      exchange.onError(new Http1Error('timeout', 'no complete answer within the request timeout'));
+    }
+  }
+
+  destroy(): void {
+    this.dead = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.dead) return;
+    if (!this.exchange) {
+      // Bytes nobody asked for: the stream can no longer be trusted to frame the next answer.
+      this.fail('parse-error', 'unexpected data on an idle connection');
+      return;
+    }
+    this.received += chunk.length;
+    let buf = chunk;
+    let at = 0;
+    while (at < buf.length && !this.dead) {
+      switch (this.state) {
+        case State.Head: {
+          if (this.partial) {
+            buf = Buffer.concat([this.partial, buf.subarray(at)]);
+            at = 0;
+            this.partial = undefined;
+          }
+          const end = buf.indexOf(CRLF_CRLF, at, 'latin1');
+          if (end < 0) {
+            if (buf.length - at > MAX_HEAD_BYTES) this.fail('parse-error', `response head longer than ${MAX_HEAD_BYTES} bytes`);
+            else this.partial = buf.subarray(at);
+            return;
+          }
+          const head = buf.toString('latin1', at, end);
+          at = end + 4;
+          if (!this.onHead(head)) return;
+          break;
+        }
+        case State.BodyLength: {
+          const take = Math.min(this.remaining, buf.length - at);
+          this.addBody(buf.subarray(at, at + take));
+          at += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.complete();
+          break;
+        }
+        case State.BodyUntilClose:
+          this.addBody(at === 0 ? buf : buf.subarray(at));
+          at = buf.length;
+          break;
+        case State.ChunkSize:
+        case State.Trailers:
+        case State.ChunkDataEnd: {
+          const line = this.readLine(buf, at);
+          if (line === undefined) return;
+          at = line.next;
+          if (!this.onLine(line.text)) return;
+          break;
+        }
+        case State.ChunkData: {
+          const take = Math.min(this.remaining, buf.length - at);
+          this.addBody(buf.subarray(at, at + take));
+          at += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.state = State.ChunkDataEnd;
+          break;
+        }
+        case State.Idle:
+          this.fail('parse-error', 'data after the end of an answer');
+          return;
+      }
+    }
+  }
+
+  /** Reads one CRLF-terminated line from `buf` at `at`, keeping a split line in `partial`. */
+  private readLine(buf: Buffer, at: number): { text: string; next: number } | undefined {
+    const lf = buf.indexOf(10, at);
+    if (lf < 0) {
+      const rest = buf.subarray(at);
+      this.partial = this.partial ? Buffer.concat([this.partial, rest]) : rest;
+      if (this.partial.length > MAX_HEAD_BYTES) this.fail('parse-error', 'chunk line too long');
+      return undefined;
+    }
+    let text = buf.toString('latin1', at, lf);
+    if (this.partial) {
+      text = this.partial.toString('latin1') + text;
+      this.partial = undefined;
+    }
+    return { text: text.endsWith('\r') ? text.slice(0, -1) : text, next: lf + 1 };
+  }
+
+  /** Parses a response head; false when the connection failed. */
+  private onHead(head: string): boolean {
+    // "HTTP/1.1 200 OK": the version, then three digits.
+    if (!head.startsWith('HTTP/1.') || head.charCodeAt(12) > 32) return this.fail('parse-error', `not an HTTP/1.x status line: ${head.slice(0, 40)}`);
+    const status = Number(head.slice(9, 12));
+    if (!Number.isInteger(status) || status < 100) return this.fail('parse-error', `bad status in ${head.slice(0, 40)}`);
+    const http10 = head.charCodeAt(7) === 48; // '0'
+    let contentLength = -1;
+    let chunked = false;
+    let connection = '';
+    // Only the headers that frame the body are read here; the rest stay in the raw head until a
+    // scenario asks for them (HttpResponse.headers).
+    let lineStart = head.indexOf('\r\n');
+    while (lineStart >= 0) {
+      const lineEnd = head.indexOf('\r\n', lineStart + 2);
+      const stop = lineEnd < 0 ? head.length : lineEnd;
+      const colon = head.indexOf(':', lineStart + 2);
+      if (colon > 0 && colon < stop) {
+        const nameLength = colon - lineStart - 2;
+        if (nameLength === 14 || nameLength === 17 || nameLength === 10) {
+          const name = head.slice(lineStart + 2, colon).toLowerCase();
+          const value = head.slice(colon + 1, stop).trim();
+          if (name === 'content-length') {
+            const length = Number(value);
+            if (!/^\d+$/.test(value) || (contentLength >= 0 && contentLength !== length)) return this.fail('parse-error', `bad content-length ${value}`);
+            contentLength = length;
+          } else if (name === 'transfer-encoding') chunked = /(^|,)\s*chunked\s*$/i.test(value);
+          else if (name === 'connection') connection = value.toLowerCase();
+          else if (name === 'keep-alive') this.onKeepAliveHint(value);
+        }
+      }
+      lineStart = lineEnd;
+    }
+    if (status < 200 && status !== 101) {
+      // Interim answer (100 Continue, 103 Early Hints): the real one follows.
+      this.state = State.Head;
+      return true;
+    }
+    this.status = status;
+    this.rawHead = head;
+    this.keepAlive = http10 ? /\bkeep-alive\b/.test(connection) : !/\bclose\b/.test(connection);
+    this.body = undefined;
+    this.bodyParts = undefined;
+    if (this.exchange!.head || status === 204 || status === 304 || status === 101) {
+      if (status === 101) this.keepAlive = false;
+      this.complete();
+    } else if (chunked) this.state = State.ChunkSize;
+    else if (contentLength >= 0) {
+      this.remaining = contentLength;
+      this.state = State.BodyLength;
+      if (contentLength === 0) this.complete();
+    } else {
+      this.keepAlive = false;
+      this.state = State.BodyUntilClose;
+    }
+    return !this.dead;
+  }
+
+  private onKeepAliveHint(value: string): void {
+    const match = /timeout=(\d+)/i.exec(value);
+    // Close a second before the server would, as undici does with the same hint.
+    if (match) this.pool.keepAliveMs = Math.min(this.pool.keepAliveMs, Math.max(0, Number(match[1]) * 1000 - 1000));
+  }
+
+  /** A chunk-size, chunk-end or trailer line; false when the connection failed. */
+  private onLine(line: string): boolean {
+    if (this.state === State.ChunkDataEnd) {
+      if (line !== '') return this.fail('parse-error', 'missing CRLF after a chunk');
+      this.state = State.ChunkSize;
+    } else if (this.state === State.ChunkSize) {
+      const semicolon = line.indexOf(';');
+      const hex = (semicolon < 0 ? line : line.slice(0, semicolon)).trim();
+      if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) return this.fail('parse-error', `bad chunk size ${hex.slice(0, 20)}`);
+      this.remaining = parseInt(hex, 16);
+      this.state = this.remaining === 0 ? State.Trailers : State.ChunkData;
+    } else if (line === '') this.complete();
+    return !this.dead;
+  }
+
+  private addBody(part: Buffer): void {
+    if (part.length === 0) return;
+    if (this.body === undefined) this.body = part;
+    else (this.bodyParts ??= [this.body]).push(part);
+  }
+
+  private complete(): void {
+    const exchange = this.exchange!;
+    const body = this.bodyParts ? Buffer.concat(this.bodyParts) : this.body;
+    const answer: Http1Answer = { status: this.status, rawHead: this.rawHead, body };
+    this.exchange = undefined;
+    this.state = State.Idle;
+    this.body = undefined;
+    this.bodyParts = undefined;
+    // The answer first: its completion time must not include sending the next queued request.
+    exchange.onAnswer(answer);
+    if (this.keepAlive) this.pool.release(this);
+    else {
+      this.destroy();
+      this.pool.removed(this);
+    }
+  }
+
+  private onEnd(): void {
+    // A body delimited by the connection's end is complete now; anything else in flight is cut.
+    if (this.exchange && this.state === State.BodyUntilClose) this.complete();
+    this.fail('socket-closed', 'the server closed the connection before answering');
+  }
+
+  /** Ends the connection, failing (or retrying) the exchange in flight; always false. */
+  private fail(code: string, message: string, cause?: unknown): false {
+    const exchange = this.exchange;
+    this.exchange = undefined;
+    if (!this.dead) this.destroy();
+    const retry = exchange && this.reused && this.received === 0 && exchange.idempotent && code !== 'timeout' ? exchange : undefined;
+    this.pool.removed(this, retry);
+    if (exchange && !retry) exchange.onError(new Http1Error(code, message, { cause }));
+    return false;
+  }
+}
