@@ -5,10 +5,12 @@
  * Checkers read only this and what they query from the datastores.
  * Source: Jepsen's history model (jepsen-io/jepsen, `jepsen.history`).
  *
- * Stored in columns (typed arrays for times, VU, outcome and interned name; arrays of references
- * for what was asked and answered), so that a million operations take tens of megabytes rather
- * than an object graph several times that size, and recording one allocates nothing. Checkers
- * see `Op` objects, built when they ask (`ops()`, `byF()`).
+ * Stored in columns, so that a million operations take tens of megabytes rather than an object
+ * graph several times that size, and so that nothing recorded outlives the young generation of
+ * the garbage collector (an object kept per operation is copied twice by it, then marked on
+ * every major GC): typed arrays for times, VU, outcome and interned name, and what was asked and
+ * answered split by key set into one column per key (FieldColumns). Checkers see `Op` objects,
+ * built when they ask (`ops()`, `byF()`).
  */
 
 /** How an operation completed. */
@@ -51,14 +53,18 @@ const INITIAL_CAPACITY = 1024;
 export class History {
   private size = 0;
   private capacity = INITIAL_CAPACITY;
-  private index = new Float64Array(INITIAL_CAPACITY);
+  /** Invocation order; below 2^32 (a history that long would not fit in memory anyway). */
+  private index = new Uint32Array(INITIAL_CAPACITY);
   private invokeUs = new Float64Array(INITIAL_CAPACITY);
   private completeUs = new Float64Array(INITIAL_CAPACITY);
   private vu = new Uint32Array(INITIAL_CAPACITY);
   /** Interned operation name (`names[fId]`) × 4 + outcome code, in one column. */
   private fType = new Uint32Array(INITIAL_CAPACITY);
-  private readonly values: OpFields[] = [];
-  private readonly results: OpFields[] = [];
+  /** Handles into `values` / `results` (see FieldColumns.add). */
+  private valueAt = new Float64Array(INITIAL_CAPACITY);
+  private resultAt = new Float64Array(INITIAL_CAPACITY);
+  private readonly values = new FieldColumns();
+  private readonly results = new FieldColumns();
   /** Sparse: most operations carry no error. */
   private readonly errors = new Map<number, string>();
   private readonly names: string[] = [];
@@ -94,9 +100,8 @@ export class History {
     this.fType[row] = fId * 4 + outcome;
     this.invokeUs[row] = invokeUs;
     this.completeUs[row] = completeUs;
-    this.values.push(value);
-    // An empty answer is the common case; keeping the caller's `{}` would cost an object per op.
-    this.results.push(result === NO_FIELDS || isEmpty(result) ? NO_FIELDS : result);
+    this.valueAt[row] = this.values.add(value);
+    this.resultAt[row] = this.results.add(result);
     if (error !== undefined) this.errors.set(row, error);
     this.tally[fId * 3 + outcome]! += 1;
   }
@@ -145,8 +150,8 @@ export class History {
       vu: this.vu[row]!,
       f: this.names[code >>> 2]!,
       type: OUTCOMES[code & 3]!,
-      value: this.values[row]!,
-      result: this.results[row]!,
+      value: this.values.get(this.valueAt[row]!),
+      result: this.results.get(this.resultAt[row]!),
       ...(error !== undefined ? { error } : {}),
       invokeUs: this.invokeUs[row]!,
       completeUs: this.completeUs[row]!,
@@ -160,6 +165,8 @@ export class History {
     this.completeUs = grown(this.completeUs, this.capacity);
     this.vu = grown(this.vu, this.capacity);
     this.fType = grown(this.fType, this.capacity);
+    this.valueAt = grown(this.valueAt, this.capacity);
+    this.resultAt = grown(this.resultAt, this.capacity);
   }
 
   /**
@@ -176,9 +183,79 @@ export class History {
   }
 }
 
-function isEmpty(fields: OpFields): boolean {
-  for (const _ in fields) return false;
-  return true;
+/** One key set of FieldColumns and a column per key, rows in order of addition. */
+interface Shape {
+  readonly id: number;
+  readonly keys: readonly string[];
+  readonly columns: OpFields[string][][];
+  size: number;
+}
+
+/** Rows per shape a handle can address: handle = shape id × this + row (exact in a double). */
+const SHAPE_STRIDE = 2 ** 32;
+/** Shapes checked before a key set is looked up by name: a scenario alternates a few. */
+const RECENT_SHAPES = 4;
+
+/**
+ * Field sets (`OpFields`) stored by key set: every set with the same keys in the same order
+ * shares a shape, and each key of a shape is one column. Adding a set keeps its values, never
+ * the object; `get` builds an equal object again.
+ */
+export class FieldColumns {
+  private readonly shapes: Shape[] = [];
+  private readonly byKeys = new Map<string, Shape>();
+  private readonly recent: Shape[] = [];
+
+  /** Stores the values of `fields`; returns the handle `get` takes. */
+  add(fields: OpFields): number {
+    let shape: Shape | undefined;
+    for (let i = 0; i < this.recent.length; i++) {
+      if (sameKeys(this.recent[i]!.keys, fields)) {
+        shape = this.recent[i]!;
+        break;
+      }
+    }
+    if (!shape) {
+      shape = this.shapeOf(Object.keys(fields));
+      this.recent.unshift(shape);
+      if (this.recent.length > RECENT_SHAPES) this.recent.pop();
+    }
+    const { keys, columns } = shape;
+    for (let k = 0; k < keys.length; k++) columns[k]!.push(fields[keys[k]!] as OpFields[string]);
+    return shape.id * SHAPE_STRIDE + shape.size++;
+  }
+
+  /** The field set stored under `handle`, as a new object (the shared empty one when it has no keys). */
+  get(handle: number): OpFields {
+    const shape = this.shapes[Math.floor(handle / SHAPE_STRIDE)]!;
+    if (shape.keys.length === 0) return NO_FIELDS;
+    const row = handle % SHAPE_STRIDE;
+    const out: Record<string, OpFields[string]> = {};
+    for (let k = 0; k < shape.keys.length; k++) out[shape.keys[k]!] = shape.columns[k]![row] as OpFields[string];
+    return out;
+  }
+
+  private shapeOf(keys: string[]): Shape {
+    // A key cannot contain a NUL in practice; it separates the names unambiguously.
+    const name = keys.join('\0');
+    let shape = this.byKeys.get(name);
+    if (!shape) {
+      shape = { id: this.shapes.length, keys, columns: keys.map(() => []), size: 0 };
+      this.shapes.push(shape);
+      this.byKeys.set(name, shape);
+    }
+    return shape;
+  }
+}
+
+/** True when `fields` has exactly `keys`, in that order. */
+function sameKeys(keys: readonly string[], fields: OpFields): boolean {
+  let i = 0;
+  for (const key in fields) {
+    if (keys[i] !== key) return false;
+    i++;
+  }
+  return i === keys.length;
 }
 
 function grown<T extends Float64Array | Uint32Array>(column: T, capacity: number): T {

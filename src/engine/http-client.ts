@@ -54,13 +54,14 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Characters undici also refuses in a request path: controls, space and anything beyond latin1. */
 const INVALID_PATH = /[^\u0021-\u00ff]/;
+const ASCII = /^[\u0000-\u007f]*$/;
 /** Serialised heads of body-less requests kept for reuse; a scenario has a handful of such paths. */
 const MAX_CACHED_HEADS = 1024;
 
 /** Sends JSON requests to one origin and records each one's latency and outcome. */
 export class TargetHttpClient {
   private readonly pool: Http1Pool;
-  private readonly heads = new Map<string, string>();
+  private readonly heads = new Map<string, Buffer>();
   private readonly hostHeader: string;
   /** Set only on views made by `withIntendedStart`. */
   private intended: IntendedStart | undefined;
@@ -104,28 +105,27 @@ export class TargetHttpClient {
     const started = performance.now();
     // Read at send time, so that concurrent requests of one iteration share the same intended start.
     const intendedAt = this.intended?.intendedStartMs;
-    let payload: string;
-    let encoding: 'latin1' | 'utf8' = 'latin1';
+    let payload: string | Buffer;
     if (body === undefined) payload = this.bodylessHead(method, path);
     else {
       const json = JSON.stringify(body);
-      const length = Buffer.byteLength(json);
-      // ASCII JSON (the usual case) goes out on the cheaper latin1 path, byte for byte the same.
-      if (length !== json.length) encoding = 'utf8';
-      payload = `${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n${json}`;
+      // A path is latin1 (checked above) and so one byte per character; the JSON is UTF-8.
+      payload = `${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+      if (!ASCII.test(path)) payload = Buffer.concat([Buffer.from(payload.slice(0, payload.length - json.length), 'latin1'), Buffer.from(json)]);
     }
     return new Promise<HttpResponse>((resolve, reject) => {
-      this.pool.send(new Exchange(this, name, method, path, payload, encoding, started, started + this.options.timeoutMs, intendedAt, resolve, reject));
+      this.pool.send(new Exchange(this, name, method, path, payload, started, started + this.options.timeoutMs, intendedAt, resolve, reject));
     });
   }
 
-  private bodylessHead(method: HttpMethod, path: string): string {
+  private bodylessHead(method: HttpMethod, path: string): Buffer {
     const key = `${method} ${path}`;
     let head = this.heads.get(key);
     if (head === undefined) {
       // A request without a body says so with content-length 0 when its method usually has one.
       const length = method === 'POST' || method === 'PUT' ? 'content-length: 0\r\n' : '';
-      head = `${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n${length}\r\n`;
+      // Kept as bytes: written as is, with no string encoding per request.
+      head = Buffer.from(`${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n${length}\r\n`, 'latin1');
       if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
       this.heads.set(key, head);
     }
@@ -177,8 +177,7 @@ class Exchange implements Http1Exchange {
     private readonly name: string,
     private readonly method: HttpMethod,
     private readonly path: string,
-    readonly payload: string,
-    readonly encoding: 'latin1' | 'utf8',
+    readonly payload: string | Buffer,
     private readonly started: number,
     readonly deadlineMs: number,
     private readonly intendedAt: number | undefined,

@@ -48,10 +48,8 @@ export interface Http1Answer {
  * rather than after a promise hop.
  */
 export interface Http1Exchange {
-  /** The serialised request: head and body. */
+  /** The serialised request, head and body; a string is sent as UTF-8. */
   readonly payload: string | Buffer;
-  /** Encoding of a string payload. */
-  readonly encoding: 'latin1' | 'utf8';
   /** GET and HEAD: safe to send again when a reused connection failed before any answer. */
   readonly idempotent: boolean;
   /** HEAD: the answer has no body whatever its headers say. */
@@ -307,7 +305,8 @@ class Connection {
     this.reused = reused;
     this.received = 0;
     this.state = State.Head;
-    this.socket.write(exchange.payload, exchange.encoding);
+    // 'utf8' is the one encoding Node resolves without a lookup; a Buffer ignores it.
+    this.socket.write(exchange.payload, 'utf8');
   }
 
   expireIfDue(now: number): void {
