@@ -69,6 +69,8 @@ export class History {
   private readonly errors = new Map<number, string>();
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
+  private lastName: string | undefined;
+  private lastNameId = 0;
   /** Operations per name and outcome (`fId * 3 + outcome`), kept as they are recorded. */
   private tally: number[] = [];
   /** `Op` objects built by `ops()` so far, reused by later calls. */
@@ -87,13 +89,16 @@ export class History {
   record(index: number, vu: number, f: string, type: OpOutcome, value: OpFields, result: OpFields, error: string | undefined, invokeUs: number, completeUs: number): void {
     if (this.size === this.capacity) this.grow();
     const row = this.size++;
-    let fId = this.nameIds.get(f);
+    // Operations come in runs of one name; the comparison of the same string literal is cheaper than a lookup.
+    let fId = f === this.lastName ? this.lastNameId : this.nameIds.get(f);
     if (fId === undefined) {
       fId = this.names.length;
       this.names.push(f);
       this.nameIds.set(f, fId);
       this.tally.push(0, 0, 0);
     }
+    this.lastName = f;
+    this.lastNameId = fId;
     const outcome = OUTCOME_CODE[type];
     this.index[row] = index;
     this.vu[row] = vu;

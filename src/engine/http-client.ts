@@ -3,7 +3,7 @@
  * (src/engine/http1.ts), every request timed into RunMetrics under its name.
  */
 import { performance } from 'node:perf_hooks';
-import { Http1Pool, type Http1Answer, type Http1Error, type Http1Exchange } from './http1.ts';
+import { Http1Pool, type Http1Error, type Http1Exchange } from './http1.ts';
 import type { RunMetrics } from './metrics.ts';
 
 /** An answer from the target. `json` is the parsed body, or undefined when it was not JSON. */
@@ -187,10 +187,10 @@ class Exchange implements Http1Exchange {
     this.idempotent = method === 'GET';
   }
 
-  onAnswer(answer: Http1Answer): void {
+  onAnswer(status: number, rawHead: string, body: Buffer | undefined): void {
     const ended = performance.now();
-    this.client.recordAnswer(this.name, answer.status, this.intendedAt, this.started, ended);
-    this.resolve(new Response(answer, ended - this.started));
+    this.client.recordAnswer(this.name, status, this.intendedAt, this.started, ended);
+    this.resolve(new Response(status, rawHead, body, ended - this.started));
   }
 
   onError(err: Http1Error): void {
@@ -202,22 +202,17 @@ class Exchange implements Http1Exchange {
 
 /** An answer whose headers, text and JSON are decoded when first read. */
 class Response implements HttpResponse {
-  readonly status: number;
-  private readonly rawHead: string;
-  private readonly body: Buffer | undefined;
   private parsedHeaders: Record<string, string | string[]> | undefined;
   private decoded: string | undefined;
   private jsonDone = false;
   private jsonValue: unknown;
 
   constructor(
-    answer: Http1Answer,
+    readonly status: number,
+    private readonly rawHead: string,
+    private readonly body: Buffer | undefined,
     readonly latencyMs: number,
-  ) {
-    this.status = answer.status;
-    this.rawHead = answer.rawHead;
-    this.body = answer.body;
-  }
+  ) {}
 
   get headers(): Readonly<Record<string, string | string[] | undefined>> {
     return (this.parsedHeaders ??= parseHeaderLines(this.rawHead));

@@ -34,14 +34,6 @@ export class Http1Error extends Error {
   }
 }
 
-/** A complete answer: status, the raw head (status line and header lines, latin1) and the body. */
-export interface Http1Answer {
-  readonly status: number;
-  readonly rawHead: string;
-  /** Undefined for an empty body. */
-  readonly body: Buffer | undefined;
-}
-
 /**
  * One request in flight. The pool calls exactly one of `onAnswer` and `onError`, synchronously
  * from the socket callback that completed it, so that the completion time can be read there
@@ -56,7 +48,11 @@ export interface Http1Exchange {
   readonly head: boolean;
   /** performance.now() after which the request fails with `timeout`. */
   readonly deadlineMs: number;
-  onAnswer(answer: Http1Answer): void;
+  /**
+   * @param rawHead status line and header lines (latin1)
+   * @param body undefined for an empty body
+   */
+  onAnswer(status: number, rawHead: string, body: Buffer | undefined): void;
   onError(err: Http1Error): void;
 }
 
@@ -422,7 +418,9 @@ class Connection {
     while (lineStart >= 0) {
       const lineEnd = head.indexOf('\r\n', lineStart + 2);
       const stop = lineEnd < 0 ? head.length : lineEnd;
-      const colon = head.indexOf(':', lineStart + 2);
+      // Framing headers start with c, t or k: other lines are skipped without a search for ':'.
+      const first = head.charCodeAt(lineStart + 2) | 0x20;
+      const colon = first === 99 || first === 116 || first === 107 ? head.indexOf(':', lineStart + 2) : -1;
       if (colon > 0 && colon < stop) {
         const nameLength = colon - lineStart - 2;
         if (nameLength === 14 || nameLength === 17 || nameLength === 10) {
@@ -494,13 +492,12 @@ class Connection {
   private complete(): void {
     const exchange = this.exchange!;
     const body = this.bodyParts ? Buffer.concat(this.bodyParts) : this.body;
-    const answer: Http1Answer = { status: this.status, rawHead: this.rawHead, body };
     this.exchange = undefined;
     this.state = State.Idle;
     this.body = undefined;
     this.bodyParts = undefined;
     // The answer first: its completion time must not include sending the next queued request.
-    exchange.onAnswer(answer);
+    exchange.onAnswer(this.status, this.rawHead, body);
     if (this.keepAlive) this.pool.release(this);
     else {
       this.destroy();

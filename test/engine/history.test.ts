@@ -3,7 +3,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { FieldColumns, History, NO_FIELDS, type Op } from '../../src/engine/history.ts';
+import { FieldColumns, History, NO_FIELDS, type Op, type OpFields } from '../../src/engine/history.ts';
 
 describe('History', () => {
   it('gives back every recorded field, in completion order, with interned names and outcomes', () => {
@@ -51,7 +51,7 @@ describe('History', () => {
 
   it('FieldColumns keeps values by key set, whatever order the sets come in', () => {
     const columns = new FieldColumns();
-    const sets = [{ a: 1, b: 'x' }, { b: 'y', a: 2 }, {}, { a: 3, b: 'z' }, { c: false }, { a: 1.5, b: null }, { d: 1 }, { e: 2 }, { f: 3 }, { a: 9, b: 'w' }];
+    const sets: OpFields[] = [{ a: 1, b: 'x' }, { b: 'y', a: 2 }, {}, { a: 3, b: 'z' }, { c: false }, { a: 1.5, b: null }, { d: 1 }, { e: 2 }, { f: 3 }, { a: 9, b: 'w' }];
     const handles = sets.map((set) => columns.add(set));
     expect(handles.map((handle) => columns.get(handle))).toEqual(sets);
     // Same keys in another order is another key set: the object comes back with its own order.
