@@ -163,34 +163,8 @@ async function main(): Promise<void> {
         say(`Goal (req/s ≥ autocannon, less CPU per request): ${vsAutocannon.median >= 1 && cpuVsAutocannon.median < 1 ? 'met' : 'NOT met'} on the medians.`);
       }
       say();
-
-      // Open model: a fixed arrival rate below saturation must be met within 1%.
-      const saturation = median(measured.filter((m) => m.tool === 'ticketbench').map((m) => rps(m.run)));
-      const rate = Math.max(1000, Math.round((saturation * openFraction) / 1000) * 1000);
-      const open = await nodeChild('engine-child.ts', ['--url', nginx.url, '--connections', String(connections), '--duration', String(openDurationS), '--mode', 'open', '--rate', String(rate)]);
-      const started = open.extra?.['iterations'] ?? 0;
-      const achieved = started / open.durationS;
-      const off = achieved / rate - 1;
-      say(`## Open model: constant-arrival-rate ${rate.toLocaleString('en-US')}/s (${Math.round(openFraction * 100)}% of the median saturation ${Math.round(saturation).toLocaleString('en-US')}/s) for ${openDurationS} s`);
-      say();
-      say(
-        `iterations ${started.toLocaleString('en-US')} in ${open.durationS.toFixed(3)} s → ${achieved.toFixed(0)}/s, ${(off * 100).toFixed(2)}% from the target ` +
-          `(${Math.abs(off) <= 0.01 ? 'within' : 'NOT within'} 1%); dropped iterations ${open.extra?.['droppedIterations'] ?? '?'}; ` +
-          `p50 ${open.p50Ms?.toFixed(3)} ms, p99 ${open.p99Ms?.toFixed(3)} ms, corrected p99 ${open.extra?.['correctedP99Ms']?.toFixed(3) ?? '?'} ms; CPU ${cpuPer10k(open).toFixed(3)} s/10k`,
-      );
-      say();
-
-      if (millionRequests > 0) {
-        const million = await nodeChild('engine-child.ts', ['--url', nginx.url, '--connections', String(connections), '--mode', 'million', '--iterations', String(millionRequests)]);
-        say(`## Memory: ${millionRequests.toLocaleString('en-US')} requests (shared-iterations, ${connections} VUs), history and histograms kept`);
-        say();
-        say(
-          `peak RSS ${million.peakRssMiB.toFixed(0)} MiB (budget ${MEMORY_BUDGET_MIB} MiB: ${million.peakRssMiB <= MEMORY_BUDGET_MIB ? 'within' : 'OVER'}); ` +
-            `history ops ${(million.extra?.['historyOps'] ?? 0).toLocaleString('en-US')}; heap used at the end ${million.extra?.['heapUsedMiB']?.toFixed(0) ?? '?'} MiB; ` +
-            `${Math.round(rps(million)).toLocaleString('en-US')} req/s over ${million.durationS.toFixed(1)} s`,
-        );
-        say();
-      }
+      if (openFraction > 0) await openModelCheck(measured, nginx.url);
+      if (millionRequests > 0) await memoryRun(nginx.url);
     }
     say(`Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`);
   } finally {
@@ -200,6 +174,40 @@ async function main(): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${out.join('\n')}\n`);
   console.log(`(saved to ${file})`);
+}
+
+/**
+ * constant-arrival-rate at `--open-fraction` of the measured saturation: the achieved rate must
+ * be within 1% of the target, and dropped iterations are printed.
+ */
+async function openModelCheck(measured: readonly Measured[], url: string): Promise<void> {
+  const saturation = median(measured.filter((m) => m.tool === 'ticketbench').map((m) => rps(m.run)));
+  const rate = Math.max(1000, Math.round((saturation * openFraction) / 1000) * 1000);
+  const open = await nodeChild('engine-child.ts', ['--url', url, '--connections', String(connections), '--duration', String(openDurationS), '--mode', 'open', '--rate', String(rate)]);
+  const started = open.extra?.['iterations'] ?? 0;
+  const achieved = started / open.durationS;
+  const off = achieved / rate - 1;
+  say(`## Open model: constant-arrival-rate ${rate.toLocaleString('en-US')}/s (${Math.round(openFraction * 100)}% of the median saturation ${Math.round(saturation).toLocaleString('en-US')}/s) for ${openDurationS} s`);
+  say();
+  say(
+    `iterations ${started.toLocaleString('en-US')} in ${open.durationS.toFixed(3)} s → ${achieved.toFixed(0)}/s, ${(off * 100).toFixed(2)}% from the target ` +
+      `(${Math.abs(off) <= 0.01 ? 'within' : 'NOT within'} 1%); dropped iterations ${open.extra?.['droppedIterations'] ?? '?'}; ` +
+      `p50 ${open.p50Ms?.toFixed(3)} ms, p99 ${open.p99Ms?.toFixed(3)} ms, corrected p99 ${open.extra?.['correctedP99Ms']?.toFixed(3) ?? '?'} ms; CPU ${cpuPer10k(open).toFixed(3)} s/10k`,
+  );
+  say();
+}
+
+/** One run of `--million` requests: the peak resident memory with the history and histograms kept. */
+async function memoryRun(url: string): Promise<void> {
+  const million = await nodeChild('engine-child.ts', ['--url', url, '--connections', String(connections), '--mode', 'million', '--iterations', String(millionRequests)]);
+  say(`## Memory: ${millionRequests.toLocaleString('en-US')} requests (shared-iterations, ${connections} VUs), history and histograms kept`);
+  say();
+  say(
+    `peak RSS ${million.peakRssMiB.toFixed(0)} MiB (budget ${MEMORY_BUDGET_MIB} MiB: ${million.peakRssMiB <= MEMORY_BUDGET_MIB ? 'within' : 'OVER'}); ` +
+      `history ops ${(million.extra?.['historyOps'] ?? 0).toLocaleString('en-US')}; heap used at the end ${million.extra?.['heapUsedMiB']?.toFixed(0) ?? '?'} MiB; ` +
+      `${Math.round(rps(million)).toLocaleString('en-US')} req/s over ${million.durationS.toFixed(1)} s`,
+  );
+  say();
 }
 
 main().catch((err: unknown) => {

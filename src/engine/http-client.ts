@@ -3,7 +3,7 @@
  * (src/engine/http1.ts), every request timed into RunMetrics under its name.
  */
 import { performance } from 'node:perf_hooks';
-import { Http1Pool, type Http1Error, type Http1Exchange } from './http1.ts';
+import { Http1Pool, type Http1Answer, type Http1Error, type Http1Exchange } from './http1.ts';
 import type { RunMetrics } from './metrics.ts';
 
 /** An answer from the target. `json` is the parsed body, or undefined when it was not JSON. */
@@ -61,7 +61,9 @@ const MAX_CACHED_HEADS = 1024;
 /** Sends JSON requests to one origin and records each one's latency and outcome. */
 export class TargetHttpClient {
   private readonly pool: Http1Pool;
-  private readonly heads = new Map<string, Buffer>();
+  /** Serialised body-less requests by method, then path (two lookups of literals, no key string built per request). */
+  private readonly heads = new Map<string, Map<string, Buffer>>();
+  private cachedHeads = 0;
   private readonly hostHeader: string;
   /** Set only on views made by `withIntendedStart`. */
   private intended: IntendedStart | undefined;
@@ -119,15 +121,20 @@ export class TargetHttpClient {
   }
 
   private bodylessHead(method: HttpMethod, path: string): Buffer {
-    const key = `${method} ${path}`;
-    let head = this.heads.get(key);
+    let byPath = this.heads.get(method);
+    if (byPath === undefined) this.heads.set(method, (byPath = new Map()));
+    let head = byPath.get(path);
     if (head === undefined) {
       // A request without a body says so with content-length 0 when its method usually has one.
       const length = method === 'POST' || method === 'PUT' ? 'content-length: 0\r\n' : '';
       // Kept as bytes: written as is, with no string encoding per request.
       head = Buffer.from(`${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n${length}\r\n`, 'latin1');
-      if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
-      this.heads.set(key, head);
+      if (++this.cachedHeads > MAX_CACHED_HEADS) {
+        // Paths built per request (ids in them) would grow the cache without end.
+        for (const paths of this.heads.values()) paths.clear();
+        this.cachedHeads = 1;
+      }
+      byPath.set(path, head);
     }
     return head;
   }
@@ -187,10 +194,10 @@ class Exchange implements Http1Exchange {
     this.idempotent = method === 'GET';
   }
 
-  onAnswer(status: number, rawHead: string, body: Buffer | undefined): void {
+  onAnswer(answer: Http1Answer): void {
     const ended = performance.now();
-    this.client.recordAnswer(this.name, status, this.intendedAt, this.started, ended);
-    this.resolve(new Response(status, rawHead, body, ended - this.started));
+    this.client.recordAnswer(this.name, answer.status, this.intendedAt, this.started, ended);
+    this.resolve(new Response(answer, ended - this.started));
   }
 
   onError(err: Http1Error): void {
@@ -200,22 +207,34 @@ class Exchange implements Http1Exchange {
   }
 }
 
-/** An answer whose headers, text and JSON are decoded when first read. */
+/**
+ * An answer whose headers, text and JSON are decoded when first read. It keeps the bytes it came
+ * in (the socket's chunk) and offsets into them rather than copies or views.
+ */
 class Response implements HttpResponse {
+  readonly status: number;
+  private readonly data: Buffer;
+  private readonly headStart: number;
+  private readonly headEnd: number;
+  private readonly body: Buffer | undefined;
   private parsedHeaders: Record<string, string | string[]> | undefined;
   private decoded: string | undefined;
   private jsonDone = false;
   private jsonValue: unknown;
 
   constructor(
-    readonly status: number,
-    private readonly rawHead: string,
-    private readonly body: Buffer | undefined,
+    answer: Http1Answer,
     readonly latencyMs: number,
-  ) {}
+  ) {
+    this.status = answer.status;
+    this.data = answer.data;
+    this.headStart = answer.headStart;
+    this.headEnd = answer.headEnd;
+    this.body = answer.body;
+  }
 
   get headers(): Readonly<Record<string, string | string[] | undefined>> {
-    return (this.parsedHeaders ??= parseHeaderLines(this.rawHead));
+    return (this.parsedHeaders ??= parseHeaderLines(this.data.toString('latin1', this.headStart, this.headEnd)));
   }
 
   get text(): string {

@@ -35,6 +35,21 @@ export class Http1Error extends Error {
 }
 
 /**
+ * A complete answer, as Http1Exchange.onAnswer sees it: one record per connection, reused for
+ * every answer (no object per request), so it is valid only during that call. The head (status
+ * line and header lines, without the blank line) is `data[headStart, headEnd)`; the body is
+ * `body` when it came in one piece with the head, else the concatenation of its pieces.
+ */
+export interface Http1Answer {
+  status: number;
+  data: Buffer;
+  headStart: number;
+  headEnd: number;
+  /** Undefined for an empty body. */
+  body: Buffer | undefined;
+}
+
+/**
  * One request in flight. The pool calls exactly one of `onAnswer` and `onError`, synchronously
  * from the socket callback that completed it, so that the completion time can be read there
  * rather than after a promise hop.
@@ -48,11 +63,8 @@ export interface Http1Exchange {
   readonly head: boolean;
   /** performance.now() after which the request fails with `timeout`. */
   readonly deadlineMs: number;
-  /**
-   * @param rawHead status line and header lines (latin1)
-   * @param body undefined for an empty body
-   */
-  onAnswer(status: number, rawHead: string, body: Buffer | undefined): void;
+  /** @param answer valid only during the call */
+  onAnswer(answer: Http1Answer): void;
   onError(err: Http1Error): void;
 }
 
@@ -70,7 +82,15 @@ export interface Http1PoolOptions {
   readonly keepAliveTimeoutMs?: number;
 }
 
-const CRLF_CRLF = '\r\n\r\n';
+const EMPTY = Buffer.alloc(0);
+const CONTENT_LENGTH = lowerBytes('content-length');
+const TRANSFER_ENCODING = lowerBytes('transfer-encoding');
+const CONNECTION = lowerBytes('connection');
+const KEEP_ALIVE = lowerBytes('keep-alive');
+const CLOSE = lowerBytes('close');
+/** Results of Connection.onHead besides a position. */
+const INCOMPLETE = -1;
+const FAILED = -2;
 /** Longest response head accepted, bytes (Node's HTTP parser allows 16 KiB). */
 const MAX_HEAD_BYTES = 64 * 1024;
 const DEFAULT_KEEP_ALIVE_MS = 4_000;
@@ -271,8 +291,7 @@ class Connection {
   private state = State.Idle;
   /** A head (or chunk-size / trailer line) split across socket chunks. */
   private partial: Buffer | undefined;
-  private status = 0;
-  private rawHead = '';
+  private readonly answer: Http1Answer = { status: 0, data: EMPTY, headStart: 0, headEnd: 0, body: undefined };
   private remaining = 0;
   private bodyParts: Buffer[] | undefined;
   private body: Buffer | undefined;
@@ -338,15 +357,14 @@ class Connection {
             at = 0;
             this.partial = undefined;
           }
-          const end = buf.indexOf(CRLF_CRLF, at, 'latin1');
-          if (end < 0) {
+          const next = this.onHead(buf, at);
+          if (next === INCOMPLETE) {
             if (buf.length - at > MAX_HEAD_BYTES) this.fail('parse-error', `response head longer than ${MAX_HEAD_BYTES} bytes`);
             else this.partial = buf.subarray(at);
             return;
           }
-          const head = buf.toString('latin1', at, end);
-          at = end + 4;
-          if (!this.onHead(head)) return;
+          if (next === FAILED) return;
+          at = next;
           break;
         }
         case State.BodyLength: {
@@ -402,49 +420,85 @@ class Connection {
     return { text: text.endsWith('\r') ? text.slice(0, -1) : text, next: lf + 1 };
   }
 
-  /** Parses a response head; false when the connection failed. */
-  private onHead(head: string): boolean {
-    // "HTTP/1.1 200 OK": the version, then three digits.
-    if (!head.startsWith('HTTP/1.') || head.charCodeAt(12) > 32) return this.fail('parse-error', `not an HTTP/1.x status line: ${head.slice(0, 40)}`);
-    const status = Number(head.slice(9, 12));
-    if (!Number.isInteger(status) || status < 100) return this.fail('parse-error', `bad status in ${head.slice(0, 40)}`);
-    const http10 = head.charCodeAt(7) === 48; // '0'
+  /**
+   * Parses the response head starting at `buf[start]`, in one pass over its lines: returns where
+   * the body starts, INCOMPLETE when the blank line ending the head has not arrived (nothing is
+   * kept: the head is parsed again with more bytes), or FAILED when the connection failed. Works
+   * on the bytes: only the headers that frame the body are decoded here, the rest stay bytes until
+   * a scenario asks for them (HttpResponse.headers).
+   */
+  private onHead(buf: Buffer, start: number): number {
+    let line = buf.indexOf(10, start) + 1;
+    if (line === 0) return INCOMPLETE;
+    // "HTTP/1.1 200 OK": the version, a space, three digits, then a space or the end of the line.
+    const d0 = buf[start + 9]! - 48;
+    const d1 = buf[start + 10]! - 48;
+    const d2 = buf[start + 11]! - 48;
+    const after = buf[start + 12];
+    if (
+      line - start < 14 ||
+      buf[start] !== 72 || buf[start + 1] !== 84 || buf[start + 2] !== 84 || buf[start + 3] !== 80 || buf[start + 4] !== 47 || buf[start + 5] !== 49 || buf[start + 6] !== 46 ||
+      buf[start + 8] !== 32 || !(d0 >= 1 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) || (after !== 32 && after !== 13)
+    ) {
+      this.fail('parse-error', `not an HTTP/1.x status line: ${buf.toString('latin1', start, Math.min(line, start + 40)).trim()}`);
+      return FAILED;
+    }
+    const status = d0 * 100 + d1 * 10 + d2;
+    const http10 = buf[start + 7] === 48; // '0'
     let contentLength = -1;
     let chunked = false;
-    let connection = '';
-    // Only the headers that frame the body are read here; the rest stay in the raw head until a
-    // scenario asks for them (HttpResponse.headers).
-    let lineStart = head.indexOf('\r\n');
-    while (lineStart >= 0) {
-      const lineEnd = head.indexOf('\r\n', lineStart + 2);
-      const stop = lineEnd < 0 ? head.length : lineEnd;
-      // Framing headers start with c, t or k: other lines are skipped without a search for ':'.
-      const first = head.charCodeAt(lineStart + 2) | 0x20;
-      const colon = first === 99 || first === 116 || first === 107 ? head.indexOf(':', lineStart + 2) : -1;
-      if (colon > 0 && colon < stop) {
-        const nameLength = colon - lineStart - 2;
-        if (nameLength === 14 || nameLength === 17 || nameLength === 10) {
-          const name = head.slice(lineStart + 2, colon).toLowerCase();
-          const value = head.slice(colon + 1, stop).trim();
-          if (name === 'content-length') {
-            const length = Number(value);
-            if (!/^\d+$/.test(value) || (contentLength >= 0 && contentLength !== length)) return this.fail('parse-error', `bad content-length ${value}`);
+    let close = http10;
+    let keepAliveHint: string | undefined;
+    for (;;) {
+      const next = buf.indexOf(10, line);
+      if (next < 0) return INCOMPLETE;
+      const stop = next - 1; // the CR
+      if (stop === line && buf[line] === 13) break; // the blank line
+      // Framing headers start with c, t or k: other lines are skipped without looking further.
+      const first = buf[line]! | 0x20;
+      if (first === 99 || first === 116 || first === 107) {
+        const colon = buf.indexOf(58, line);
+        const nameLength = colon - line;
+        if (colon > 0 && colon < stop && (nameLength === 14 || nameLength === 17 || nameLength === 10)) {
+          let v = colon + 1;
+          while (v < stop && (buf[v] === 32 || buf[v] === 9)) v++;
+          let e = stop;
+          while (e > v && (buf[e - 1] === 32 || buf[e - 1] === 9)) e--;
+          if (nameLength === 14 && matches(buf, line, CONTENT_LENGTH)) {
+            const length = parseDigits(buf, v, e);
+            if (length < 0 || (contentLength >= 0 && contentLength !== length)) {
+              this.fail('parse-error', `bad content-length ${buf.toString('latin1', v, e)}`);
+              return FAILED;
+            }
             contentLength = length;
-          } else if (name === 'transfer-encoding') chunked = /(^|,)\s*chunked\s*$/i.test(value);
-          else if (name === 'connection') connection = value.toLowerCase();
-          else if (name === 'keep-alive') this.onKeepAliveHint(value);
+          } else if (nameLength === 17 && matches(buf, line, TRANSFER_ENCODING)) {
+            chunked = /(^|,)\s*chunked$/i.test(buf.toString('latin1', v, e));
+          } else if (nameLength === 10 && matches(buf, line, CONNECTION)) {
+            // The usual values are compared as bytes; a list of tokens is decoded.
+            if (e - v === 10 && matches(buf, v, KEEP_ALIVE)) close = false;
+            else if (e - v === 5 && matches(buf, v, CLOSE)) close = true;
+            else {
+              const tokens = buf.toString('latin1', v, e).toLowerCase();
+              close = /\bclose\b/.test(tokens) || (http10 && !/\bkeep-alive\b/.test(tokens));
+            }
+          } else if (nameLength === 10 && matches(buf, line, KEEP_ALIVE)) keepAliveHint = buf.toString('latin1', v, e);
         }
       }
-      lineStart = lineEnd;
+      line = next + 1;
     }
+    const bodyStart = line + 2;
     if (status < 200 && status !== 101) {
       // Interim answer (100 Continue, 103 Early Hints): the real one follows.
       this.state = State.Head;
-      return true;
+      return bodyStart;
     }
-    this.status = status;
-    this.rawHead = head;
-    this.keepAlive = http10 ? /\bkeep-alive\b/.test(connection) : !/\bclose\b/.test(connection);
+    if (keepAliveHint !== undefined) this.onKeepAliveHint(keepAliveHint);
+    const answer = this.answer;
+    answer.status = status;
+    answer.data = buf;
+    answer.headStart = start;
+    answer.headEnd = line - 2;
+    this.keepAlive = !close;
     this.body = undefined;
     this.bodyParts = undefined;
     if (this.exchange!.head || status === 204 || status === 304 || status === 101) {
@@ -459,7 +513,7 @@ class Connection {
       this.keepAlive = false;
       this.state = State.BodyUntilClose;
     }
-    return !this.dead;
+    return this.dead ? FAILED : bodyStart;
   }
 
   private onKeepAliveHint(value: string): void {
@@ -497,7 +551,11 @@ class Connection {
     this.body = undefined;
     this.bodyParts = undefined;
     // The answer first: its completion time must not include sending the next queued request.
-    exchange.onAnswer(this.status, this.rawHead, body);
+    const answer = this.answer;
+    answer.body = body;
+    exchange.onAnswer(answer);
+    answer.data = EMPTY;
+    answer.body = undefined;
     if (this.keepAlive) this.pool.release(this);
     else {
       this.destroy();
@@ -521,4 +579,29 @@ class Connection {
     if (exchange && !retry) exchange.onError(new Http1Error(code, message, { cause }));
     return false;
   }
+}
+
+function lowerBytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/**
+ * True when `buf` at `at` holds `lower` ignoring ASCII case. `| 0x20` lowers a letter and leaves
+ * '-' and digits as they are, which is all header names and these values contain.
+ */
+function matches(buf: Buffer, at: number, lower: Uint8Array): boolean {
+  for (let i = 0; i < lower.length; i++) if ((buf[at + i]! | 0x20) !== lower[i]) return false;
+  return true;
+}
+
+/** The decimal number in `buf[from, to)`, or -1 when it is empty, not all digits or beyond 2^53. */
+function parseDigits(buf: Buffer, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }

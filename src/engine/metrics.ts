@@ -24,8 +24,15 @@ export type RequestOutcome = { readonly status: number } | { readonly errorCode:
 
 /** Accumulates request metrics; one instance per run. */
 export class RunMetrics {
-  private readonly overall = new LatencyHistogram();
   private readonly byName = new Map<string, LatencyHistogram>();
+  /**
+   * Every request's latency, built from the per-name histograms when read (a few times a second
+   * at most) rather than recorded a second time per request; valid while `mergedCount` equals
+   * `total`.
+   */
+  private readonly merged = new LatencyHistogram();
+  private mergedCount = -1;
+  private total = 0;
   private readonly correctedOverall = new LatencyHistogram();
   private readonly correctedByName = new Map<string, LatencyHistogram>();
   /** Answers per HTTP status code (index = code): counted without building a key per request. */
@@ -89,7 +96,7 @@ export class RunMetrics {
   }
 
   private recordLatency(name: string, latencyUs: number, completedAtMs: number): void {
-    this.overall.record(latencyUs);
+    this.total += 1;
     let named = this.lastNamed;
     if (name !== this.lastName || named === undefined) {
       named = this.byName.get(name);
@@ -136,7 +143,17 @@ export class RunMetrics {
 
   /** Requests completed so far. */
   get requests(): number {
-    return this.overall.count;
+    return this.total;
+  }
+
+  /** Every request's latency so far: the one per-name histogram, or their sum. */
+  private get overall(): LatencyHistogram {
+    if (this.byName.size === 1) return this.byName.values().next().value!;
+    if (this.mergedCount !== this.total) {
+      this.merged.setToSumOf(this.byName.values());
+      this.mergedCount = this.total;
+    }
+    return this.merged;
   }
 
   /** Answers by class and by status code so far. */
