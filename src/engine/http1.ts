@@ -93,6 +93,8 @@ const INCOMPLETE = -1;
 const FAILED = -2;
 /** Longest response head accepted, bytes (Node's HTTP parser allows 16 KiB). */
 const MAX_HEAD_BYTES = 64 * 1024;
+/** Bytes one socket read may bring (a larger answer arrives in several reads). */
+const READ_BUFFER_BYTES = 64 * 1024;
 const DEFAULT_KEEP_ALIVE_MS = 4_000;
 
 const enum State {
@@ -128,6 +130,18 @@ export class Http1Pool {
   private readonly port: number;
   private readonly tls: boolean;
   private readonly servername: string;
+  /**
+   * Where every plain-TCP connection of the pool reads into (net's `onread`): no buffer is
+   * allocated per read and no Readable stream is involved. One buffer serves them all, since a
+   * read is handed to its callback before the next socket is read; connections copy what they
+   * keep past that callback.
+   */
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+
+  /** @internal The buffer plain-TCP reads share (see readBuffer). */
+  get sharedBuffer(): Buffer {
+    return this.readBuffer;
+  }
 
   /** @param origin e.g. `http://127.0.0.1:8080`; a path, query or credentials are rejected. */
   constructor(
@@ -188,11 +202,26 @@ export class Http1Pool {
   }
 
   private open(): Connection {
-    const socket = this.tls
-      ? tlsConnect({ host: this.servername, port: this.port, servername: this.servername, ALPNProtocols: ['http/1.1'] })
-      : netConnect({ host: this.servername, port: this.port });
-    socket.setNoDelay(true);
-    const conn = new Connection(this, socket, this.tls);
+    let conn: Connection;
+    if (this.tls) {
+      // TLS sockets get a fresh chunk per read, which the connection may keep as is.
+      const socket = tlsConnect({ host: this.servername, port: this.port, servername: this.servername, ALPNProtocols: ['http/1.1'] });
+      conn = new Connection(this, socket, true, false);
+      socket.on('data', (chunk: Buffer) => conn.onData(chunk, chunk.length));
+    } else {
+      const socket = netConnect({
+        host: this.servername,
+        port: this.port,
+        onread: {
+          buffer: this.readBuffer,
+          callback: (length, buffer) => {
+            conn.onData(buffer as Buffer, length);
+            return true;
+          },
+        },
+      });
+      conn = new Connection(this, socket, false, true);
+    }
     this.all.add(conn);
     return conn;
   }
@@ -300,16 +329,21 @@ class Connection {
   /** Resolves once the socket has connected (TLS: secured) or failed. */
   readonly settled: Promise<void>;
 
+  /**
+   * @param sharedReads the socket reads into a buffer reused after each read: bytes kept past
+   *   `onData` must be copied
+   */
   constructor(
     private readonly pool: Http1Pool,
     private readonly socket: Socket,
     tls: boolean,
+    private readonly sharedReads: boolean,
   ) {
+    socket.setNoDelay(true);
     this.settled = new Promise<void>((resolve) => {
       socket.once(tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('close', () => resolve());
     });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err.code ?? 'socket-error', err.message, err));
     socket.on('close', () => this.fail('socket-closed', 'the server closed the connection before answering'));
@@ -339,28 +373,31 @@ class Connection {
     this.socket.destroy();
   }
 
-  private onData(chunk: Buffer): void {
+  /** Parses `chunk[0, length)`, the bytes one socket read brought. */
+  onData(chunk: Buffer, length: number): void {
     if (this.dead) return;
     if (!this.exchange) {
       // Bytes nobody asked for: the stream can no longer be trusted to frame the next answer.
       this.fail('parse-error', 'unexpected data on an idle connection');
       return;
     }
-    this.received += chunk.length;
+    this.received += length;
     let buf = chunk;
+    let end = length;
     let at = 0;
-    while (at < buf.length && !this.dead) {
+    while (at < end && !this.dead) {
       switch (this.state) {
         case State.Head: {
           if (this.partial) {
-            buf = Buffer.concat([this.partial, buf.subarray(at)]);
+            buf = Buffer.concat([this.partial, buf.subarray(at, end)]);
+            end = buf.length;
             at = 0;
             this.partial = undefined;
           }
-          const next = this.onHead(buf, at);
+          const next = this.onHead(buf, at, end);
           if (next === INCOMPLETE) {
-            if (buf.length - at > MAX_HEAD_BYTES) this.fail('parse-error', `response head longer than ${MAX_HEAD_BYTES} bytes`);
-            else this.partial = buf.subarray(at);
+            if (end - at > MAX_HEAD_BYTES) this.fail('parse-error', `response head longer than ${MAX_HEAD_BYTES} bytes`);
+            else this.partial = this.keep(buf, at, end);
             return;
           }
           if (next === FAILED) return;
@@ -368,29 +405,29 @@ class Connection {
           break;
         }
         case State.BodyLength: {
-          const take = Math.min(this.remaining, buf.length - at);
-          this.addBody(buf.subarray(at, at + take));
+          const take = Math.min(this.remaining, end - at);
+          this.addBody(buf, at, at + take);
           at += take;
           this.remaining -= take;
           if (this.remaining === 0) this.complete();
           break;
         }
         case State.BodyUntilClose:
-          this.addBody(at === 0 ? buf : buf.subarray(at));
-          at = buf.length;
+          this.addBody(buf, at, end);
+          at = end;
           break;
         case State.ChunkSize:
         case State.Trailers:
         case State.ChunkDataEnd: {
-          const line = this.readLine(buf, at);
+          const line = this.readLine(buf, at, end);
           if (line === undefined) return;
           at = line.next;
           if (!this.onLine(line.text)) return;
           break;
         }
         case State.ChunkData: {
-          const take = Math.min(this.remaining, buf.length - at);
-          this.addBody(buf.subarray(at, at + take));
+          const take = Math.min(this.remaining, end - at);
+          this.addBody(buf, at, at + take);
           at += take;
           this.remaining -= take;
           if (this.remaining === 0) this.state = State.ChunkDataEnd;
@@ -401,13 +438,30 @@ class Connection {
           return;
       }
     }
+    // A head parsed from the shared read buffer must outlive it only if its answer is not
+    // complete yet (the body follows in a later read).
+    if (this.sharedReads && this.state !== State.Idle && this.state !== State.Head && this.answer.data === chunk) this.keepHead();
   }
 
-  /** Reads one CRLF-terminated line from `buf` at `at`, keeping a split line in `partial`. */
-  private readLine(buf: Buffer, at: number): { text: string; next: number } | undefined {
-    const lf = buf.indexOf(10, at);
+  /** `buf[from, to)` as a buffer that stays valid after this read: a view, or a copy when reads share one buffer. */
+  private keep(buf: Buffer, from: number, to: number): Buffer {
+    return this.sharedReads ? Buffer.from(buf.subarray(from, to)) : buf.subarray(from, to);
+  }
+
+  /** Moves the current answer's head into a buffer of its own. */
+  private keepHead(): void {
+    const answer = this.answer;
+    answer.data = Buffer.from(answer.data.subarray(answer.headStart, answer.headEnd));
+    answer.headStart = 0;
+    answer.headEnd = answer.data.length;
+  }
+
+  /** Reads one CRLF-terminated line from `buf[at, end)`, keeping a split line in `partial`. */
+  private readLine(buf: Buffer, at: number, end: number): { text: string; next: number } | undefined {
+    const found = buf.indexOf(10, at);
+    const lf = found >= end ? -1 : found;
     if (lf < 0) {
-      const rest = buf.subarray(at);
+      const rest = this.keep(buf, at, end);
       this.partial = this.partial ? Buffer.concat([this.partial, rest]) : rest;
       if (this.partial.length > MAX_HEAD_BYTES) this.fail('parse-error', 'chunk line too long');
       return undefined;
@@ -427,9 +481,10 @@ class Connection {
    * on the bytes: only the headers that frame the body are decoded here, the rest stay bytes until
    * a scenario asks for them (HttpResponse.headers).
    */
-  private onHead(buf: Buffer, start: number): number {
+  private onHead(buf: Buffer, start: number, end: number): number {
     let line = buf.indexOf(10, start) + 1;
-    if (line === 0) return INCOMPLETE;
+    // Past `end` lie bytes of earlier reads into a shared buffer: never data of this answer.
+    if (line === 0 || line > end) return INCOMPLETE;
     // "HTTP/1.1 200 OK": the version, a space, three digits, then a space or the end of the line.
     const d0 = buf[start + 9]! - 48;
     const d1 = buf[start + 10]! - 48;
@@ -451,7 +506,7 @@ class Connection {
     let keepAliveHint: string | undefined;
     for (;;) {
       const next = buf.indexOf(10, line);
-      if (next < 0) return INCOMPLETE;
+      if (next < 0 || next >= end) return INCOMPLETE;
       const stop = next - 1; // the CR
       if (stop === line && buf[line] === 13) break; // the blank line
       // Framing headers start with c, t or k: other lines are skipped without looking further.
@@ -537,8 +592,9 @@ class Connection {
     return !this.dead;
   }
 
-  private addBody(part: Buffer): void {
-    if (part.length === 0) return;
+  private addBody(buf: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    const part = this.keep(buf, from, to);
     if (this.body === undefined) this.body = part;
     else (this.bodyParts ??= [this.body]).push(part);
   }
@@ -553,6 +609,8 @@ class Connection {
     // The answer first: its completion time must not include sending the next queued request.
     const answer = this.answer;
     answer.body = body;
+    // The answer is handed on past this read: its head must not be overwritten by the next one.
+    if (this.sharedReads && answer.data === this.pool.sharedBuffer) this.keepHead();
     exchange.onAnswer(answer);
     answer.data = EMPTY;
     answer.body = undefined;

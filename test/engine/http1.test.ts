@@ -96,6 +96,20 @@ describe('TargetHttpClient (HTTP/1.1)', () => {
     expect(connections()).toBe(1);
   });
 
+  it('keeps a head intact when its body comes in a later read (reads share one buffer)', async () => {
+    const { url } = await serve(async (s) => {
+      s.write('HTTP/1.1 200 OK\r\nX-Marker: first-read\r\nContent-Length: 26\r\n\r\n');
+      await sleep(20);
+      s.write('abcdefghijklmnopqrstuvwxyz');
+    });
+    const c = client(url);
+    const [a, b] = await Promise.all([c.request('a', 'GET', '/'), c.request('b', 'GET', '/')]);
+    for (const res of [a, b]) {
+      expect(res.headers['x-marker']).toBe('first-read');
+      expect(res.text).toBe('abcdefghijklmnopqrstuvwxyz');
+    }
+  });
+
   it('decodes chunked bodies with extensions and trailers, in any split', async () => {
     const answer = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: yes\r\n\r\n';
     const { url } = await serve((s) => trickle(s, answer, 3));
