@@ -5,7 +5,8 @@
  * See bench/README.md for what each figure means.
  *
  * Options: --connections 50 --duration 10 (s) --repetitions 3 --wrk-threads 1
- * --open-fraction 0.5 --open-duration 10 --million 1000000 (0 skips the memory run)
+ * --open-fraction 0.5 (0 skips the open-model check) --open-duration 10 --open-repetitions 3
+ * --million 1000000 (0 skips the memory run)
  * --tools ticketbench,autocannon,wrk,undici-loop
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ const repetitions = Math.max(1, numberArg(args, 'repetitions', 3));
 const wrkThreads = numberArg(args, 'wrk-threads', 1);
 const openFraction = numberArg(args, 'open-fraction', 0.5);
 const openDurationS = numberArg(args, 'open-duration', 10);
+const openRepetitions = Math.max(1, numberArg(args, 'open-repetitions', 3));
 const millionRequests = numberArg(args, 'million', 1_000_000);
 const tools = (args.get('tools') ?? 'ticketbench,autocannon,wrk,undici-loop').split(',') as ToolName[];
 /** The issue's memory budget for a 1,000,000-request run, MiB. */
@@ -65,6 +67,24 @@ function nginxWorkerPid(master: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A run and what else used the CPU meanwhile. */
+interface Observed<T> {
+  readonly run: T;
+  /** CPU seconds nginx's worker used. */
+  readonly nginxCpuS: number;
+  /** CPU seconds used by neither the generator nor nginx: other work on the machine (noise). */
+  readonly backgroundCpuS: number;
+}
+
+/** Runs `start` and accounts for the machine's CPU meanwhile (the generator's own figure comes from the run). */
+async function observe<T extends ToolRun>(worker: number | undefined, start: () => Promise<T>): Promise<Observed<T>> {
+  const busyBefore = machineBusyS();
+  const nginxBefore = worker ? processCpuS(worker) : 0;
+  const run = await start();
+  const nginxCpuS = worker ? processCpuS(worker) - nginxBefore : 0;
+  return { run, nginxCpuS, backgroundCpuS: Math.max(0, machineBusyS() - busyBefore - run.cpuS - nginxCpuS) };
 }
 
 /** Runs a command, returns the result line it printed. */
@@ -136,16 +156,11 @@ async function main(): Promise<void> {
     const measured: Measured[] = [];
     for (let rep = 0; rep < repetitions; rep++) {
       for (const tool of rotation(tools, rep)) {
-        const busyBefore = machineBusyS();
-        const nginxBefore = worker ? processCpuS(worker) : 0;
-        const run = await runTool(tool, nginx.url, wrk);
-        const nginxCpu = worker ? processCpuS(worker) - nginxBefore : 0;
-        // What neither the generator nor nginx used: other work on the machine during this run.
-        const background = Math.max(0, machineBusyS() - busyBefore - run.cpuS - nginxCpu);
-        measured.push({ tool, repetition: rep, run });
+        const { run, nginxCpuS, backgroundCpuS } = await observe(worker, () => runTool(tool, nginx.url, wrk));
+        measured.push({ tool, repetition: rep, run, backgroundCpuS });
         say(
           `run ${rep + 1}/${repetitions} ${tool.padEnd(11)} ${Math.round(rps(run)).toLocaleString('en-US').padStart(8)} req/s  ` +
-            `CPU ${cpuPer10k(run).toFixed(3)} s/10k  nginx ${nginxCpu.toFixed(1)} s  background ${background.toFixed(1)} CPU s` +
+            `CPU ${cpuPer10k(run).toFixed(3)} s/10k  nginx ${nginxCpuS.toFixed(1)} s  background ${backgroundCpuS.toFixed(1)} CPU s` +
             (run.errors > 0 ? `  ERRORS ${run.errors}` : ''),
         );
       }
@@ -163,8 +178,8 @@ async function main(): Promise<void> {
         say(`Goal (req/s ≥ autocannon, less CPU per request): ${vsAutocannon.median >= 1 && cpuVsAutocannon.median < 1 ? 'met' : 'NOT met'} on the medians.`);
       }
       say();
-      if (openFraction > 0) await openModelCheck(measured, nginx.url);
-      if (millionRequests > 0) await memoryRun(nginx.url);
+      if (openFraction > 0) await openModelCheck(measured, nginx.url, worker);
+      if (millionRequests > 0) await memoryRun(nginx.url, worker);
     }
     say(`Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`);
   } finally {
@@ -177,35 +192,46 @@ async function main(): Promise<void> {
 }
 
 /**
- * constant-arrival-rate at `--open-fraction` of the measured saturation: the achieved rate must
- * be within 1% of the target, and dropped iterations are printed.
+ * constant-arrival-rate at `--open-fraction` of the measured saturation, `--open-repetitions`
+ * times: the achieved arrival rate (iterations started over the scheduled duration) must be
+ * within 1% of the target; dropped iterations and the corrected latency are printed.
  */
-async function openModelCheck(measured: readonly Measured[], url: string): Promise<void> {
+async function openModelCheck(measured: readonly Measured[], url: string, worker: number | undefined): Promise<void> {
   const saturation = median(measured.filter((m) => m.tool === 'ticketbench').map((m) => rps(m.run)));
   const rate = Math.max(1000, Math.round((saturation * openFraction) / 1000) * 1000);
-  const open = await nodeChild('engine-child.ts', ['--url', url, '--connections', String(connections), '--duration', String(openDurationS), '--mode', 'open', '--rate', String(rate)]);
-  const started = open.extra?.['iterations'] ?? 0;
-  const achieved = started / open.durationS;
-  const off = achieved / rate - 1;
-  say(`## Open model: constant-arrival-rate ${rate.toLocaleString('en-US')}/s (${Math.round(openFraction * 100)}% of the median saturation ${Math.round(saturation).toLocaleString('en-US')}/s) for ${openDurationS} s`);
+  say(`## Open model: constant-arrival-rate ${rate.toLocaleString('en-US')}/s for ${openDurationS} s (${Math.round(openFraction * 100)}% of the median saturation ${Math.round(saturation).toLocaleString('en-US')}/s)`);
   say();
-  say(
-    `iterations ${started.toLocaleString('en-US')} in ${open.durationS.toFixed(3)} s → ${achieved.toFixed(0)}/s, ${(off * 100).toFixed(2)}% from the target ` +
-      `(${Math.abs(off) <= 0.01 ? 'within' : 'NOT within'} 1%); dropped iterations ${open.extra?.['droppedIterations'] ?? '?'}; ` +
-      `p50 ${open.p50Ms?.toFixed(3)} ms, p99 ${open.p99Ms?.toFixed(3)} ms, corrected p99 ${open.extra?.['correctedP99Ms']?.toFixed(3) ?? '?'} ms; CPU ${cpuPer10k(open).toFixed(3)} s/10k`,
-  );
+  say('| run | iterations started | achieved /s | vs target | within 1% | dropped | req/s over the whole run | p50 ms | p99 ms | corrected p99 ms | CPU s / 10k | background CPU s |');
+  say('|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (let rep = 1; rep <= openRepetitions; rep++) {
+    const { run: open, backgroundCpuS } = await observe(worker, () =>
+      nodeChild('engine-child.ts', ['--url', url, '--connections', String(connections), '--duration', String(openDurationS), '--mode', 'open', '--rate', String(rate)]),
+    );
+    const started = open.extra?.['iterations'] ?? 0;
+    // The schedule ends after `openDurationS`; the run lasts a little longer while the last
+    // iterations finish, which is no part of the arrival rate.
+    const achieved = started / openDurationS;
+    const off = achieved / rate - 1;
+    say(
+      `| ${rep} | ${started.toLocaleString('en-US')} | ${Math.round(achieved).toLocaleString('en-US')} | ${(off * 100).toFixed(2)}% | ${Math.abs(off) <= 0.01 ? 'yes' : 'NO'} | ` +
+        `${(open.extra?.['droppedIterations'] ?? 0).toLocaleString('en-US')} | ${Math.round(rps(open)).toLocaleString('en-US')} | ${open.p50Ms?.toFixed(3)} | ${open.p99Ms?.toFixed(3)} | ` +
+        `${open.extra?.['correctedP99Ms']?.toFixed(3) ?? '?'} | ${cpuPer10k(open).toFixed(3)} | ${backgroundCpuS.toFixed(1)} |`,
+    );
+  }
   say();
 }
 
 /** One run of `--million` requests: the peak resident memory with the history and histograms kept. */
-async function memoryRun(url: string): Promise<void> {
-  const million = await nodeChild('engine-child.ts', ['--url', url, '--connections', String(connections), '--mode', 'million', '--iterations', String(millionRequests)]);
+async function memoryRun(url: string, worker: number | undefined): Promise<void> {
+  const { run: million, backgroundCpuS } = await observe(worker, () =>
+    nodeChild('engine-child.ts', ['--url', url, '--connections', String(connections), '--mode', 'million', '--iterations', String(millionRequests)]),
+  );
   say(`## Memory: ${millionRequests.toLocaleString('en-US')} requests (shared-iterations, ${connections} VUs), history and histograms kept`);
   say();
   say(
     `peak RSS ${million.peakRssMiB.toFixed(0)} MiB (budget ${MEMORY_BUDGET_MIB} MiB: ${million.peakRssMiB <= MEMORY_BUDGET_MIB ? 'within' : 'OVER'}); ` +
       `history ops ${(million.extra?.['historyOps'] ?? 0).toLocaleString('en-US')}; heap used at the end ${million.extra?.['heapUsedMiB']?.toFixed(0) ?? '?'} MiB; ` +
-      `${Math.round(rps(million)).toLocaleString('en-US')} req/s over ${million.durationS.toFixed(1)} s`,
+      `${Math.round(rps(million)).toLocaleString('en-US')} req/s over ${million.durationS.toFixed(1)} s (background ${backgroundCpuS.toFixed(1)} CPU s)`,
   );
   say();
 }

@@ -12,6 +12,8 @@ export interface Measured {
   readonly tool: ToolName;
   readonly repetition: number;
   readonly run: ToolRun;
+  /** CPU seconds other processes used during the run (see bench/README.md); 0 when unknown. */
+  readonly backgroundCpuS?: number;
 }
 
 /** Median of numbers (the mean of the middle two for an even count); NaN when empty. */
@@ -50,6 +52,8 @@ export interface ToolRow {
   readonly p99Ms: number | null;
   readonly peakRssMiB: number;
   readonly errors: number;
+  /** Median CPU seconds used by other processes during this tool's runs. */
+  readonly backgroundCpuS: number;
 }
 
 /** Per tool: medians and spreads of its runs. */
@@ -69,6 +73,7 @@ export function toolRows(measured: readonly Measured[], tools: readonly ToolName
         p99Ms: p99.length > 0 ? median(p99) : null,
         peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)),
         errors: runs.reduce((sum, r) => sum + r.errors, 0),
+        backgroundCpuS: median(measured.filter((m) => m.tool === tool).map((m) => m.backgroundCpuS ?? 0)),
       },
     ];
   });
@@ -97,12 +102,12 @@ const fmtMs = (n: number | null): string => (n === null ? '—' : n < 10 ? n.toF
 /** The comparison table as markdown (it reads as well in a terminal). */
 export function formatTable(rows: readonly ToolRow[]): string {
   const lines = [
-    '| generator | runs | req/s median | req/s min–max | CPU s / 10k req (median, min–max) | p50 ms | p99 ms | peak RSS MiB | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| generator | runs | req/s median | req/s min–max | CPU s / 10k req (median, min–max) | p50 ms | p99 ms | peak RSS MiB | errors | background CPU s (median) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.tool} | ${r.runs} | ${fmtInt(r.rps.median)} | ${fmtInt(r.rps.min)}–${fmtInt(r.rps.max)} | ${r.cpuPer10k.median.toFixed(3)} (${r.cpuPer10k.min.toFixed(3)}–${r.cpuPer10k.max.toFixed(3)}) | ${fmtMs(r.p50Ms)} | ${fmtMs(r.p99Ms)} | ${r.peakRssMiB.toFixed(0)} | ${r.errors} |`,
+      `| ${r.tool} | ${r.runs} | ${fmtInt(r.rps.median)} | ${fmtInt(r.rps.min)}–${fmtInt(r.rps.max)} | ${r.cpuPer10k.median.toFixed(3)} (${r.cpuPer10k.min.toFixed(3)}–${r.cpuPer10k.max.toFixed(3)}) | ${fmtMs(r.p50Ms)} | ${fmtMs(r.p99Ms)} | ${r.peakRssMiB.toFixed(0)} | ${r.errors} | ${r.backgroundCpuS.toFixed(1)} |`,
     );
   }
   return lines.join('\n');
