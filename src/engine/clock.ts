@@ -13,6 +13,11 @@ export interface Clock {
    * resolve early when `signal` aborts, so that a stopped run does not keep a timer alive.
    */
   sleepUntil(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves after pending I/O callbacks have run (a macrotask), so that a scheduler catching up
+   * does not starve the answers it is waiting for. Optional: a fake clock has no I/O to let run.
+   */
+  yieldToIo?(): Promise<void>;
 }
 
 /**
@@ -38,4 +43,5 @@ export const realClock: Clock = {
       signal?.addEventListener('abort', done, { once: true });
       check();
     }),
+  yieldToIo: () => new Promise<void>((resolve) => setImmediate(resolve)),
 };

@@ -1,16 +1,15 @@
 /**
- * The HTTP client VUs use to talk to the target: one undici keep-alive Pool per run, every
- * request timed into RunMetrics under its name.
+ * The HTTP client VUs use to talk to the target: one pool of keep-alive connections per run
+ * (src/engine/http1.ts), every request timed into RunMetrics under its name.
  */
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
-import { describeError } from '../errors.ts';
+import { Http1Pool, type Http1Answer, type Http1Error, type Http1Exchange } from './http1.ts';
 import type { RunMetrics } from './metrics.ts';
 
 /** An answer from the target. `json` is the parsed body, or undefined when it was not JSON. */
 export interface HttpResponse {
   readonly status: number;
-  /** Response headers, names in lower case. */
+  /** Response headers, names in lower case; a repeated header gives an array. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly json: unknown;
   readonly text: string;
@@ -23,7 +22,7 @@ export interface HttpResponse {
  * belonged to is indeterminate (`info`): the target may still have acted on it.
  */
 export class RequestError extends Error {
-  /** e.g. `timeout`, `ECONNREFUSED`, `UND_ERR_SOCKET`. */
+  /** e.g. `timeout`, `ECONNREFUSED`, `ECONNRESET`, `socket-closed`. */
   readonly errorCode: string;
   constructor(errorCode: string, message: string, cause: unknown) {
     super(message, { cause });
@@ -36,7 +35,7 @@ export class RequestError extends Error {
 export interface HttpClientOptions {
   /** Keep-alive connections in the pool; normally the number of VUs. */
   readonly connections: number;
-  /** Per-request timeout for headers and for the body, ms. */
+  /** Per-request timeout, from send to the full answer, ms. */
   readonly timeoutMs: number;
 }
 
@@ -50,11 +49,22 @@ export interface IntendedStart {
   intendedStartMs: number | undefined;
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+/** HTTP methods the engine sends. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Characters undici also refuses in a request path: controls, space and anything beyond latin1. */
+const INVALID_PATH = /[^\u0021-\u00ff]/;
+const ASCII = /^[\u0000-\u007f]*$/;
+/** Serialised heads of body-less requests kept for reuse; a scenario has a handful of such paths. */
+const MAX_CACHED_HEADS = 1024;
 
 /** Sends JSON requests to one origin and records each one's latency and outcome. */
 export class TargetHttpClient {
-  private readonly pool: Pool;
+  private readonly pool: Http1Pool;
+  /** Serialised body-less requests by method, then path (two lookups of literals, no key string built per request). */
+  private readonly heads = new Map<string, Map<string, Buffer>>();
+  private cachedHeads = 0;
+  private readonly hostHeader: string;
   /** Set only on views made by `withIntendedStart`. */
   private intended: IntendedStart | undefined;
 
@@ -67,7 +77,8 @@ export class TargetHttpClient {
     private readonly options: HttpClientOptions,
     private readonly metrics?: RunMetrics,
   ) {
-    this.pool = new Pool(baseUrl, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+    this.pool = new Http1Pool(baseUrl, { connections: options.connections, timeoutResolutionMs: options.timeoutMs / 20 });
+    this.hostHeader = new URL(baseUrl).host;
   }
 
   /**
@@ -83,37 +94,70 @@ export class TargetHttpClient {
   }
 
   /**
-   * Sends a request and reads the whole body.
+   * Sends a request and reads the whole body. The answer's headers, text and JSON are decoded on
+   * first access, so a scenario that reads only the status pays for none of them.
    * @param name request name for metrics, e.g. `hold`
    * @param body sent as JSON when given
-   * @throws RequestError when no HTTP answer arrived (timeout, connection error)
+   * @returns rejects with RequestError when no HTTP answer arrived (timeout, connection error)
    */
-  async request(name: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<HttpResponse> {
+  request(name: string, method: HttpMethod, path: string, body?: unknown): Promise<HttpResponse> {
+    if (INVALID_PATH.test(path) || (path[0] !== '/' && path !== '*')) {
+      return Promise.reject(new RequestError('invalid-request', `${method} ${path}: invalid request path`, undefined));
+    }
     const started = performance.now();
     // Read at send time, so that concurrent requests of one iteration share the same intended start.
     const intendedAt = this.intended?.intendedStartMs;
-    try {
-      const res = await this.pool.request({
-        path,
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? null : JSON.stringify(body),
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
-      });
-      const text = await res.body.text();
-      const ended = performance.now();
-      this.metrics?.record(name, { status: res.statusCode }, (ended - started) * 1000, ended);
-      this.recordCorrected(name, intendedAt, started, ended);
-      return { status: res.statusCode, headers: res.headers, json: parseJson(text), text, latencyMs: ended - started };
-    } catch (err) {
-      const ended = performance.now();
-      const rawCode = (err as { code?: unknown }).code;
-      const errorCode = typeof rawCode === 'string' ? (TIMEOUT_CODES.has(rawCode) ? 'timeout' : rawCode) : 'request-error';
-      this.metrics?.record(name, { errorCode }, (ended - started) * 1000, ended);
-      this.recordCorrected(name, intendedAt, started, ended);
-      throw new RequestError(errorCode, `${method} ${path}: ${describeError(err)}`, err);
+    let payload: string | Buffer;
+    if (body === undefined) payload = this.bodylessHead(method, path);
+    else {
+      const json = JSON.stringify(body);
+      // A path is latin1 (checked above) and so one byte per character; the JSON is UTF-8.
+      payload = `${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+      if (!ASCII.test(path)) payload = Buffer.concat([Buffer.from(payload.slice(0, payload.length - json.length), 'latin1'), Buffer.from(json)]);
     }
+    return new Promise<HttpResponse>((resolve, reject) => {
+      this.pool.send(new Exchange(this, name, method, path, payload, started, started + this.options.timeoutMs, intendedAt, resolve, reject));
+    });
+  }
+
+  private bodylessHead(method: HttpMethod, path: string): Buffer {
+    let byPath = this.heads.get(method);
+    if (byPath === undefined) this.heads.set(method, (byPath = new Map()));
+    let head = byPath.get(path);
+    if (head === undefined) {
+      // A request without a body says so with content-length 0 when its method usually has one.
+      const length = method === 'POST' || method === 'PUT' ? 'content-length: 0\r\n' : '';
+      // Kept as bytes: written as is, with no string encoding per request.
+      head = Buffer.from(`${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n${length}\r\n`, 'latin1');
+      if (++this.cachedHeads > MAX_CACHED_HEADS) {
+        // Paths built per request (ids in them) would grow the cache without end.
+        for (const paths of this.heads.values()) paths.clear();
+        this.cachedHeads = 1;
+      }
+      byPath.set(path, head);
+    }
+    return head;
+  }
+
+  /**
+   * Opens `count` connections ahead of the first requests (at most the pool's), so that an open
+   * model's first arrivals do not wait behind a storm of TCP handshakes; waits at most the
+   * request timeout, and an unreachable target is left for the requests to report.
+   */
+  async preconnect(count: number): Promise<void> {
+    await this.pool.preconnect(count, this.options.timeoutMs);
+  }
+
+  /** @internal Records a completed request; called by its exchange at completion. */
+  recordAnswer(name: string, status: number, intendedAt: number | undefined, started: number, ended: number): void {
+    this.metrics?.recordStatus(name, status, (ended - started) * 1000, ended);
+    this.recordCorrected(name, intendedAt, started, ended);
+  }
+
+  /** @internal Records a request that got no answer. */
+  recordFailure(name: string, errorCode: string, intendedAt: number | undefined, started: number, ended: number): void {
+    this.metrics?.recordError(name, errorCode, (ended - started) * 1000, ended);
+    this.recordCorrected(name, intendedAt, started, ended);
   }
 
   private recordCorrected(name: string, intendedAt: number | undefined, started: number, ended: number): void {
@@ -124,10 +168,106 @@ export class TargetHttpClient {
     this.intended.intendedStartMs = Math.max(this.intended.intendedStartMs ?? ended, ended);
   }
 
-  /** Closes the pool's connections. */
+  /** Lets requests in flight finish, then closes the connections. */
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+/** One request in flight: what the pool sends, and how its completion is recorded and delivered. */
+class Exchange implements Http1Exchange {
+  readonly idempotent: boolean;
+  readonly head = false;
+
+  constructor(
+    private readonly client: TargetHttpClient,
+    private readonly name: string,
+    private readonly method: HttpMethod,
+    private readonly path: string,
+    readonly payload: string | Buffer,
+    private readonly started: number,
+    readonly deadlineMs: number,
+    private readonly intendedAt: number | undefined,
+    private readonly resolve: (res: HttpResponse) => void,
+    private readonly reject: (err: RequestError) => void,
+  ) {
+    this.idempotent = method === 'GET';
+  }
+
+  onAnswer(answer: Http1Answer): void {
+    const ended = performance.now();
+    this.client.recordAnswer(this.name, answer.status, this.intendedAt, this.started, ended);
+    this.resolve(new Response(answer, ended - this.started));
+  }
+
+  onError(err: Http1Error): void {
+    const ended = performance.now();
+    this.client.recordFailure(this.name, err.code, this.intendedAt, this.started, ended);
+    this.reject(new RequestError(err.code, `${this.method} ${this.path}: ${err.message}`, err));
+  }
+}
+
+/**
+ * An answer whose headers, text and JSON are decoded when first read. It keeps the bytes it came
+ * in (the socket's chunk) and offsets into them rather than copies or views.
+ */
+class Response implements HttpResponse {
+  readonly status: number;
+  private readonly data: Buffer;
+  private readonly headStart: number;
+  private readonly headEnd: number;
+  private readonly body: Buffer | undefined;
+  private parsedHeaders: Record<string, string | string[]> | undefined;
+  private decoded: string | undefined;
+  private jsonDone = false;
+  private jsonValue: unknown;
+
+  constructor(
+    answer: Http1Answer,
+    readonly latencyMs: number,
+  ) {
+    this.status = answer.status;
+    this.data = answer.data;
+    this.headStart = answer.headStart;
+    this.headEnd = answer.headEnd;
+    this.body = answer.body;
+  }
+
+  get headers(): Readonly<Record<string, string | string[] | undefined>> {
+    return (this.parsedHeaders ??= parseHeaderLines(this.data.toString('latin1', this.headStart, this.headEnd)));
+  }
+
+  get text(): string {
+    return (this.decoded ??= this.body === undefined ? '' : this.body.toString('utf8'));
+  }
+
+  get json(): unknown {
+    if (!this.jsonDone) {
+      this.jsonDone = true;
+      this.jsonValue = parseJson(this.text);
+    }
+    return this.jsonValue;
+  }
+}
+
+/** Header lines of a raw head (status line first) as lower-case names; a repeated name gives an array. */
+export function parseHeaderLines(rawHead: string): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  const lines = rawHead.split('\r\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    // A plain object is what scenarios expect; this name would reach its prototype instead.
+    if (name === '__proto__') continue;
+    const value = line.slice(colon + 1).trim();
+    const seen = headers[name];
+    if (seen === undefined) headers[name] = value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else headers[name] = [seen, value];
+  }
+  return headers;
 }
 
 function parseJson(text: string): unknown {

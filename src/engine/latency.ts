@@ -60,6 +60,12 @@ export class LatencyHistogram {
     };
   }
 
+  /** Makes this histogram hold exactly the values of `parts` (same range and precision, so the merge is exact). */
+  setToSumOf(parts: Iterable<LatencyHistogram>): void {
+    this.histogram.reset();
+    for (const part of parts) this.histogram.add(part.histogram);
+  }
+
   /** Forgets every value, keeping the allocated counts array (an interval histogram reuses it each second). */
   reset(): void {
     this.histogram.reset();

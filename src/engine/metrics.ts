@@ -24,11 +24,21 @@ export type RequestOutcome = { readonly status: number } | { readonly errorCode:
 
 /** Accumulates request metrics; one instance per run. */
 export class RunMetrics {
-  private readonly overall = new LatencyHistogram();
   private readonly byName = new Map<string, LatencyHistogram>();
+  /**
+   * Every request's latency, built from the per-name histograms when read (a few times a second
+   * at most) rather than recorded a second time per request; valid while `mergedCount` equals
+   * `total`.
+   */
+  private readonly merged = new LatencyHistogram();
+  private mergedCount = -1;
+  private total = 0;
   private readonly correctedOverall = new LatencyHistogram();
   private readonly correctedByName = new Map<string, LatencyHistogram>();
-  private readonly statusCounts = new Map<string, number>();
+  /** Answers per HTTP status code (index = code): counted without building a key per request. */
+  private readonly statusCounts = new Float64Array(1000);
+  /** Requests that got no answer, per error code (rare). */
+  private readonly errorCounts = new Map<string, number>();
   private readonly perSecond: number[] = [];
   /**
    * The open second's latencies. Summarised into `closedSeconds` and reset when a completion
@@ -41,9 +51,17 @@ export class RunMetrics {
   private ok = 0;
   private conflict = 0;
   private error = 0;
+  /** The last request name's histogram: a scenario's requests come in runs of the same name. */
+  private lastName: string | undefined;
+  private lastNamed: LatencyHistogram | undefined;
 
   /** @param startedAtMs performance.now() at the start of the load phase. */
-  constructor(private readonly startedAtMs: number) {}
+  constructor(private startedAtMs: number) {}
+
+  /** Moves the start of the load phase (performance.now()); only before any request is recorded. */
+  startAt(startedAtMs: number): void {
+    this.startedAtMs = startedAtMs;
+  }
 
   /**
    * Records a completed request.
@@ -52,22 +70,47 @@ export class RunMetrics {
    * @param completedAtMs performance.now() at completion
    */
   record(name: string, outcome: RequestOutcome, latencyUs: number, completedAtMs: number): void {
-    this.overall.record(latencyUs);
-    let named = this.byName.get(name);
-    if (!named) this.byName.set(name, (named = new LatencyHistogram()));
-    named.record(latencyUs);
+    if ('status' in outcome) this.recordStatus(name, outcome.status, latencyUs, completedAtMs);
+    else this.recordError(name, outcome.errorCode, latencyUs, completedAtMs);
+  }
 
-    const key = 'status' in outcome ? String(outcome.status) : outcome.errorCode;
-    this.statusCounts.set(key, (this.statusCounts.get(key) ?? 0) + 1);
-    if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) this.ok += 1;
-    else if ('status' in outcome && outcome.status === 409) this.conflict += 1;
+  /** Records a request answered with HTTP `status` (the client's path: no outcome object). */
+  recordStatus(name: string, status: number, latencyUs: number, completedAtMs: number): void {
+    if (status >= 200 && status < 300) this.ok += 1;
+    else if (status === 409) this.conflict += 1;
     else this.error += 1;
+    if (status >= 0 && status < 1000) this.statusCounts[status]! += 1;
+    else this.countError(String(status));
+    this.recordLatency(name, latencyUs, completedAtMs);
+  }
+
+  /** Records a request that got no answer, e.g. `timeout`, `ECONNREFUSED`. */
+  recordError(name: string, errorCode: string, latencyUs: number, completedAtMs: number): void {
+    this.error += 1;
+    this.countError(errorCode);
+    this.recordLatency(name, latencyUs, completedAtMs);
+  }
+
+  private countError(key: string): void {
+    this.errorCounts.set(key, (this.errorCounts.get(key) ?? 0) + 1);
+  }
+
+  private recordLatency(name: string, latencyUs: number, completedAtMs: number): void {
+    this.total += 1;
+    let named = this.lastNamed;
+    if (name !== this.lastName || named === undefined) {
+      named = this.byName.get(name);
+      if (!named) this.byName.set(name, (named = new LatencyHistogram()));
+      this.lastName = name;
+      this.lastNamed = named;
+    }
+    named.record(latencyUs);
 
     const second = Math.max(0, Math.floor((completedAtMs - this.startedAtMs) / 1000));
     while (this.perSecond.length <= second) this.perSecond.push(0);
     this.perSecond[second]! += 1;
 
-    this.closeSecondsBefore(second);
+    if (second > this.intervalSecond) this.closeSecondsBefore(second);
     // A completion stamped just before a boundary but recorded after it lands in the open second.
     this.interval.record(latencyUs);
   }
@@ -100,12 +143,27 @@ export class RunMetrics {
 
   /** Requests completed so far. */
   get requests(): number {
-    return this.overall.count;
+    return this.total;
+  }
+
+  /** Every request's latency so far: the one per-name histogram, or their sum. */
+  private get overall(): LatencyHistogram {
+    if (this.byName.size === 1) return this.byName.values().next().value!;
+    if (this.mergedCount !== this.total) {
+      this.merged.setToSumOf(this.byName.values());
+      this.mergedCount = this.total;
+    }
+    return this.merged;
   }
 
   /** Answers by class and by status code so far. */
   status(): StatusCounts {
-    return { ok: this.ok, conflict: this.conflict, error: this.error, byStatus: Object.fromEntries(this.statusCounts) };
+    const byStatus: Record<string, number> = {};
+    this.statusCounts.forEach((count, code) => {
+      if (count > 0) byStatus[String(code)] = count;
+    });
+    for (const [code, count] of this.errorCounts) byStatus[code] = (byStatus[code] ?? 0) + count;
+    return { ok: this.ok, conflict: this.conflict, error: this.error, byStatus };
   }
 
   /** Send → response latency of every request. */

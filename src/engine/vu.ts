@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.ts';
-import type { History, OpFields, OpOutcome } from './history.ts';
+import { NO_FIELDS, type History, type OpFields, type OpOutcome } from './history.ts';
 import type { HttpResponse, TargetHttpClient } from './http-client.ts';
 
 /** How a scenario's operation completed, and what the system answered. */
@@ -16,11 +16,11 @@ export interface OpResult {
 }
 
 /** The operation happened; `result` carries what the system answered (e.g. `{ reservationId }`). */
-export const ok = (result: OpFields = {}): OpResult => ({ type: 'ok', result });
+export const ok = (result: OpFields = NO_FIELDS): OpResult => ({ type: 'ok', result });
 /** The operation definitely did not happen (e.g. a 409). */
-export const fail = (result: OpFields = {}, error?: string): OpResult => ({ type: 'fail', result, ...(error ? { error } : {}) });
+export const fail = (result: OpFields = NO_FIELDS, error?: string): OpResult => ({ type: 'fail', result, ...(error ? { error } : {}) });
 /** The outcome is unknown (timeout, 5xx, an answer that makes no sense). */
-export const info = (error: string, result: OpFields = {}): OpResult => ({ type: 'info', result, error });
+export const info = (error: string, result: OpFields = NO_FIELDS): OpResult => ({ type: 'info', result, error });
 
 /**
  * Classifies an HTTP answer that is not the expected success: 4xx → `fail` (the target refused
@@ -72,17 +72,8 @@ export class VuContext {
     } catch (err) {
       outcome = info(describeError(err));
     }
-    this.history.complete({
-      index,
-      vu: this.id,
-      f,
-      type: outcome.type,
-      value,
-      result: outcome.result ?? {},
-      ...(outcome.error ? { error: outcome.error } : {}),
-      invokeUs,
-      completeUs: (performance.now() - this.runStartMs) * 1000,
-    });
+    // Recorded from its parts: an Op object per operation is what made long runs heavy.
+    this.history.record(index, this.id, f, outcome.type, value, outcome.result ?? NO_FIELDS, outcome.error || undefined, invokeUs, (performance.now() - this.runStartMs) * 1000);
     return outcome;
   }
 }

@@ -87,7 +87,7 @@ export async function runArrivals(schedule: ArrivalSchedule, limits: { readonly 
   const clock = runtime.clock ?? realClock;
   const start = clock.now();
   // FIFO, so that iterations rotate over the VUs (a scenario may map VU ids to users or seats).
-  const free: VuContext[] = [...runtime.vus];
+  const free = new VuQueue(runtime.vus);
   let allocated = runtime.vus.length;
   const inFlight = new Set<Promise<void>>();
   let stopWaiting = (): void => {};
@@ -96,6 +96,7 @@ export async function runArrivals(schedule: ArrivalSchedule, limits: { readonly 
     if (runtime.signal.aborted) resolve();
     else runtime.signal.addEventListener('abort', () => resolve(), { once: true });
   });
+  let overdueStarts = 0;
 
   try {
     for (let i = 0; !runtime.signal.aborted; i++) {
@@ -104,10 +105,19 @@ export async function runArrivals(schedule: ArrivalSchedule, limits: { readonly 
       const due = start + offset;
       // When behind (a blocked event loop), due iterations start at once rather than being skipped.
       // The race covers clocks that ignore the signal.
-      if (clock.now() < due) await Promise.race([clock.sleepUntil(due, runtime.signal), aborted]);
+      if (clock.now() < due) {
+        await Promise.race([clock.sleepUntil(due, runtime.signal), aborted]);
+        overdueStarts = 0;
+      } else if (++overdueStarts > MAX_STARTS_WITHOUT_IO && clock.yieldToIo) {
+        // Starting a long run of overdue iterations in one go would keep their answers unread
+        // meanwhile: every VU ends up busy and later arrivals are dropped though the target
+        // answered in time. Each keeps its scheduled start for the corrected latency.
+        await clock.yieldToIo();
+        overdueStarts = 0;
+      }
       if (runtime.signal.aborted) break;
 
-      let vu = free.shift();
+      let vu = free.take();
       if (!vu && allocated < limits.maxVUs) {
         vu = runtime.allocateVu();
         allocated += 1;
@@ -119,12 +129,46 @@ export async function runArrivals(schedule: ArrivalSchedule, limits: { readonly 
       const busy = vu;
       const run: Promise<void> = runtime.runIteration(busy, due).finally(() => {
         inFlight.delete(run);
-        free.push(busy);
+        free.put(busy);
       });
       inFlight.add(run);
     }
     await Promise.all(inFlight);
   } finally {
     stopWaiting();
+  }
+}
+
+/** Overdue iterations started back to back before the scheduler lets pending I/O run. */
+const MAX_STARTS_WITHOUT_IO = 32;
+
+/** A FIFO of free VUs that takes and puts in constant time (Array#shift moves every element). */
+class VuQueue {
+  private items: (VuContext | undefined)[];
+  private head = 0;
+  private count: number;
+
+  constructor(initial: readonly VuContext[]) {
+    this.items = [...initial];
+    this.count = initial.length;
+  }
+
+  take(): VuContext | undefined {
+    if (this.count === 0) return undefined;
+    const vu = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.items.length;
+    this.count -= 1;
+    return vu;
+  }
+
+  put(vu: VuContext): void {
+    if (this.count === this.items.length) {
+      // Full: unroll into a larger ring, oldest first.
+      this.items = [...this.items.slice(this.head), ...this.items.slice(0, this.head), ...new Array<undefined>(Math.max(8, this.items.length))];
+      this.head = 0;
+    }
+    this.items[(this.head + this.count) % this.items.length] = vu;
+    this.count += 1;
   }
 }

@@ -10,12 +10,22 @@ import type { Executor } from './types.ts';
 type Config = Extract<ExecutorConfig, { executor: 'constant-vus' }>;
 
 export const constantVus: Executor<Config> = async (config, runtime) => {
-  const deadline = Date.now() + config.durationMs;
-  await Promise.all(
-    runtime.vus.map(async (vu) => {
-      while (!runtime.signal.aborted && Date.now() < deadline) {
-        await runtime.runIteration(vu);
-      }
-    }),
-  );
+  // One timer and one listener end every VU's loop, so that the loop itself tests a boolean
+  // rather than reading the clock and the signal once per iteration.
+  let running = !runtime.signal.aborted;
+  const stop = (): void => {
+    running = false;
+  };
+  const timer = setTimeout(stop, config.durationMs);
+  runtime.signal.addEventListener('abort', stop, { once: true });
+  try {
+    await Promise.all(
+      runtime.vus.map(async (vu) => {
+        while (running) await runtime.runIteration(vu);
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+    runtime.signal.removeEventListener('abort', stop);
+  }
 };
