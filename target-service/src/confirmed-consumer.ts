@@ -33,14 +33,20 @@ export interface ConfirmedMessage {
   readonly partition: number;
   /** Kafka offset, decimal string. */
   readonly offset: string;
+  /** The relay's `source` header (which service database published it), when present. */
+  readonly source?: string;
 }
 
 /**
  * Applies one message. Never throws for a bad payload (`invalid`); throws database errors so
  * kafkajs retries the message.
  * @param groupId the consumer group, part of the deduplication key.
+ * @param ownSource this service's `source` header value (see `eventSourceFor`): a message from
+ *   another source is `foreign` without touching MySQL, which keeps a new group's catch-up over a
+ *   topic shared with other databases fast. Messages without the header get the outbox lookup.
  */
-export async function applyConfirmedMessage(pool: Pool, groupId: string, message: ConfirmedMessage): Promise<ConsumeOutcome> {
+export async function applyConfirmedMessage(pool: Pool, groupId: string, message: ConfirmedMessage, ownSource?: string): Promise<ConsumeOutcome> {
+  if (ownSource !== undefined && message.source !== undefined && message.source !== ownSource) return 'foreign';
   let event: z.output<typeof eventSchema>;
   try {
     const parsed = eventSchema.safeParse(JSON.parse(message.value === null ? 'null' : message.value.toString()));
@@ -135,8 +141,9 @@ const RECONNECT_MS = 1_000;
  * Starts consuming in the background (returns at once). Until the topic exists or Kafka is
  * reachable it retries every second, logging once per outage.
  * @param metrics when given, counts each handled message by outcome.
+ * @param ownSource this service's event source; other sources' events are skipped without MySQL.
  */
-export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string, log: Logger, metrics?: Pick<Metrics, 'consumerEvents'>): ConfirmedConsumer {
+export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string, log: Logger, metrics?: Pick<Metrics, 'consumerEvents'>, ownSource?: string): ConfirmedConsumer {
   const abort = new AbortController();
   const outage = new OutageLog(log, 'confirmed consumer');
   let consumer: Consumer | undefined;
@@ -145,7 +152,8 @@ export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string
   const processed = new Map<number, bigint>();
 
   const handle = async ({ partition, message }: EachMessagePayload): Promise<void> => {
-    const outcome = await applyConfirmedMessage(pool, groupId, { value: message.value, partition, offset: message.offset });
+    const source = message.headers?.['source']?.toString();
+    const outcome = await applyConfirmedMessage(pool, groupId, { value: message.value, partition, offset: message.offset, ...(source === undefined ? {} : { source }) }, ownSource);
     processed.set(partition, BigInt(message.offset) + 1n);
     metrics?.consumerEvents.inc({ outcome });
     if (outcome === 'invalid') {
@@ -157,7 +165,9 @@ export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string
 
   const connectOnce = async (): Promise<void> => {
     // A short fetch long-poll: a graceful stop waits for the fetch in flight.
-    const c = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+    // A 10 s session (kafkajs defaults to 30 s): a member that vanished without leaving the group
+    // (a crashed or killed instance) holds up the next rebalance for at most that long.
+    const c = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 1_000 });
     consumer = c;
     c.on(c.events.CRASH, (event) => {
       // kafkajs restarts by itself when `restart` is true; otherwise start over from scratch.

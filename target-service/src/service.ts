@@ -120,7 +120,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
     cleanups.push(() => relay.stop());
     const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log, holdStrategy.onSeatsFreed?.bind(holdStrategy));
     cleanups.push(() => sweep.stop());
-    const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log, metrics);
+    const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log, metrics, eventSourceFor(settings.mysqlUrl));
     cleanups.push(() => consumer.stop());
 
     metrics.setSources({

@@ -77,7 +77,7 @@ export function testSettings(mysqlUrl: string, overrides: Partial<TargetSettings
  * Polls `probe` until it returns a value other than undefined/false, or throws after `timeoutMs`
  * with the last value seen.
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, intervalMs = 50): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
