@@ -51,8 +51,9 @@ describe('wallet-race against each wallet strategy', () => {
     expect(ledger.counts['drift']).toBeGreaterThan(0);
     const drifted = ledger.evidence.find((e) => e['anomaly'] === 'balance-ne-ledger')!;
     expect(drifted).toMatchObject({ userId: expect.any(Number), expected: expect.any(String), actual: expect.any(String) });
-    expect(Number(drifted['diff'])).toBeLessThan(0);
-    expect(String(drifted['detail'])).toMatch(/points of acknowledged changes lost/);
+    // A lost update can lose a charge (balance below its ledger) or a debit (above it).
+    expect(Number(drifted['diff'])).not.toBe(0);
+    expect(String(drifted['detail'])).toMatch(/points of acknowledged changes lost|points without a ledger row/);
     expect(String(drifted['firstLostUpdate'])).toMatch(/^row \d+ \(.*\) wrote .* from a stale .*, after row \d+/);
 
     const conservation = byId['wallet-conservation']!;
