@@ -182,4 +182,3 @@ describe('waiting queue', () => {
   });
 });
 
-void url;
