@@ -218,7 +218,7 @@ async function serveUsers(vu: VuContext, data: QueueTtlData, options: Options, u
     const state = status.result?.['state'];
     const now = Date.now();
     if (status.type === 'ok' && state === 'waiting' && now < user.giveUpAt) {
-      user.nextPollAt = now + pollDelay(options, Number(status.result?.['estimatedWaitMs'] ?? options.advanceMs));
+      user.nextPollAt = now + pollDelay(options, Number(status.result?.['estimatedWaitMs'] ?? options.advanceMs), Number(status.result?.['position']));
       continue;
     }
     if (status.type !== 'ok') {
@@ -235,9 +235,14 @@ async function serveUsers(vu: VuContext, data: QueueTtlData, options: Options, u
   }
 }
 
-/** Half the estimated wait, between one advance interval and MAX_POLL_MS: a user near the front polls often. */
-function pollDelay(options: Options, estimatedWaitMs: number): number {
-  return Math.min(MAX_POLL_MS, Math.max(options.advanceMs, estimatedWaitMs / 2));
+/**
+ * Half the estimated wait, between one advance interval and MAX_POLL_MS; within two capacities of
+ * the front at most a quarter of the pass TTL, so a user sees its pass well before it expires even
+ * when the line moves faster than estimated.
+ */
+function pollDelay(options: Options, estimatedWaitMs: number, position = Infinity): number {
+  const ceiling = position <= 2 * options.capacity ? Math.min(MAX_POLL_MS, options.passTtlMs / 4) : MAX_POLL_MS;
+  return Math.min(ceiling, Math.max(options.advanceMs, estimatedWaitMs / 2));
 }
 
 /** An admitted user: abandons the pass, or (after optional probes) holds its seat with it and pays. */

@@ -171,7 +171,8 @@ export function percentile(values: readonly number[], p: number): number {
 
 /**
  * Scenario results of a queue run from the client history: users entered, admitted (seen), passes
- * abandoned, holds and payments, probes refused and accepted, users who gave up; queue wait
+ * abandoned, holds and payments, probes refused and accepted, users who gave up, passes missed
+ * (the target admitted the user but the pass had expired by the client's next poll); queue wait
  * p50/p95 as the client saw it (enter acknowledged → first status with a pass, ms); the measured
  * admission rate (passes seen per second between the first and the last) against the configured
  * ceiling (capacity per advance interval) and floor (capacity per TTL + interval, when every pass
@@ -198,6 +199,8 @@ export function queueClientResults(history: History, options: { capacity: number
     probesRefused: holds.filter((op) => op.value['pass'] !== 'own' && op.type === 'fail').length,
     probesAccepted: holds.filter((op) => op.value['pass'] !== 'own' && op.type !== 'fail').length,
     gaveUp: history.byF('queue-leave').length,
+    // Admitted by the target but the pass expired before the client polled (a slow client, not a fault).
+    passesMissed: history.byF('queue-status').filter((op) => op.type === 'ok' && op.result['state'] === 'done').length,
     waitP50Ms: Math.round(percentile(waits, 50)),
     waitP95Ms: Math.round(percentile(waits, 95)),
     waitMaxMs: Math.round(percentile(waits, 100)),
