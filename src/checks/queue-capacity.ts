@@ -6,7 +6,7 @@
  * admission, −1 per expiry or release).
  */
 import { defineChecker } from './checker.ts';
-import { collectQueueSnapshot, queueSamples, requireQueue, type QueueSnapshot } from './queue-snapshot.ts';
+import { collectQueueSnapshot, interleave, queueSamples, requireQueue, type QueueSnapshot } from './queue-snapshot.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
 const ID = 'queue-capacity';
@@ -19,7 +19,9 @@ export const queueCapacityChecker = defineChecker<QueueSnapshot>({
   collect: (stores, scope) => collectQueueSnapshot(stores, scope),
   check(history, snap, scope) {
     const q = requireQueue(scope);
-    const violations: EvidenceRow[] = [];
+    const bySample: EvidenceRow[] = [];
+    const byTick: EvidenceRow[] = [];
+    const byReplay: EvidenceRow[] = [];
     const samples = queueSamples(history);
     let maxSampled = 0;
     let maxGapMs = 0;
@@ -29,7 +31,7 @@ export const queueCapacityChecker = defineChecker<QueueSnapshot>({
       const active = Number(s.result['active']);
       const at = Number(s.result['redisMs']);
       maxSampled = Math.max(maxSampled, active);
-      if (active > q.capacity) violations.push({ source: 'sample', atMs: at, active, capacity: q.capacity, detail: `Redis sample (op #${s.index}) counted ${active} passes, capacity ${q.capacity}` });
+      if (active > q.capacity) bySample.push({ source: 'sample', atMs: at, active, capacity: q.capacity, detail: `Redis sample (op #${s.index}) counted ${active} passes, capacity ${q.capacity}` });
       if (prev !== undefined) {
         maxGapMs = Math.max(maxGapMs, at - prev);
         if (at - prev > q.advanceMs) lateSamples += 1;
@@ -42,13 +44,14 @@ export const queueCapacityChecker = defineChecker<QueueSnapshot>({
     for (const e of snap.log) {
       if (e.kind === 'tick') {
         maxTick = Math.max(maxTick, e.activeAfter);
-        if (e.activeAfter > q.capacity) violations.push({ source: 'advancement', atMs: e.atMs, active: e.activeAfter, capacity: q.capacity, detail: `advancement admitted ${e.admitted}, leaving ${e.activeAfter} passes active` });
+        if (e.activeAfter > q.capacity) byTick.push({ source: 'advancement', atMs: e.atMs, active: e.activeAfter, capacity: q.capacity, detail: `advancement admitted ${e.admitted}, leaving ${e.activeAfter} passes active` });
       } else if (e.kind === 'admit') {
         active += 1;
-        if (active > q.capacity && active > maxReplayed) violations.push({ source: 'log', atMs: e.atMs, active, capacity: q.capacity, detail: `admitting user ${e.user} made ${active} passes active` });
+        if (active > q.capacity && active > maxReplayed) byReplay.push({ source: 'log', atMs: e.atMs, active, capacity: q.capacity, detail: `admitting user ${e.user} made ${active} passes active` });
         maxReplayed = Math.max(maxReplayed, active);
       } else if (e.kind === 'expire' || e.kind === 'release') active -= 1;
     }
+    const violations = interleave(bySample, byTick, byReplay);
     if (samples.length === 0) {
       return { id: ID, title: TITLE, verdict: 'unknown', summary: 'no Redis sample was taken during the load', counts: { capacity: q.capacity, samples: 0, maxActiveLog: maxReplayed }, evidence: [], evidenceTotal: 0 };
     }

@@ -9,7 +9,7 @@
  * (admission − entry, Redis clock) p50/p95/max.
  */
 import { defineChecker } from './checker.ts';
-import { clientUsers, collectQueueSnapshot, percentile, type QueueSnapshot } from './queue-snapshot.ts';
+import { clientUsers, collectQueueSnapshot, interleave, percentile, type QueueSnapshot } from './queue-snapshot.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
 const ID = 'queue-fifo';
@@ -39,7 +39,8 @@ export const queueFifoChecker = defineChecker<QueueSnapshot>({
   title: TITLE,
   collect: (stores, scope) => collectQueueSnapshot(stores, scope),
   check(history, snap) {
-    const violations: EvidenceRow[] = [];
+    const logWitnesses: EvidenceRow[] = [];
+    const clientWitnesses: EvidenceRow[] = [];
     const admits = snap.log.filter((e) => e.kind === 'admit');
     const entryMs = new Map<number, number>();
     for (const e of snap.log) if (e.kind === 'enter') entryMs.set(e.user, e.atMs);
@@ -54,7 +55,7 @@ export const queueFifoChecker = defineChecker<QueueSnapshot>({
       let maxUser = 0;
       admits.forEach((a, i) => {
         if (ranks[i]! < maxRank) {
-          violations.push({ anomaly: 'inversion', user: a.user, arrival: ranks[i]! + 1, admittedAfter: maxUser, thatArrival: maxRank + 1, detail: `user ${a.user} (arrival #${ranks[i]! + 1}) was admitted after user ${maxUser} (arrival #${maxRank + 1})` });
+          logWitnesses.push({ anomaly: 'inversion', user: a.user, arrival: ranks[i]! + 1, admittedAfter: maxUser, thatArrival: maxRank + 1, detail: `user ${a.user} (arrival #${ranks[i]! + 1}) was admitted after user ${maxUser} (arrival #${maxRank + 1})` });
         }
         if (ranks[i]! > maxRank) {
           maxRank = ranks[i]!;
@@ -88,10 +89,11 @@ export const queueFifoChecker = defineChecker<QueueSnapshot>({
       const b = suffixMin[lo]!;
       if (b.at < lastWaiting.invokeUs) {
         clientInversions += 1;
-        violations.push({ anomaly: 'client-inversion', user: a.user, arrival: null, admittedAfter: b.user, thatArrival: null, detail: `client: user ${a.user} entered before user ${b.user} did, but was still waiting (status op #${lastWaiting.index} at ${Math.round(lastWaiting.invokeUs / 1000)} ms) after user ${b.user}'s pass was seen at ${Math.round(b.at / 1000)} ms` });
+        clientWitnesses.push({ anomaly: 'client-inversion', user: a.user, arrival: null, admittedAfter: b.user, thatArrival: null, detail: `client: user ${a.user} entered before user ${b.user} did, but was still waiting (status op #${lastWaiting.index} at ${Math.round(lastWaiting.invokeUs / 1000)} ms) after user ${b.user}'s pass was seen at ${Math.round(b.at / 1000)} ms` });
       }
     }
 
+    const violations = interleave(logWitnesses, clientWitnesses);
     const waits = admits.map((a) => a.atMs - (entryMs.get(a.user) ?? a.atMs));
     return resultFromViolations(
       {

@@ -9,7 +9,7 @@
  *   (an expiry in the log) and be gone at the end.
  */
 import { defineChecker } from './checker.ts';
-import { clientUsers, collectQueueSnapshot, percentile, queueSamples, requireQueue, type QueueSnapshot } from './queue-snapshot.ts';
+import { clientUsers, collectQueueSnapshot, interleave, percentile, queueSamples, requireQueue, type QueueSnapshot } from './queue-snapshot.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
 const ID = 'queue-redistribution';
@@ -23,7 +23,10 @@ export const queueRedistributionChecker = defineChecker<QueueSnapshot>({
   check(history, snap, scope) {
     const q = requireQueue(scope);
     const bound = q.advanceMs + q.slackMs;
-    const violations: EvidenceRow[] = [];
+    const late: EvidenceRow[] = [];
+    const idle: EvidenceRow[] = [];
+    const stale: EvidenceRow[] = [];
+    const never: EvidenceRow[] = [];
     const delays: number[] = [];
     const expired = new Set<number>();
     let idleTicks = 0;
@@ -32,10 +35,10 @@ export const queueRedistributionChecker = defineChecker<QueueSnapshot>({
         const delay = e.atMs - e.expiryMs;
         delays.push(delay);
         expired.add(e.user);
-        if (delay > bound || delay < 0) violations.push({ anomaly: 'late-reclaim', user: e.user, delayMs: delay, boundMs: bound, detail: `pass of user ${e.user} expired at ${e.expiryMs} and was removed ${delay} ms later (bound ${bound} ms)` });
+        if (delay > bound || delay < 0) late.push({ anomaly: 'late-reclaim', user: e.user, delayMs: delay, boundMs: bound, detail: `pass of user ${e.user} expired at ${e.expiryMs} and was removed ${delay} ms later (bound ${bound} ms)` });
       } else if (e.kind === 'tick' && e.waitingAfter > 0 && e.activeAfter < q.capacity) {
         idleTicks += 1;
-        violations.push({ anomaly: 'idle-slot', user: null, delayMs: null, boundMs: null, detail: `advancement at ${e.atMs} left ${q.capacity - e.activeAfter} slot(s) free while ${e.waitingAfter} user(s) waited` });
+        idle.push({ anomaly: 'idle-slot', user: null, delayMs: null, boundMs: null, detail: `advancement at ${e.atMs} left ${q.capacity - e.activeAfter} slot(s) free while ${e.waitingAfter} user(s) waited` });
       }
     }
     let staleSamples = 0;
@@ -47,7 +50,7 @@ export const queueRedistributionChecker = defineChecker<QueueSnapshot>({
       if (late > bound) {
         staleSamples += 1;
         worstStaleMs = Math.max(worstStaleMs, late);
-        violations.push({ anomaly: 'stale-pass-sampled', user: Number(s.result['oldestUser']), delayMs: late, boundMs: bound, detail: `Redis sample op #${s.index}: the pass of user ${String(s.result['oldestUser'])} still counted ${late} ms after its expiry` });
+        stale.push({ anomaly: 'stale-pass-sampled', user: Number(s.result['oldestUser']), delayMs: late, boundMs: bound, detail: `Redis sample op #${s.index}: the pass of user ${String(s.result['oldestUser'])} still counted ${late} ms after its expiry` });
       }
     }
     const users = clientUsers(history);
@@ -57,8 +60,9 @@ export const queueRedistributionChecker = defineChecker<QueueSnapshot>({
     for (const user of abandoned) {
       if (expired.has(user) && !stillHeld.has(user)) continue;
       notReclaimed += 1;
-      violations.push({ anomaly: 'never-reclaimed', user, delayMs: null, boundMs: bound, detail: `the client abandoned user ${user}'s pass; ${expired.has(user) ? 'it is still in Redis at the end' : 'the target never logged its expiry'}` });
+      never.push({ anomaly: 'never-reclaimed', user, delayMs: null, boundMs: bound, detail: `the client abandoned user ${user}'s pass; ${expired.has(user) ? 'it is still in Redis at the end' : 'the target never logged its expiry'}` });
     }
+    const violations = interleave(late, never, stale, idle);
     const counts = {
       abandoned: abandoned.length,
       reclaimed: delays.length,
@@ -75,7 +79,7 @@ export const queueRedistributionChecker = defineChecker<QueueSnapshot>({
       { id: ID, title: TITLE, counts },
       violations,
       `${delays.length} expired pass(es) reclaimed ${counts.reclaimP50Ms} ms (p50), ${counts.reclaimP95Ms} ms (p95), ${counts.reclaimMaxMs} ms (max) after expiry, within ${bound} ms (interval ${q.advanceMs} + slack ${q.slackMs}); every slot refilled while users waited; all ${abandoned.length} abandoned pass(es) reclaimed`,
-      () => `${violations.length - idleTicks - staleSamples - notReclaimed} late reclaim(s) (max ${counts.reclaimMaxMs} ms, bound ${bound} ms), ${idleTicks} advancement(s) left slots idle, ${staleSamples} sample(s) saw an expired pass still counted (worst ${worstStaleMs} ms), ${notReclaimed} abandoned pass(es) never reclaimed`,
+      () => `${late.length} late reclaim(s) (max ${counts.reclaimMaxMs} ms, bound ${bound} ms), ${idleTicks} advancement(s) left slots idle, ${staleSamples} sample(s) saw an expired pass still counted (worst ${worstStaleMs} ms), ${notReclaimed} abandoned pass(es) never reclaimed`,
     );
   },
 });

@@ -210,3 +210,14 @@ export function queueClientResults(history: History, options: { capacity: number
     samples: queueSamples(history).length,
   };
 }
+
+/**
+ * Interleaves lists of offending rows (first of each, then second of each, …), so that evidence
+ * cut at MAX_EVIDENCE rows still shows every kind of violation found.
+ */
+export function interleave<T>(...lists: readonly (readonly T[])[]): T[] {
+  const out: T[] = [];
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  for (let i = 0; i < longest; i++) for (const list of lists) if (i < list.length) out.push(list[i]!);
+  return out;
+}
