@@ -22,7 +22,7 @@ import { createRedis, type Redis } from './redis.ts';
 import type { HealthChecks } from './routes/health.ts';
 import { cachedFor, withTimeout, type Loop } from './timing.ts';
 import { queueNamespaceFor, readWaitingQueue } from './waiting-queue.ts';
-import { startAdvancer } from './queue/advancer.ts';
+import { startAdvancerThread } from './queue/advancer-thread.ts';
 import { WaitingQueue } from './queue/waiting-queue.ts';
 import { createWalletStrategy } from './wallet-strategies/index.ts';
 
@@ -124,7 +124,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
     cleanups.push(() => sweep.stop());
     const queue = new WaitingQueue(redis, queueNamespaceFor(settings.mysqlUrl), settings.queueFault);
     if (settings.queueFault !== 'none') log.warn(`TARGET_QUEUE_FAULT=${settings.queueFault}: the queue advancement is deliberately broken (test only)`);
-    const advancer = startAdvancer(queue, redis, log);
+    const advancer = await startAdvancerThread(queue, redis, settings.redisUrl, log);
     cleanups.push(() => advancer.stop());
     const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log, metrics, eventSourceFor(settings.mysqlUrl));
     cleanups.push(() => consumer.stop());

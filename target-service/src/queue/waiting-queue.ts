@@ -93,11 +93,23 @@ export class WaitingQueue {
     return queueKeys(this.namespace, scheduleId);
   }
 
-  /** Gives a schedule a queue with these settings and registers it for advancement. */
+  /**
+   * Gives a new schedule a queue with these settings and registers it for advancement. Keys left
+   * under the same namespace and id by an earlier database of the same name (a test database
+   * dropped and created again restarts its ids) are deleted first: the schedule is new.
+   */
   async enable(scheduleId: number, settings: QueueSettings): Promise<void> {
     const k = this.keys(scheduleId);
+    const stale: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${k.passPrefix}*`, 'COUNT', 1000);
+      stale.push(...found);
+      cursor = next;
+    } while (cursor !== '0');
     await this.redis
       .multi()
+      .del(k.waiting, k.passes, k.admitted, k.log, k.conf, ...stale)
       .hset(k.conf, { capacity: settings.capacity, passTtlMs: settings.passTtlMs, advanceMs: settings.advanceMs })
       .pexpire(k.conf, KEEP_MS)
       .sadd(queueRegistryKey(this.namespace), String(scheduleId))
