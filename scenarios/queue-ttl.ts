@@ -196,22 +196,27 @@ export default defineScenario({
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** Enters every user of the shard at once (the burst), then polls each until it is served. */
+/** Enters every user of the shard in one burst (polling users already due in between), then polls each until it is served. */
 async function serveUsers(vu: VuContext, data: QueueTtlData, options: Options, users: UserState[]): Promise<void> {
   const scheduleId = data.fixture.scheduleId;
   const pending: UserState[] = [];
-  for (const user of users) {
-    const entered = await enterQueue(vu, { scheduleId, userId: user.userId });
-    const now = Date.now();
-    user.giveUpAt = now + options.maxWaitMs;
-    if (entered.type === 'ok') {
-      user.nextPollAt = now + pollDelay(options, Number(entered.result?.['estimatedWaitMs'] ?? options.advanceMs));
-      pending.push(user);
-    } else data.remaining -= 1;
-  }
-  while (pending.length > 0) {
-    let next = 0;
-    for (let i = 1; i < pending.length; i++) if (pending[i]!.nextPollAt < pending[next]!.nextPollAt) next = i;
+  let toEnter = 0;
+  while (toEnter < users.length || pending.length > 0) {
+    let next = -1;
+    for (let i = 0; i < pending.length; i++) if (next === -1 || pending[i]!.nextPollAt < pending[next]!.nextPollAt) next = i;
+    // The burst first, but a user already due is polled between entries: the first admissions
+    // come one advance interval after the sale opens, long before a VU has entered all its users.
+    if (toEnter < users.length && (next === -1 || pending[next]!.nextPollAt > Date.now())) {
+      const user = users[toEnter++]!;
+      const entered = await enterQueue(vu, { scheduleId, userId: user.userId });
+      const now = Date.now();
+      user.giveUpAt = now + options.maxWaitMs;
+      if (entered.type === 'ok') {
+        user.nextPollAt = now + pollDelay(options, Number(entered.result?.['estimatedWaitMs'] ?? options.advanceMs), Number(entered.result?.['position']));
+        pending.push(user);
+      } else data.remaining -= 1;
+      continue;
+    }
     const user = pending[next]!;
     await sleep(user.nextPollAt - Date.now());
     const status = await queueStatus(vu, { scheduleId, userId: user.userId });
