@@ -52,8 +52,8 @@ export interface QueueKeys {
    * Event log, list of CSV strings in the order they happened (Redis clock, ms):
    * `e,user,atMs,entryUs` enter; `a,user,atMs,entryUs,expiryMs` admit; `x,user,atMs,expiryMs`
    * expired pass removed; `r,user,atMs,reason` pass released early (`paid` | `left`);
-   * `l,user,atMs` left the waiting line; `t,atMs,expired,admitted,activeAfter,waitingAfter` one
-   * advancement that changed something or found users waiting.
+   * `l,user,atMs` left the waiting line; `t,atMs,expired,admitted,activeAfter,waitingAfter,slot`
+   * one advancement that changed something or found users waiting (slot = ⌊ms / advanceMs⌋ claimed).
    */
   readonly log: string;
   /** Prefix of the per-interval advancement claim `queue:advance:{ns}:{scheduleId}:{slot}`. */

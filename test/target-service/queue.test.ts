@@ -122,13 +122,15 @@ describe('waiting queue', () => {
     const expiries = rows.filter((r) => r[0] === 'x');
     expect(expiries.map((r) => Number(r[1]))).toEqual([u1, u2]);
     for (const r of expiries) {
-      // Removed within one advance interval (and a little timer slack) of its expiry.
+      // Removed after its expiry, within an interval plus generous slack: here the advancer shares
+      // vitest's thread (no worker), and the machine may be busy; queue-ttl judges the tight bound.
       const delay = Number(r[2]) - Number(r[3]);
       expect(delay).toBeGreaterThanOrEqual(0);
-      expect(delay).toBeLessThan(50 + 100);
+      expect(delay).toBeLessThan(50 + 500);
     }
-    // Ticks of the two instances never overlap: at most one advancement per 50 ms slot.
-    const ticks = rows.filter((r) => r[0] === 't').map((r) => Math.floor(Number(r[1]) / 50));
+    // Two instances, yet at most one advancement per 50 ms slot (each logs the slot it claimed).
+    const ticks = rows.filter((r) => r[0] === 't').map((r) => r[6]);
+    expect(ticks.length).toBeGreaterThan(3);
     expect(new Set(ticks).size).toBe(ticks.length);
     expect(await redis.zcard(f.queue.keys.passes)).toBeLessThanOrEqual(1);
     void u2;

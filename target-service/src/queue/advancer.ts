@@ -73,7 +73,7 @@ export function startAdvancer(queue: WaitingQueue, redis: Redis, log: Logger): A
       state.lastSlot = slot;
       const claimed = await redis.set(queue.keys(id).advancePrefix + String(slot), owner, 'PX', settings.advanceMs * 2, 'NX');
       if (claimed !== 'OK') continue;
-      const result = await queue.advance(id);
+      const result = await queue.advance(id, slot);
       if (!result) {
         tracked.delete(id);
         await redis.srem(queueRegistryKey(queue.namespace), String(id));

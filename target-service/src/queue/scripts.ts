@@ -63,7 +63,8 @@ return {1, f(us)}
 `);
 
 /**
- * Advance: KEYS waiting, passes, conf, admitted, log; ARGV fault, passPrefix, seed, keepMs.
+ * Advance: KEYS waiting, passes, conf, admitted, log; ARGV fault, passPrefix, seed, keepMs, slot
+ * (the advance slot this run claimed, logged with the tick so duplicates would show).
  * Removes expired passes (score ≤ now), computes free = capacity − ZCARD(passes), pops that many
  * from the head of the waiting set and gives each a pass: ZADD passes (score = now + TTL), the
  * token `sha1(seed:user)` under passPrefix..user with PX = TTL, SADD admitted. Logs every change.
@@ -109,7 +110,7 @@ if admitted > 0 then
   redis.call('HSETNX', KEYS[3], 'firstAdmitMs', f(nowMs))
 end
 if #expired > 0 or admitted > 0 or waiting > 0 then
-  redis.call('RPUSH', KEYS[5], 't,' .. f(nowMs) .. ',' .. (#expired / 2) .. ',' .. admitted .. ',' .. active .. ',' .. waiting)
+  redis.call('RPUSH', KEYS[5], 't,' .. f(nowMs) .. ',' .. (#expired / 2) .. ',' .. admitted .. ',' .. active .. ',' .. waiting .. ',' .. ARGV[5])
   for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
 end
 return {#expired / 2, admitted, active, waiting, f(nowMs)}

@@ -207,13 +207,14 @@ export class WaitingQueue {
   /**
    * One advancement of a schedule's queue (see ADVANCE in scripts.ts); `advancer.ts` makes sure
    * one instance runs it per interval.
+   * @param slot the advance slot claimed (⌊epoch ms / advanceMs⌋), recorded in the log
    * @returns what changed, or undefined when the schedule has no queue (any more).
    */
-  async advance(scheduleId: number): Promise<{ expired: number; admitted: number; active: number; waiting: number } | undefined> {
+  async advance(scheduleId: number, slot = 0): Promise<{ expired: number; admitted: number; active: number; waiting: number } | undefined> {
     const k = this.keys(scheduleId);
     // A fresh 128-bit secret per advancement: tokens are sha1(seed:user), so unguessable.
     const seed = randomBytes(16).toString('hex');
-    const reply = (await runScript(this.redis, ADVANCE, [k.waiting, k.passes, k.conf, k.admitted, k.log], [this.fault, k.passPrefix, seed, KEEP_MS])) as number[];
+    const reply = (await runScript(this.redis, ADVANCE, [k.waiting, k.passes, k.conf, k.admitted, k.log], [this.fault, k.passPrefix, seed, KEEP_MS, slot])) as number[];
     if (reply[0] === -1) {
       this.known.delete(scheduleId);
       return undefined;
