@@ -33,6 +33,8 @@ export interface CheckScope {
   readonly settleTimeoutMs: number;
   /** Wallet scenarios: the users whose wallets this run exercises; wallet checks read only theirs. */
   readonly wallets?: WalletScope;
+  /** Queue scenarios: the schedule whose waiting queue this run drove, its settings and keys. */
+  readonly queue?: QueueScope;
 }
 
 /** Which wallets a wallet scenario exercises and what they started with. */
@@ -41,6 +43,32 @@ export interface WalletScope {
   readonly userIds: readonly number[];
   /** Points every one of them started with (the fixture's INITIAL ledger row). */
   readonly initialPoints: number;
+}
+
+/** Which waiting queue a queue scenario drove and how it was configured. */
+export interface QueueScope {
+  readonly scheduleId: number;
+  /** Users the run created (each entered once). */
+  readonly userIds: readonly number[];
+  /** Most passes active at once. */
+  readonly capacity: number;
+  /** Pass lifetime, ms. */
+  readonly passTtlMs: number;
+  /** Advance interval, ms. */
+  readonly advanceMs: number;
+  /**
+   * Timer slack allowed on top of one advance interval before an expired pass must be gone, ms
+   * (an advancement fires a little after its slot starts on a busy machine).
+   */
+  readonly slackMs: number;
+  /** The queue's Redis keys, as the target answered them (see target-service/src/waiting-queue.ts). */
+  readonly keys: {
+    readonly waiting: string;
+    readonly passes: string;
+    readonly passPrefix: string;
+    readonly admitted: string;
+    readonly log: string;
+  };
 }
 
 /** Connections checkers read from; opened once for all checks of a run. */

@@ -107,7 +107,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
 
     emitter.emit('phase', 'setup', `creating fresh ${options.scenario.name} data`);
     const setupHttp = new TargetHttpClient(baseUrl, { connections: 2, timeoutMs: 30_000 });
-    const data = await options.scenario.setup({ http: setupHttp }, scenarioOptions).finally(() => setupHttp.close());
+    const data = await options.scenario.setup({ http: setupHttp, connections: options.connections }, scenarioOptions).finally(() => setupHttp.close());
 
     emitter.emit('phase', 'load', describeExecutor(options.executor));
     const history = new History();

@@ -12,6 +12,7 @@ const BUILT_IN: Record<string, () => Promise<{ default: AnyScenario }>> = {
   contention: () => import('../../scenarios/contention.ts'),
   'flash-sale': () => import('../../scenarios/flash-sale.ts'),
   'wallet-race': () => import('../../scenarios/wallet-race.ts'),
+  'queue-ttl': () => import('../../scenarios/queue-ttl.ts'),
 };
 
 /** Names of the bundled scenarios. */

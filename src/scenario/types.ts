@@ -4,6 +4,7 @@
  * A scenario file is data plus three functions (see ../shared/notes/anchors.md, point 8).
  */
 import type { Checker, CheckScope } from '../checks/checker.ts';
+import type { ConnectionSettings } from '../config/connections.ts';
 import type { TargetHttpClient } from '../engine/http-client.ts';
 import type { History } from '../engine/history.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
@@ -22,6 +23,8 @@ export interface ScenarioFlag {
 export interface SetupContext {
   /** Client for the target (not timed into the run's metrics). */
   readonly http: TargetHttpClient;
+  /** The datastores of the run, for scenarios that sample them during the load (queue-ttl samples Redis). */
+  readonly connections?: ConnectionSettings;
 }
 
 /** Shared-by-all scenario settings derived by the runner. */
@@ -70,7 +73,7 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
   /** One iteration for one VU. Record every state-changing request with `vu.op`. */
   iteration(vu: VuContext, data: D, options: O): Promise<void>;
   /** Which data the checks look at (wallet scenarios add the wallets they exercise). */
-  scope(data: D, options: O): Pick<CheckScope, 'scheduleIds' | 'seatCount' | 'wallets'>;
+  scope(data: D, options: O): Pick<CheckScope, 'scheduleIds' | 'seatCount' | 'wallets' | 'queue'>;
   /** The checks of this scenario, in report order. */
   checkers(options: O, settings: ScenarioRunSettings): readonly Checker<any>[];
   /** Ids of the data created, for the report. */

@@ -11,6 +11,9 @@ import { httpMetricsMiddleware, type Metrics } from './metrics.ts';
 import { fixturesRoutes } from './routes/fixtures.ts';
 import { healthRoutes, type HealthChecks } from './routes/health.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { queueRoutes } from './routes/queue.ts';
+import type { Advancer } from './queue/advancer.ts';
+import type { WaitingQueue } from './queue/waiting-queue.ts';
 import { reservationRoutes } from './routes/reservations.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { walletRoutes } from './routes/wallet.ts';
@@ -27,6 +30,10 @@ export interface AppDeps {
   /** Checks `/health` runs, by name. */
   readonly healthChecks: HealthChecks;
   readonly log: Logger;
+  /** The waiting queue (schedules created with one); absent: no queue endpoints, no pass gate. */
+  readonly queue?: WaitingQueue;
+  /** Woken when someone enters a queue. */
+  readonly advancer?: Pick<Advancer, 'wake'>;
 }
 
 /** Creates the app: JSON body parsing, request metrics, every route, 404 and error handlers. */
@@ -37,9 +44,10 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(httpMetricsMiddleware(deps.metrics));
   app.use(express.json({ limit: '100kb' }));
-  app.use(fixturesRoutes(deps.pool, deps.holdStrategy));
-  app.use(reservationRoutes(deps.pool, deps.holdStrategy, deps.metrics));
-  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics));
+  app.use(fixturesRoutes(deps.pool, deps.holdStrategy, deps.queue));
+  app.use(reservationRoutes(deps.pool, deps.holdStrategy, deps.metrics, deps.queue));
+  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics, deps.queue));
+  if (deps.queue) app.use(queueRoutes(deps.queue, deps.advancer));
   app.use(walletRoutes(deps.pool, deps.walletStrategy, deps.metrics));
   app.use(scheduleRoutes(deps.pool));
   app.use(healthRoutes(deps.healthChecks, deps.metrics));

@@ -4,6 +4,7 @@
  * its single startup-failure line.
  */
 import { z } from 'zod';
+import { QUEUE_FAULTS, type QueueFault } from './queue/waiting-queue.ts';
 
 /** Validated settings of one service instance. Durations in milliseconds. */
 export interface TargetSettings {
@@ -50,6 +51,12 @@ export interface TargetSettings {
   readonly walletLockWaitMs: number;
   /** `optimistic` wallet strategy: retries after a lost version check before 409 WALLET_CONFLICT. */
   readonly walletOptimisticRetries: number;
+  /**
+   * TEST ONLY: a deliberately broken queue advancement (`over-admit`, `skip-expiry`, `lifo`) so
+   * tests can prove the queue checks catch it; `none` (the default) is the real one. The
+   * ticketbench CLI never sets it.
+   */
+  readonly queueFault: QueueFault;
 }
 
 /** The environment variable behind each setting. */
@@ -72,6 +79,7 @@ export const TARGET_ENV = {
   walletLockTtlMs: 'TARGET_WALLET_LOCK_TTL_MS',
   walletLockWaitMs: 'TARGET_WALLET_LOCK_WAIT_MS',
   walletOptimisticRetries: 'TARGET_WALLET_OPTIMISTIC_RETRIES',
+  queueFault: 'TARGET_QUEUE_FAULT',
 } as const satisfies Record<keyof TargetSettings, string>;
 
 /** Defaults, as documented in docs/target-service.md. */
@@ -94,6 +102,7 @@ export const TARGET_DEFAULTS: TargetSettings = {
   walletLockTtlMs: 3_000,
   walletLockWaitMs: 2_000,
   walletOptimisticRetries: 10,
+  queueFault: 'none',
 };
 
 /** A setting that does not validate; the message names the environment variable. */
@@ -153,6 +162,7 @@ const envSchema = z.object({
   [TARGET_ENV.walletLockTtlMs]: intText(1, 3_600_000).optional(),
   [TARGET_ENV.walletLockWaitMs]: intText(0, 3_600_000).optional(),
   [TARGET_ENV.walletOptimisticRetries]: intText(0, 100).optional(),
+  [TARGET_ENV.queueFault]: z.enum(QUEUE_FAULTS, `must be one of ${QUEUE_FAULTS.join(', ')}`).optional(),
 });
 
 /**
@@ -194,6 +204,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
     walletLockTtlMs: v[TARGET_ENV.walletLockTtlMs] ?? TARGET_DEFAULTS.walletLockTtlMs,
     walletLockWaitMs: v[TARGET_ENV.walletLockWaitMs] ?? TARGET_DEFAULTS.walletLockWaitMs,
     walletOptimisticRetries: v[TARGET_ENV.walletOptimisticRetries] ?? TARGET_DEFAULTS.walletOptimisticRetries,
+    queueFault: v[TARGET_ENV.queueFault] ?? TARGET_DEFAULTS.queueFault,
   };
 }
 

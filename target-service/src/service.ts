@@ -21,7 +21,9 @@ import { countUnsentEvents, startOutboxRelay } from './outbox-relay.ts';
 import { createRedis, type Redis } from './redis.ts';
 import type { HealthChecks } from './routes/health.ts';
 import { cachedFor, withTimeout, type Loop } from './timing.ts';
-import { readWaitingQueue } from './waiting-queue.ts';
+import { queueNamespaceFor, readWaitingQueue } from './waiting-queue.ts';
+import { startAdvancerThread } from './queue/advancer-thread.ts';
+import { WaitingQueue } from './queue/waiting-queue.ts';
 import { createWalletStrategy } from './wallet-strategies/index.ts';
 
 /** A started service. */
@@ -120,6 +122,10 @@ export async function startService(settings: TargetSettings, options: StartOptio
     cleanups.push(() => relay.stop());
     const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log, holdStrategy.onSeatsFreed?.bind(holdStrategy));
     cleanups.push(() => sweep.stop());
+    const queue = new WaitingQueue(redis, queueNamespaceFor(settings.mysqlUrl), settings.queueFault);
+    if (settings.queueFault !== 'none') log.warn(`TARGET_QUEUE_FAULT=${settings.queueFault}: the queue advancement is deliberately broken (test only)`);
+    const advancer = await startAdvancerThread(queue, redis, settings.redisUrl, log);
+    cleanups.push(() => advancer.stop());
     const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log, metrics, eventSourceFor(settings.mysqlUrl));
     cleanups.push(() => consumer.stop());
 
@@ -129,10 +135,10 @@ export async function startService(settings: TargetSettings, options: StartOptio
       consumerLag: cachedFor(CONSUMER_LAG_REFRESH_MS, () =>
         withTimeout(readConsumerLag(admin, settings.consumerGroup, consumer.processed), SCRAPE_READ_TIMEOUT_MS, 'consumer lag'),
       ),
-      waitingQueue: () => withTimeout(readWaitingQueue(redis), SCRAPE_READ_TIMEOUT_MS, 'waiting queue'),
+      waitingQueue: () => withTimeout(readWaitingQueue(redis, queue.namespace), SCRAPE_READ_TIMEOUT_MS, 'waiting queue'),
       dbPool: () => readPoolStats(pool),
     });
-    const app = createApp({ pool, holdStrategy, walletStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log });
+    const app = createApp({ pool, holdStrategy, walletStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log, queue, advancer });
     const server = await listen(app, settings.host, settings.port);
     cleanups.push(() => closeServer(server));
     const port = (server.address() as AddressInfo).port;

@@ -16,7 +16,7 @@ import type { Logger } from '../../target-service/src/log.ts';
 import { holdResultLabel } from '../../target-service/src/routes/reservations.ts';
 import { startService, type RunningService } from '../../target-service/src/service.ts';
 import { cachedFor } from '../../target-service/src/timing.ts';
-import { queueKey, queuePassKey } from '../../target-service/src/waiting-queue.ts';
+import { queueKey, queueNamespaceFor, queuePassKey } from '../../target-service/src/waiting-queue.ts';
 import { client, createTestDatabase, ensureConfirmedTopic, REDIS_URL, testSettings, waitFor } from './helpers.ts';
 
 const silent: Logger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -43,9 +43,10 @@ describe('redis-lock target after a contention burst and a payment', () => {
   let fixture: Fixture;
   let redis: Redis;
   let seatLocked = 0;
+  let url: string;
 
   beforeAll(async () => {
-    const url = await createTestDatabase('metrics');
+    url = await createTestDatabase('metrics');
     await ensureConfirmedTopic();
     service = await startService(testSettings(url), { log: silent });
     api = client(service.port);
@@ -112,16 +113,21 @@ describe('redis-lock target after a contention burst and a payment', () => {
     for (const [, lag] of lags) expect(lag).toBeGreaterThanOrEqual(0);
   });
 
-  it('sums the waiting-queue sorted sets found by SCAN, ignoring keys of another type', async () => {
+  it('sums the waiting-queue sorted sets of its own namespace found by SCAN, ignoring keys of another type and other namespaces', async () => {
+    const ns = queueNamespaceFor(url);
     const id = 2_000_000_000 + Math.floor(Math.random() * 100_000_000);
-    const keys = [queueKey(id), queuePassKey(id), queueKey(id + 1)];
+    const other = `${ns}_other`;
+    const keys = [queueKey(ns, id), queuePassKey(ns, id), queueKey(ns, id + 1), queueKey(other, id), queuePassKey(other, id)];
     try {
-      await redis.zadd(queueKey(id), 1, 'u1', 2, 'u2', 3, 'u3');
-      await redis.zadd(queuePassKey(id), 1, 'u9', 2, 'u8');
-      await redis.set(queueKey(id + 1), 'not a sorted set');
+      await redis.zadd(queueKey(ns, id), 1, 'u1', 2, 'u2', 3, 'u3');
+      await redis.zadd(queuePassKey(ns, id), 1, 'u9', 2, 'u8');
+      await redis.set(queueKey(ns, id + 1), 'not a sorted set');
+      // Another database's schedule with the same id must not count.
+      await redis.zadd(queueKey(other, id), 1, 'x1', 2, 'x2');
+      await redis.zadd(queuePassKey(other, id), 1, 'x9');
       const { series } = await scrape(api);
-      expect(series.get('queue_length')).toBeGreaterThanOrEqual(3);
-      expect(series.get('queue_active_passes')).toBeGreaterThanOrEqual(2);
+      expect(series.get('queue_length')).toBe(3);
+      expect(series.get('queue_active_passes')).toBe(2);
     } finally {
       await redis.del(...keys);
     }

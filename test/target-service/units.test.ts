@@ -35,6 +35,7 @@ describe('loadSettings', () => {
       TARGET_WALLET_LOCK_TTL_MS: '1500',
       TARGET_WALLET_LOCK_WAIT_MS: '0',
       TARGET_WALLET_OPTIMISTIC_RETRIES: '4',
+      TARGET_QUEUE_FAULT: 'over-admit',
     });
     expect(settings).toEqual({
       port: 0,
@@ -55,6 +56,7 @@ describe('loadSettings', () => {
       walletLockTtlMs: 1500,
       walletLockWaitMs: 0,
       walletOptimisticRetries: 4,
+      queueFault: 'over-admit',
     });
   });
 

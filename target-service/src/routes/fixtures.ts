@@ -7,8 +7,10 @@ import { Router } from 'express';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import { z } from 'zod';
 import { inTransaction, type Pool, type PoolConnection } from '../db.ts';
-import { parseOrBadRequest } from '../errors.ts';
+import { HttpError, parseOrBadRequest } from '../errors.ts';
 import type { SeatHoldStrategy } from '../hold-strategies/index.ts';
+import { QUEUE_DEFAULTS, type QueueSettings, type WaitingQueue } from '../queue/waiting-queue.ts';
+import type { QueueKeys } from '../waiting-queue.ts';
 
 /** Points each fixture user's wallet starts with unless `points` says otherwise: 20 payments at the default price. */
 export const DEFAULT_FIXTURE_POINTS = 1_000_000;
@@ -21,6 +23,14 @@ const fixturesBody = z.object({
   price: z.int().min(0).max(2_147_483_647).default(50_000),
   points: z.int().min(0).max(MAX_FIXTURE_POINTS).default(DEFAULT_FIXTURE_POINTS),
   name: z.string().min(1).max(200).optional(),
+  // The schedule gets a waiting queue: holds then need a pass (see routes/queue.ts).
+  queue: z
+    .object({
+      capacity: z.int().min(1).max(100_000).default(QUEUE_DEFAULTS.capacity),
+      passTtlMs: z.int().min(50).max(24 * 3_600_000).default(QUEUE_DEFAULTS.passTtlMs),
+      advanceMs: z.int().min(10).max(3_600_000).default(QUEUE_DEFAULTS.advanceMs),
+    })
+    .optional(),
 });
 
 /** A fixtures request, validated. */
@@ -96,16 +106,31 @@ async function insertUsers(conn: PoolConnection, concertId: number, count: numbe
   return rows.map((row) => Number(row.id));
 }
 
+/** What the 201 body adds when the schedule was created with a queue. */
+export interface FixtureQueue extends QueueSettings {
+  /** The Redis keys of the schedule's queue, so a load tester can sample and check them. */
+  readonly keys: QueueKeys;
+}
+
 /**
  * Router with `POST /admin/fixtures`.
  * @param strategy told about each new schedule once it is committed (`onScheduleCreated`)
+ * @param queue gives the schedule a waiting queue when the body asks for one (`queue: {capacity,
+ *   passTtlMs, advanceMs}`); without it such a request is 400 QUEUE_UNAVAILABLE
  */
-export function fixturesRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'onScheduleCreated'>): Router {
+export function fixturesRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'onScheduleCreated'>, queue?: WaitingQueue): Router {
   const router = Router();
   router.post('/admin/fixtures', async (req, res) => {
     const input = parseOrBadRequest(fixturesBody, req.body, 'body');
+    if (input.queue && !queue) throw new HttpError(400, 'QUEUE_UNAVAILABLE', 'This service runs without a waiting queue.');
     const fixtures = await createFixtures(pool, input);
     await strategy.onScheduleCreated?.(fixtures.scheduleId, fixtures.seatNos.length);
+    if (input.queue && queue) {
+      await queue.enable(fixtures.scheduleId, input.queue);
+      const withQueue: FixturesResult & { queue: FixtureQueue } = { ...fixtures, queue: { ...input.queue, keys: queue.keys(fixtures.scheduleId) } };
+      res.status(201).json(withQueue);
+      return;
+    }
     res.status(201).json(fixtures);
   });
   return router;

@@ -17,6 +17,7 @@ import type { SeatHoldStrategy } from '../hold-strategies/index.ts';
 import { idSchema, pathIdSchema } from '../ids.ts';
 import { CONFIRMED_TOPIC } from '../kafka.ts';
 import type { Metrics } from '../metrics.ts';
+import type { WaitingQueue } from '../queue/waiting-queue.ts';
 import { countWalletOperation, findLedgerRowByKey, IDEMPOTENT_REPLAY_HEADER, IdempotencyKeyTaken, idempotencyKeySchema, insertLedgerRow, keyReused, type LedgerRow } from '../wallet.ts';
 import type { WalletStrategy } from '../wallet-strategies/index.ts';
 
@@ -187,8 +188,9 @@ async function seatPrice(conn: PoolConnection, scheduleId: number, seatNo: strin
  * @param strategy the seat-hold strategy in use; decides whether the guard row is inserted.
  * @param wallet the wallet strategy that debits the seat price
  * @param metrics counts the outcome in `wallet_operations_total{type="payment"}`
+ * @param queue a payment made now gives the user's queue pass back early (schedules with a queue)
  */
-export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics): Router {
+export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics, queue?: WaitingQueue): Router {
   const router = Router();
   router.post('/api/reservations/:id/payment', async (req, res) => {
     const reservationId = parseOrBadRequest(pathIdSchema, req.params.id, 'id');
@@ -196,7 +198,19 @@ export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'uses
     const options = { wallet, confirmGuard: strategy.usesConfirmGuard, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
     const result = await countWalletOperation(metrics, wallet.name, 'payment', confirmPayment(pool, reservationId, userId, options), (r) => r.applied);
     if (!result.applied) res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
+    if (result.applied && queue && (await queue.anyQueue())) await releasePassAfterPayment(pool, queue, reservationId, userId);
     res.status(result.applied ? 201 : 200).json(result);
   });
   return router;
+}
+
+/**
+ * Gives back the paying user's queue pass for the reservation's schedule, when that schedule has a
+ * queue: the slot goes to the next user in line at the next advancement instead of after the TTL.
+ */
+async function releasePassAfterPayment(pool: Pool, queue: WaitingQueue, reservationId: number, userId: number): Promise<void> {
+  const [rows] = await pool.execute<RowDataPacket[]>('SELECT schedule_id FROM reservations WHERE id = ?', [reservationId]);
+  const scheduleId = Number(rows[0]?.schedule_id);
+  if (!Number.isInteger(scheduleId) || !(await queue.settingsOf(scheduleId))) return;
+  await queue.release(scheduleId, userId, 'paid');
 }

@@ -7,8 +7,10 @@ import { HttpError, parseOrBadRequest } from '../errors.ts';
 import type { HoldAttempts, SeatHoldStrategy } from '../hold-strategies/index.ts';
 import { idSchema, pathIdSchema, seatNoSchema } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
+import { QUEUE_PASS_HEADER, type WaitingQueue } from '../queue/waiting-queue.ts';
 
-const holdBody = z.object({ userId: idSchema, scheduleId: idSchema, seatNo: seatNoSchema });
+// `queuePass`: the pass token for schedules with a waiting queue, when not sent as the Queue-Pass header.
+const holdBody = z.object({ userId: idSchema, scheduleId: idSchema, seatNo: seatNoSchema, queuePass: z.string().max(128).optional() });
 
 /** Response header of every answer the hold strategy gave: its database write attempts. */
 export const HOLD_ATTEMPTS_HEADER = 'Hold-Attempts';
@@ -50,11 +52,16 @@ export function holdResultLabel(err: unknown): string {
   return err instanceof HttpError ? err.code : 'error';
 }
 
-/** Router with the hold and reservation-read endpoints; `metrics` counts hold outcomes. */
-export function reservationRoutes(pool: Pool, strategy: SeatHoldStrategy, metrics?: Metrics): Router {
+/**
+ * Router with the hold and reservation-read endpoints; `metrics` counts hold outcomes. With a
+ * `queue`, a hold on a schedule that has a waiting queue needs the user's valid pass first (401
+ * QUEUE_PASS_REQUIRED / 403 QUEUE_PASS_INVALID); other schedules are not affected.
+ */
+export function reservationRoutes(pool: Pool, strategy: SeatHoldStrategy, metrics?: Metrics, queue?: WaitingQueue): Router {
   const router = Router();
   router.post('/api/reservations', async (req, res) => {
-    const input = parseOrBadRequest(holdBody, req.body, 'body');
+    const { queuePass, ...input } = parseOrBadRequest(holdBody, req.body, 'body');
+    await queue?.verifyPass(input.scheduleId, input.userId, req.get(QUEUE_PASS_HEADER) ?? queuePass);
     const attempts: HoldAttempts = { count: 0 };
     // Set on failure too: the error handler keeps headers already set when it answers.
     const held = await strategy
