@@ -12,6 +12,7 @@ const BUILT_IN: Record<string, () => Promise<{ default: AnyScenario }>> = {
   contention: () => import('../../scenarios/contention.ts'),
   'flash-sale': () => import('../../scenarios/flash-sale.ts'),
   'wallet-race': () => import('../../scenarios/wallet-race.ts'),
+  'seat-query': () => import('../../scenarios/seat-query.ts'),
 };
 
 /** Names of the bundled scenarios. */

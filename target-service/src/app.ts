@@ -11,6 +11,9 @@ import { httpMetricsMiddleware, type Metrics } from './metrics.ts';
 import { fixturesRoutes } from './routes/fixtures.ts';
 import { healthRoutes, type HealthChecks } from './routes/health.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { readRoutes } from './routes/reads.ts';
+import { paymentInvalidator } from './cache-invalidation.ts';
+import { disabledReadCache, type ReadCache } from './read-cache.ts';
 import { reservationRoutes } from './routes/reservations.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { walletRoutes } from './routes/wallet.ts';
@@ -27,6 +30,8 @@ export interface AppDeps {
   /** Checks `/health` runs, by name. */
   readonly healthChecks: HealthChecks;
   readonly log: Logger;
+  /** Read cache of the read endpoints (`TARGET_CACHE`); absent = off. */
+  readonly readCache?: ReadCache;
 }
 
 /** Creates the app: JSON body parsing, request metrics, every route, 404 and error handlers. */
@@ -39,7 +44,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(fixturesRoutes(deps.pool, deps.holdStrategy));
   app.use(reservationRoutes(deps.pool, deps.holdStrategy, deps.metrics));
-  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics));
+  const readCache = deps.readCache ?? disabledReadCache();
+  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics, paymentInvalidator(deps.pool, readCache)));
+  app.use(readRoutes(deps.pool, readCache));
   app.use(walletRoutes(deps.pool, deps.walletStrategy, deps.metrics));
   app.use(scheduleRoutes(deps.pool));
   app.use(healthRoutes(deps.healthChecks, deps.metrics));

@@ -13,6 +13,9 @@ import { redactUrl } from '../../src/config/connections.ts';
 import { eventSourceFor } from './config.ts';
 import { createPool, fillPool, readPoolStats, type Pool } from './db.ts';
 import { createHoldStrategy } from './hold-strategies/index.ts';
+import { concertLookup, withCacheInvalidation } from './cache-invalidation.ts';
+import { createReadCache } from './read-cache.ts';
+import { databaseOf } from './config.ts';
 import { startHoldExpiry } from './hold-expiry.ts';
 import { createAdmin, createKafka, createRelayProducer, type Admin } from './kafka.ts';
 import { createStderrLogger, describe, type Logger } from './log.ts';
@@ -82,7 +85,12 @@ export async function startService(settings: TargetSettings, options: StartOptio
     cleanups.push(() => admin.disconnect());
     const metrics = createMetrics();
     // Built before any I/O so an unknown name fails without waiting on connections.
-    const holdStrategy = createHoldStrategy(settings.strategy, {
+    const readCache = createReadCache(
+      redis,
+      { enabled: settings.cache === 'on', ttlMs: settings.cacheTtlMs, namespace: databaseOf(settings.mysqlUrl), staleFault: settings.cacheFault === 'stale', registry: metrics.registry },
+      concertLookup(pool),
+    );
+    const holdStrategy = withCacheInvalidation(createHoldStrategy(settings.strategy, {
       pool,
       redis,
       log,
@@ -91,7 +99,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
       lockTtlMs: settings.lockTtlMs,
       optimisticRetries: settings.optimisticRetries,
       optimisticBackoffMs: settings.optimisticBackoffMs,
-    });
+    }), readCache);
     const walletStrategy = createWalletStrategy(settings.walletStrategy, {
       pool,
       redis,
@@ -132,7 +140,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
       waitingQueue: () => withTimeout(readWaitingQueue(redis), SCRAPE_READ_TIMEOUT_MS, 'waiting queue'),
       dbPool: () => readPoolStats(pool),
     });
-    const app = createApp({ pool, holdStrategy, walletStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log });
+    const app = createApp({ pool, holdStrategy, walletStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log, readCache });
     const server = await listen(app, settings.host, settings.port);
     cleanups.push(() => closeServer(server));
     const port = (server.address() as AddressInfo).port;

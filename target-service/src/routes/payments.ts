@@ -187,8 +187,10 @@ async function seatPrice(conn: PoolConnection, scheduleId: number, seatNo: strin
  * @param strategy the seat-hold strategy in use; decides whether the guard row is inserted.
  * @param wallet the wallet strategy that debits the seat price
  * @param metrics counts the outcome in `wallet_operations_total{type="payment"}`
+ * @param onConfirmed called with the reservation id after a payment committed, before the answer
+ *   (the read cache drops the seat's schedule there)
  */
-export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics): Router {
+export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics, onConfirmed?: (reservationId: number) => Promise<void>): Router {
   const router = Router();
   router.post('/api/reservations/:id/payment', async (req, res) => {
     const reservationId = parseOrBadRequest(pathIdSchema, req.params.id, 'id');
@@ -196,6 +198,7 @@ export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'uses
     const options = { wallet, confirmGuard: strategy.usesConfirmGuard, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
     const result = await countWalletOperation(metrics, wallet.name, 'payment', confirmPayment(pool, reservationId, userId, options), (r) => r.applied);
     if (!result.applied) res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
+    if (result.applied) await onConfirmed?.(reservationId);
     res.status(result.applied ? 201 : 200).json(result);
   });
   return router;
