@@ -35,6 +35,9 @@ describe('loadSettings', () => {
       TARGET_WALLET_LOCK_TTL_MS: '1500',
       TARGET_WALLET_LOCK_WAIT_MS: '0',
       TARGET_WALLET_OPTIMISTIC_RETRIES: '4',
+      TARGET_CACHE: 'on',
+      TARGET_CACHE_TTL_MS: '250',
+      TARGET_CACHE_FAULT: 'stale',
     });
     expect(settings).toEqual({
       port: 0,
@@ -55,6 +58,9 @@ describe('loadSettings', () => {
       walletLockTtlMs: 1500,
       walletLockWaitMs: 0,
       walletOptimisticRetries: 4,
+      cache: 'on',
+      cacheTtlMs: 250,
+      cacheFault: 'stale',
     });
   });
 

@@ -78,7 +78,7 @@ export async function seedCommand(opts: Record<string, unknown>, io: CliIo): Pro
     throw new TicketbenchError('INFRA_UNAVAILABLE', `Seeding stopped: ${message}. Run the same command again to resume.`, { cause: err });
   }
   if (live) io.stdout.write('\n');
-  const gib = (bytes: number): string => formatGiB(bytes / 2 ** 30);
+  const gib = (bytes: number): string => (bytes >= 2 ** 30 ? formatGiB(bytes / 2 ** 30) : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
   io.stdout.write(
     [
       `inserted: ${formatCount(result.inserted.concerts)} concerts, ${formatCount(result.inserted.schedules)} schedules, ${formatCount(result.inserted.seats)} seats, ${formatCount(result.inserted.users)} users (present: ${formatCount(result.present.seats)} seats)`,
