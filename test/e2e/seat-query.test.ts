@@ -17,7 +17,7 @@ const run = (flags: Record<string, unknown>, cache: string) =>
   runScenario({
     scenario: seatQuery,
     scenarioFlags: flags,
-    executor: executorFromFlags({ vus: 20, duration: '4s' }, { vus: seatQuery.defaultVus }),
+    executor: executorFromFlags({ vus: 20, durationMs: 4_000 }, { vus: seatQuery.defaultVus }),
     connections: DEFAULT_CONNECTIONS,
     outDir,
     requestTimeoutMs: 10_000,
