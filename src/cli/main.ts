@@ -88,6 +88,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--seats-per-schedule <n>', 'seats of each schedule (default 10000)')
     .option('--users <n>', 'users, each with an empty wallet (default 10000)')
     .option('--batch <n>', 'rows per INSERT statement (default 5000)')
+    .option('--method <how>', 'insert (multi-row INSERT, default) or load-data (LOAD DATA LOCAL INFILE; the server must allow local_infile)')
     .option('--defer-indexes', 'drop the seats table\'s secondary indexes while loading and rebuild them after')
     .option('--no-infra', 'do not start servers or apply the schema')
     .option('--ci', 'plain progress lines, no animation')

@@ -16,12 +16,16 @@ let conn: mysql.Connection;
 
 const count = async (sql: string): Promise<number> => Number((await conn.query<RowDataPacket[]>(sql))[0][0]?.n);
 
+const DB_LOAD = `${DB}_ld`;
+
 beforeAll(async () => {
   conn = await mysql.createConnection({ uri: ROOT });
   await conn.query(`DROP DATABASE IF EXISTS \`${DB}\``);
+  await conn.query(`DROP DATABASE IF EXISTS \`${DB_LOAD}\``);
 });
 afterAll(async () => {
   await conn.query(`DROP DATABASE IF EXISTS \`${DB}\``);
+  await conn.query(`DROP DATABASE IF EXISTS \`${DB_LOAD}\``);
   await conn.end();
 });
 
@@ -60,7 +64,19 @@ describe('ticketbench seed', () => {
     expect(indexes.map((r) => r.name)).toEqual(expect.arrayContaining(['idx_seats_schedule_status', 'idx_seats_available', 'uk_seats_schedule_seat']));
   }, 60_000);
 
+  it('--method load-data streams the same rows through LOAD DATA LOCAL INFILE', async () => {
+    const result = await cli(['seed', '--mysql-url', `${ROOT}/${DB_LOAD}`, ...PLAN, '--method', 'load-data', '--ci']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('via LOAD DATA LOCAL INFILE');
+    expect(result.stdout).toMatch(/inserted: 2 concerts, 6 schedules, 15,000 seats, 1,200 users/);
+    const [[row]] = await conn.query<RowDataPacket[]>(`SELECT COUNT(*) AS n, SUM(price) AS total, COUNT(DISTINCT schedule_id) AS schedules FROM \`${DB_LOAD}\`.seats WHERE status = 'AVAILABLE'`);
+    const [[same]] = await conn.query<RowDataPacket[]>(`SELECT SUM(price) AS total FROM \`${DB}\`.seats`);
+    expect([Number(row!.n), Number(row!.schedules), Number(row!.total)]).toEqual([15_000, 6, Number(same!.total)]);
+  }, 60_000);
+
   it.each([
+    [['seed', '--method', 'copy'], /--method must be insert or load-data, got "copy"/],
     [['seed', '--seats-per-schedule', '0'], /--seats-per-schedule must be an integer from 1 to 1000000, got "0"/],
     [['seed', '--concerts', 'ten'], /--concerts must be an integer from 1 to 1000000, got "ten"/],
     [['seed', '--concerts', '1000000', '--schedules-per-concert', '100000', '--seats-per-schedule', '1000'], /at most 2,000,000,000 are allowed/],

@@ -10,7 +10,7 @@ import { applyMigrations } from '../../infra/migrations.ts';
 import { ensureDatabase } from '../../infra/mysql.ts';
 import { redactUrl } from '../../config/connections.ts';
 import { formatCount, formatDuration, formatGiB } from '../../report/format.ts';
-import { SEED_DEFAULTS, seedDatabase, type SeedPlan, type SeedProgress } from '../../seed/seed.ts';
+import { SEED_DEFAULTS, seedDatabase, type SeedMethod, type SeedPlan, type SeedProgress } from '../../seed/seed.ts';
 import { connectionsFromFlags } from '../connection-flags.ts';
 import type { CliIo } from '../main.ts';
 
@@ -34,12 +34,18 @@ export function seedPlanFromFlags(opts: Readonly<Record<string, unknown>>): Seed
     batch: int('batch', '--batch', SEED_DEFAULTS.batch, 50_000),
     parallel: SEED_DEFAULTS.parallel,
     deferIndexes: Boolean(opts['deferIndexes']),
+    method: seedMethod(opts['method']),
   };
   const seats = plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
   if (seats > MAX_SEED_SEATS) {
     throw new TicketbenchError('INVALID_OPTION', `The plan asks for ${formatCount(seats)} seats; at most ${formatCount(MAX_SEED_SEATS)} are allowed.`);
   }
   return plan;
+}
+
+function seedMethod(value: unknown): SeedMethod {
+  if (value === undefined || value === 'insert' || value === 'load-data') return value ?? 'insert';
+  throw new TicketbenchError('INVALID_OPTION', `--method must be insert or load-data, got "${String(value)}".`);
 }
 
 /**
@@ -57,7 +63,7 @@ export async function seedCommand(opts: Record<string, unknown>, io: CliIo): Pro
   }
   const seats = plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
   io.stdout.write(
-    `seeding ${redactUrl(mysqlUrl)}: ${formatCount(plan.concerts)} concerts × ${formatCount(plan.schedulesPerConcert)} schedules × ${formatCount(plan.seatsPerSchedule)} seats = ${formatCount(seats)} seats, ${formatCount(plan.users)} users${plan.deferIndexes ? ' (secondary indexes deferred)' : ''}\n`,
+    `seeding ${redactUrl(mysqlUrl)}: ${formatCount(plan.concerts)} concerts × ${formatCount(plan.schedulesPerConcert)} schedules × ${formatCount(plan.seatsPerSchedule)} seats = ${formatCount(seats)} seats, ${formatCount(plan.users)} users${plan.deferIndexes ? ' (secondary indexes deferred)' : ''}${plan.method === 'load-data' ? ' via LOAD DATA LOCAL INFILE' : ''}\n`,
   );
   const live = !opts['ci'] && Boolean(io.stdout.isTTY);
   let lastPlain = 0;
