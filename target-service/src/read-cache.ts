@@ -9,7 +9,9 @@
  * process (single flight: concurrent misses share one promise) and, across processes, a short
  * Redis lock `SET key:lock token NX PX` — who does not get it polls for the value the holder is
  * writing instead of querying MySQL, and loads itself only if the holder takes longer than the
- * lock lease. Redis failures never fail a read: the answer then comes from MySQL.
+ * lock lease. Redis failures never fail a read: the answer then comes from MySQL. An invalidation
+ * also detaches a load in flight in this process, so readers arriving after a write never share a
+ * load that began before it, and that load's answer is not stored.
  *
  * Keys are namespaced by database (`tbcache:{database}:…`), since one Redis serves every database
  * and worktree and schedule ids repeat across them.
@@ -93,6 +95,10 @@ export function createReadCache(redis: Redis, options: ReadCacheOptions, concert
     registers: options.registry ? [options.registry] : [],
   });
   const inflight = new Map<string, Promise<string>>();
+  // Bumped by every invalidation of a key in this process: a load that began before one neither
+  // serves readers who arrive after it nor stores its (possibly pre-write) answer.
+  const epochs = new Map<string, number>();
+  const epochOf = (full: string): number => epochs.get(full) ?? 0;
   const concerts = new Map<number, number>();
   const count = (result: CacheResult): void => requests.inc({ result });
 
@@ -118,12 +124,13 @@ export function createReadCache(redis: Redis, options: ReadCacheOptions, concert
     }
     count('miss');
     const startedAt = Date.now();
+    const epoch = epochOf(full);
     const text = JSON.stringify(await load());
     // The TTL counts from the read's start: a value read before a write and stored after its
     // invalidation then still expires within ttlMs of the write.
     const remaining = ttlMs - (Date.now() - startedAt);
     try {
-      if (remaining > 0) await redis.set(full, text, 'PX', remaining);
+      if (remaining > 0 && epochOf(full) === epoch) await redis.set(full, text, 'PX', remaining);
       if (locked) await redis.eval(RELEASE_LUA, 1, lockKey, token);
     } catch {
       // Not cached this time; the answer is still right.
@@ -133,8 +140,15 @@ export function createReadCache(redis: Redis, options: ReadCacheOptions, concert
 
   const drop = async (keys: string[]): Promise<void> => {
     if (!options.enabled || options.staleFault || keys.length === 0) return;
+    for (const key of keys) {
+      const full = prefix + key;
+      epochs.set(full, epochOf(full) + 1);
+      inflight.delete(full);
+    }
     try {
-      await redis.del(...keys.map((k) => prefix + k));
+      // The stampede lock goes too: its holder's load began before the write, so the next
+      // reader must not wait for it.
+      await redis.del(...keys.flatMap((k) => [prefix + k, `${prefix}${k}:lock`]));
       invalidations.inc(keys.length);
     } catch {
       // The TTL still bounds how long a stale answer lives.
@@ -164,7 +178,10 @@ export function createReadCache(redis: Redis, options: ReadCacheOptions, concert
         count('coalesced');
         return running;
       }
-      const flight = fill(full, load).finally(() => inflight.delete(full));
+      const flight = fill(full, load).finally(() => {
+        // Only its own entry: an invalidation may have let a newer load take the key's place.
+        if (inflight.get(full) === flight) inflight.delete(full);
+      });
       inflight.set(full, flight);
       return flight;
     },

@@ -150,6 +150,30 @@ describe('read cache', () => {
     }
   });
 
+  it('a write during a load: later readers get a fresh load and the old answer is not stored', async () => {
+    const namespace = `${dbName}-race-${Date.now()}`;
+    const cache = createReadCache(redis, { enabled: true, ttlMs: 10_000, namespace }, async () => 1);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let version = 1;
+    const slow = cache.read('seats:1', async () => {
+      const seen = version;
+      await gate;
+      return { version: seen };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The write commits and invalidates while the first load is still running.
+    version = 2;
+    await cache.invalidateSchedule(1, 1);
+    const fresh = await cache.read('seats:1', async () => ({ version }));
+    expect(fresh).toBe('{"version":2}');
+    release();
+    expect(await slow).toBe('{"version":1}');
+    // The pre-write answer did not overwrite the fresh one.
+    expect(await redis.get(`tbcache:${namespace}:seats:1`)).toBe('{"version":2}');
+    await redis.del(`tbcache:${namespace}:seats:1`);
+  });
+
   it('off: reads go to MySQL every time and nothing is written to Redis', async () => {
     const namespace = `${dbName}-off-${Date.now()}`;
     let loads = 0;
