@@ -31,11 +31,14 @@ export const COMPARE_COLUMNS: readonly ColumnSpec[] = [
 /**
  * Columns shown only when some run observed MySQL's counters: statements (`Questions`) and
  * `Com_select` per HTTP request over the load phase, from `SHOW GLOBAL STATUS` (server-wide: other
- * clients of the server count too).
+ * clients of the server count too), and the statements the bundled target itself sent
+ * (`db_statements_total` from its /metrics) per request.
  */
 export const DB_COLUMNS: readonly ColumnSpec[] = [
   { id: 'dbQueries', header: 'DB q/req', better: 'lower', delta: 'percent', kind: 'ratio' },
   { id: 'dbSelects', header: 'selects/req', better: 'lower', delta: 'percent', kind: 'ratio' },
+  // The bundled target's own count (db_statements_total): unaffected by other clients of the server.
+  { id: 'targetQueries', header: 'target stmts/req', better: 'lower', delta: 'percent', kind: 'ratio' },
 ];
 
 /** The check whose counts give the oversold and double-booked seats. */
@@ -104,6 +107,10 @@ export function columnValue(report: RunReport, column: ColumnId): number | undef
     case 'dbSelects': {
       const counter = report.observed?.mysql?.[column === 'dbQueries' ? 'Questions' : 'Com_select'];
       return counter !== undefined && l.requests > 0 ? counter / l.requests : undefined;
+    }
+    case 'targetQueries': {
+      const series = Object.entries(report.observed?.target ?? {}).filter(([key]) => key.startsWith('db_statements_total{'));
+      return series.length > 0 && l.requests > 0 ? series.reduce((n, [, v]) => n + v, 0) / l.requests : undefined;
     }
   }
 }

@@ -25,7 +25,7 @@ export interface StrategyRun {
 }
 
 /** The numeric columns of the comparison table, in display order. */
-export type ColumnId = 'tps' | 'p50' | 'p95' | 'p99' | 'ok' | 'conflict' | 'error' | 'retries' | 'oversold' | 'doubleBooked' | 'dbQueries' | 'dbSelects';
+export type ColumnId = 'tps' | 'p50' | 'p95' | 'p99' | 'ok' | 'conflict' | 'error' | 'retries' | 'oversold' | 'doubleBooked' | 'dbQueries' | 'dbSelects' | 'targetQueries';
 
 /** How a column reads: its header, which direction is better, and how its delta is expressed. */
 export interface ColumnSpec {

@@ -15,6 +15,7 @@ import { createPool, fillPool, readPoolStats, type Pool } from './db.ts';
 import { createHoldStrategy } from './hold-strategies/index.ts';
 import { concertLookup, withCacheInvalidation } from './cache-invalidation.ts';
 import { createReadCache } from './read-cache.ts';
+import { countDbStatements } from './db-statements.ts';
 import { databaseOf } from './config.ts';
 import { startHoldExpiry } from './hold-expiry.ts';
 import { createAdmin, createKafka, createRelayProducer, type Admin } from './kafka.ts';
@@ -84,6 +85,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
     const admin = createAdmin(kafka);
     cleanups.push(() => admin.disconnect());
     const metrics = createMetrics();
+    countDbStatements(pool, metrics.registry);
     // Built before any I/O so an unknown name fails without waiting on connections.
     const readCache = createReadCache(
       redis,

@@ -38,7 +38,12 @@ describe('planComparison with --vary', () => {
 
 describe('the table of a --vary cache comparison', () => {
   it('names the varied setting in the first column and adds DB queries per request when observed', () => {
-    const observed = (questions: number, selects: number) => ({ mysql: { Questions: questions, Com_select: selects }, target: {}, perReservation: {}, notes: [] });
+    const observed = (questions: number, selects: number) => ({
+      mysql: { Questions: questions, Com_select: selects },
+      target: { 'db_statements_total{command="execute"}': questions * 0.5, 'db_statements_total{command="query"}': questions * 0.25 },
+      perReservation: {},
+      notes: [],
+    });
     const base = sampleRunReport();
     const off = { ...base, observed: observed(base.load.requests * 3, base.load.requests * 2) };
     const on = { ...base, observed: observed(base.load.requests * 0.5, base.load.requests * 0.25) };
@@ -51,9 +56,9 @@ describe('the table of a --vary cache comparison', () => {
     );
     const cells = compareCells(table, (t) => `${t}*`);
     expect(cells.head[0]).toBe('cache');
-    expect(cells.head.slice(-3)).toEqual(['DB q/req', 'selects/req', 'checks']);
-    expect(cells.rows[0]!.slice(-3, -1)).toEqual(['3.00', '2.00']);
-    expect(cells.rows[1]!.slice(-3, -1)).toEqual(['0.50* -83%', '0.25* -88%']);
+    expect(cells.head.slice(-4)).toEqual(['DB q/req', 'selects/req', 'target stmts/req', 'checks']);
+    expect(cells.rows[0]!.slice(-4, -1)).toEqual(['3.00', '2.00', '2.25']);
+    expect(cells.rows[1]!.slice(-4, -1)).toEqual(['0.50* -83%', '0.25* -88%', '0.38* -83%']);
   });
 });
 

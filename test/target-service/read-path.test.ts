@@ -119,6 +119,17 @@ describe('read cache', () => {
     expect((await api.get(schedules)).body.schedules[0].available).toBe(9);
   }, 30_000);
 
+  it('counts the statements it sends to MySQL (db_statements_total)', async () => {
+    const statements = async () => {
+      const text = (await api.get('/metrics')).text;
+      return [...text.matchAll(/^db_statements_total\{command="(?:query|execute)"\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const before = await statements();
+    await redis.del(`tbcache:${dbName}:${seatsKey(fixture.scheduleId)}`);
+    await api.get(`/api/schedules/${fixture.scheduleId}/available-seats`);
+    expect(await statements()).toBeGreaterThan(before);
+  });
+
   it('sends one miss to MySQL when 50 readers miss the same key at once', async () => {
     const seats = `/api/schedules/${fixture.scheduleId}/available-seats`;
     await redis.del(`tbcache:${dbName}:${seatsKey(fixture.scheduleId)}`);
