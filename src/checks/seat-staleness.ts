@@ -49,9 +49,9 @@ export function encodeSeatBitmap(available: readonly string[], n: number): strin
 }
 
 /**
- * Builds the check for a target whose cache TTL is `ttlMs`.
- * @param runStartedAtMs how the check maps MySQL times onto the history's clock is given by the
- *   scope (`runStartedAtMs`), not here.
+ * Builds the check for a target whose cache TTL is `bound.ttlMs`, allowing `bound.boundMs` more.
+ * MySQL times are mapped onto the history's clock with the scope's `runStartedAtMs`.
+ * @param bound TTL and slack, ms
  */
 export function seatStalenessChecker(bound: StalenessBound): Checker<SeatStalenessSnapshot> {
   const limitMs = bound.ttlMs + bound.boundMs;
