@@ -71,6 +71,8 @@ export const concertsKey = (generation: string, after: number, limit: number): s
 export const LOCK_LEASE_MS = 2_000;
 /** How often a caller that did not get the lock looks for the holder's value, ms. */
 const POLL_MS = 5;
+/** Life of the concert-page generation key after its last bump, ms. */
+const GENERATION_LIFE_MS = 86_400_000;
 /** TTL the stale fault uses, ms. */
 const STALE_FAULT_TTL_MS = 60_000;
 /** Releases the lock only if this caller still owns it (the lease may have passed to another). */
@@ -195,7 +197,9 @@ export function createReadCache(redis: Redis, options: ReadCacheOptions, concert
     async invalidateConcerts() {
       if (!options.enabled || options.staleFault) return;
       try {
-        await redis.incr(`${prefix}concerts:generation`);
+        // Expires after a day without new concerts (pages of an old generation died long before),
+        // so the shared Redis keeps no key per database forever.
+        await redis.multi().incr(`${prefix}concerts:generation`).pexpire(`${prefix}concerts:generation`, GENERATION_LIFE_MS).exec();
         invalidations.inc();
       } catch {
         // Pages expire within the TTL anyway.
