@@ -54,7 +54,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   addRunFlags(
     program
       .command('compare')
-      .description('run a scenario once per strategy of the bundled target (seat-hold, or wallet for wallet-race) and compare them in one table')
+      .description('run a scenario once per value of a bundled-target setting (--vary strategy|wallet-strategy|cache=v1,v2, or --strategies a,b) and compare them in one table')
       .argument('<scenario>', 'scenario name (contention) or path to a scenario file'),
   )
     .option('--vary <KEY=v1,v2>', 'target setting to vary, one run per value: strategy, wallet-strategy or cache, e.g. cache=off,on')
