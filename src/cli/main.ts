@@ -43,6 +43,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   )
     .option('--strategy <name>', 'seat-hold strategy of the bundled target (default redis-lock)')
     .option('--wallet-strategy <name>', 'wallet strategy of the bundled target: none, optimistic, pessimistic, redis-lock (default pessimistic)')
+    .option('--cache <mode>', 'read cache of the bundled target: off or on (default off)')
     .option('--target-url <url>', 'drive this already-running target instead of starting the bundled one')
     .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)')
     .action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
@@ -53,10 +54,11 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   addRunFlags(
     program
       .command('compare')
-      .description('run a scenario once per strategy of the bundled target (seat-hold, or wallet for wallet-race) and compare them in one table')
+      .description('run a scenario once per value of a bundled-target setting (--vary strategy|wallet-strategy|cache=v1,v2, or --strategies a,b) and compare them in one table')
       .argument('<scenario>', 'scenario name (contention) or path to a scenario file'),
   )
-    .requiredOption('--strategies <list>', 'comma-separated strategies, e.g. none,pessimistic,optimistic,redis-lock')
+    .option('--vary <KEY=v1,v2>', 'target setting to vary, one run per value: strategy, wallet-strategy or cache, e.g. cache=off,on')
+    .option('--strategies <list>', 'comma-separated strategies, e.g. none,pessimistic,optimistic,redis-lock (= --vary strategy=…)')
     .option('--repeat <k>', 'runs per strategy, interleaved; the table shows the median and min–max', '1')
     .option('--baseline <name>', 'strategy the deltas are taken against (default: the first)')
     .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)')
@@ -75,6 +77,25 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     const { infraCommand } = await import('./commands/infra.ts');
     exitCode = await infraCommand(action, opts, io);
   });
+
+  addConnectionFlags(
+    program
+      .command('seed')
+      .description('fill the database with concerts, schedules, seats and users fast (multi-row inserts); resumable and idempotent'),
+  )
+    .option('--concerts <n>', 'concerts (default 10)')
+    .option('--schedules-per-concert <n>', 'schedules of each concert (default 10)')
+    .option('--seats-per-schedule <n>', 'seats of each schedule (default 10000)')
+    .option('--users <n>', 'users, each with an empty wallet (default 10000)')
+    .option('--batch <n>', 'rows per INSERT statement (default 5000)')
+    .option('--method <how>', 'insert (multi-row INSERT, default) or load-data (LOAD DATA LOCAL INFILE; the server must allow local_infile)')
+    .option('--defer-indexes', 'drop the seats table\'s secondary indexes while loading and rebuild them after')
+    .option('--no-infra', 'do not start servers or apply the schema')
+    .option('--ci', 'plain progress lines, no animation')
+    .action(async (opts: Record<string, unknown>) => {
+      const { seedCommand } = await import('./commands/seed.ts');
+      exitCode = await seedCommand(opts, io);
+    });
 
   program
     .command('scenarios')

@@ -12,9 +12,7 @@ import { writeCompareReport } from '../report/compare-write.ts';
 import { runScenario, type RunScenarioOptions } from '../run/run-scenario.ts';
 import type { RunEventMap } from '../run/types.ts';
 import type { StrategyKind } from '../scenario/types.ts';
-import { validateStrategy, validateWalletStrategy } from '../target/launch.ts';
-import { holdStrategyNames, isSafeStrategy } from '../../target-service/src/hold-strategies/index.ts';
-import { isSafeWalletStrategy, walletStrategyNames } from '../../target-service/src/wallet-strategies/index.ts';
+import { runOptionOf, VARY_KEYS, varyKeyOfKind, type VaryKey } from './vary.ts';
 import { buildCompareTable, regressions, strategyLabels } from './table.ts';
 import type { CompareEmitter, CompareEventMap, ComparePaths, CompareResult, CompareRunInfo, StrategyRun } from './types.ts';
 
@@ -32,6 +30,11 @@ export interface CompareOptions extends Omit<RunScenarioOptions, 'strategy' | 'w
   readonly repeat?: number;
   /** Label the deltas are taken against (default: the first strategy). */
   readonly baseline?: string;
+  /**
+   * Which target setting `strategies` are values of (`--vary KEY=…`); default: the strategy kind
+   * the scenario races (`strategy`, or `wallet-strategy` for wallet scenarios).
+   */
+  readonly vary?: VaryKey;
 }
 
 /** What compareStrategies returns. */
@@ -51,35 +54,35 @@ export interface ComparePlan {
   readonly runs: readonly CompareRunInfo[];
 }
 
-/** Per kind of strategy: its registry's names, validation, safety flags, and what messages call it. */
-const KINDS: Readonly<Record<StrategyKind, { names: () => string[]; validate: (name: string) => string; isSafe: (name: string) => boolean; what: string }>> = {
-  hold: { names: holdStrategyNames, validate: validateStrategy, isSafe: isSafeStrategy, what: 'strategy' },
-  wallet: { names: walletStrategyNames, validate: validateWalletStrategy, isSafe: isSafeWalletStrategy, what: 'wallet strategy' },
-};
-
-/** Whether the bundled target's registry of that kind declares the strategy safe. */
-export function isSafeStrategyOfKind(kind: StrategyKind, name: string): boolean {
-  return KINDS[kind].isSafe(name);
+/** Whether the bundled target's registry of that kind (or `--vary` key) declares the value safe. */
+export function isSafeStrategyOfKind(kind: StrategyKind | VaryKey, name: string): boolean {
+  return VARY_KEYS[varyKeyOfKind(kind)].isSafe(name);
 }
 
 /**
  * Checks the strategies, `repeat` and `baseline` and lays out the runs, interleaved.
- * @param kind which registry the names are checked against: seat-hold (default) or wallet
+ * @param kind which registry the names are checked against: seat-hold (default), wallet, or any
+ *   `--vary` key (see VARY_KEYS)
+ * @param flag how messages name the option, e.g. `--vary cache` (default `--strategies`)
  * @throws TicketbenchError INVALID_OPTION for an empty list or name, an unknown strategy (checked
  *   against the bundled target's registry now, since strategies are added over time), a repeat
  *   that is not an integer from 1 to MAX_REPEAT, or a baseline that is not one of the labels.
  */
-export function planComparison(strategies: readonly string[], repeat = 1, baseline?: string, kind: StrategyKind = 'hold'): ComparePlan {
+export function planComparison(strategies: readonly string[], repeat = 1, baseline?: string, kind: StrategyKind | VaryKey = 'hold', flag = '--strategies'): ComparePlan {
+  const spec = VARY_KEYS[varyKeyOfKind(kind)];
   if (strategies.length === 0) {
-    throw new TicketbenchError('INVALID_OPTION', '--strategies needs at least one strategy, e.g. --strategies none,redis-lock.');
+    throw new TicketbenchError(
+      'INVALID_OPTION',
+      flag === '--strategies' ? '--strategies needs at least one strategy, e.g. --strategies none,redis-lock.' : `${flag} needs at least one value, e.g. ${flag}=${spec.names().join(',')}.`,
+    );
   }
   for (const name of strategies) {
-    if (name.trim() === '') throw new TicketbenchError('INVALID_OPTION', `--strategies "${strategies.join(',')}" has an empty name; separate names with single commas.`);
+    if (name.trim() === '') throw new TicketbenchError('INVALID_OPTION', `${flag} "${strategies.join(',')}" has an empty name; separate names with single commas.`);
     try {
-      KINDS[kind].validate(name);
+      spec.validate(name);
     } catch (err) {
       if (!(err instanceof TicketbenchError)) throw err;
-      throw new TicketbenchError('INVALID_OPTION', `Unknown ${KINDS[kind].what} "${name}" in --strategies; the bundled target has: ${KINDS[kind].names().join(', ')}.`);
+      throw new TicketbenchError('INVALID_OPTION', `Unknown ${spec.what} "${name}" in ${flag}; the bundled target has: ${spec.names().join(', ')}.`);
     }
   }
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
@@ -110,11 +113,11 @@ export function planComparison(strategies: readonly string[], repeat = 1, baseli
  *   infrastructure. Failed checks are not errors: see `regressions` in the outcome.
  */
 export async function compareStrategies(options: CompareOptions, emitter: CompareEmitter = new EventEmitter<CompareEventMap>()): Promise<CompareOutcome> {
-  const kind = options.scenario.strategyKind ?? 'hold';
-  const plan = planComparison(options.strategies, options.repeat, options.baseline, kind);
+  const kind = options.vary ?? varyKeyOfKind(options.scenario.strategyKind ?? 'hold');
+  const plan = planComparison(options.strategies, options.repeat, options.baseline, kind, options.vary ? `--vary ${options.vary}` : '--strategies');
   // Fail on impossible scenario options before any server starts.
   options.scenario.options(options.scenarioFlags, { executor: options.executor });
-  const { strategies: _strategies, repeat: _repeat, baseline: _baseline, ...runOptions } = options;
+  const { strategies: _strategies, repeat: _repeat, baseline: _baseline, vary: _vary, ...runOptions } = options;
   const startedAt = new Date().toISOString();
   emitter.emit('start', { scenario: options.scenario.name, labels: plan.labels, repeat: plan.repeat, total: plan.runs.length });
 
@@ -125,7 +128,7 @@ export async function compareStrategies(options: CompareOptions, emitter: Compar
     emitter.emit('run-start', info, runEmitter);
     const { report, paths } = await runScenario({
       ...runOptions,
-      ...(kind === 'wallet' ? { walletStrategy: info.strategy } : { strategy: info.strategy }),
+      ...runOptionOf(kind, info.strategy),
       // Servers are up after the first run; bringing them up again would only cost time.
       infra: info.index === 1 ? options.infra !== false : false,
       emitter: runEmitter,
@@ -138,12 +141,13 @@ export async function compareStrategies(options: CompareOptions, emitter: Compar
   const interrupted = options.signal?.aborted === true;
   if (interrupted) emitter.emit('notice', `interrupted: ${runs.length} of ${plan.runs.length} runs made, the last one's load cut short; the report covers them`);
 
-  const table = buildCompareTable(runs, { scenario: options.scenario.name, labels: plan.labels, repeat: plan.repeat, baseline: plan.baseline });
+  const table = buildCompareTable(runs, { scenario: options.scenario.name, labels: plan.labels, repeat: plan.repeat, baseline: plan.baseline, varied: kind });
   const result: CompareResult = {
     format: 1,
     kind: 'compare',
     scenario: options.scenario.name,
-    strategyKind: kind,
+    strategyKind: options.scenario.strategyKind ?? 'hold',
+    varied: kind,
     labels: plan.labels,
     repeat: plan.repeat,
     startedAt,

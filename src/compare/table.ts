@@ -7,6 +7,7 @@
 import type { Verdict } from '../checks/types.ts';
 import { formatCount, formatMs, formatTps } from '../report/format.ts';
 import type { RunReport } from '../run/types.ts';
+import type { VaryKey } from './vary.ts';
 import type { ColumnId, ColumnSpec, CompareRow, CompareTable, Expectation, LatencyProfile, Stat, StrategyRun } from './types.ts';
 
 /** Shown for a figure no run had, e.g. retries of a scenario that does not count them. */
@@ -25,6 +26,19 @@ export const COMPARE_COLUMNS: readonly ColumnSpec[] = [
   { id: 'retries', header: 'retries', better: 'lower', delta: 'absolute', kind: 'count' },
   { id: 'oversold', header: 'oversold', better: 'lower', delta: 'absolute', kind: 'count' },
   { id: 'doubleBooked', header: 'double-booked', better: 'lower', delta: 'absolute', kind: 'count' },
+];
+
+/**
+ * Columns shown only when some run observed MySQL's counters: statements (`Questions`) and
+ * `Com_select` per HTTP request over the load phase, from `SHOW GLOBAL STATUS` (server-wide: other
+ * clients of the server count too), and the statements the bundled target itself sent
+ * (`db_statements_total` from its /metrics) per request.
+ */
+export const DB_COLUMNS: readonly ColumnSpec[] = [
+  { id: 'dbQueries', header: 'DB q/req', better: 'lower', delta: 'percent', kind: 'ratio' },
+  { id: 'dbSelects', header: 'selects/req', better: 'lower', delta: 'percent', kind: 'ratio' },
+  // The bundled target's own count (db_statements_total): unaffected by other clients of the server.
+  { id: 'targetQueries', header: 'target stmts/req', better: 'lower', delta: 'percent', kind: 'ratio' },
 ];
 
 /** The check whose counts give the oversold and double-booked seats. */
@@ -89,6 +103,15 @@ export function columnValue(report: RunReport, column: ColumnId): number | undef
       return doubleBooking?.counts['oversold'];
     case 'doubleBooked':
       return doubleBooking?.counts['doubleBookedSeats'];
+    case 'dbQueries':
+    case 'dbSelects': {
+      const counter = report.observed?.mysql?.[column === 'dbQueries' ? 'Questions' : 'Com_select'];
+      return counter !== undefined && l.requests > 0 ? counter / l.requests : undefined;
+    }
+    case 'targetQueries': {
+      const series = Object.entries(report.observed?.target ?? {}).filter(([key]) => key.startsWith('db_statements_total{'));
+      return series.length > 0 && l.requests > 0 ? series.reduce((n, [, v]) => n + v, 0) / l.requests : undefined;
+    }
   }
 }
 
@@ -141,9 +164,9 @@ function latencyProfile(runs: readonly StrategyRun[]): LatencyProfile {
 }
 
 /** Columns in which each row holds the best median; none when fewer than two rows differ. */
-function bestByRow(rows: readonly { values: CompareRow['values'] }[]): ColumnId[][] {
+function bestByRow(rows: readonly { values: CompareRow['values'] }[], columns: readonly ColumnSpec[]): ColumnId[][] {
   const best: ColumnId[][] = rows.map(() => []);
-  for (const column of COMPARE_COLUMNS) {
+  for (const column of columns) {
     if (!column.better) continue;
     const medians = rows.map((r) => r.values[column.id]?.median);
     const present = medians.filter((v): v is number => v !== undefined && Number.isFinite(v));
@@ -177,6 +200,8 @@ export interface CompareTableInput {
   readonly repeat: number;
   /** Label the deltas are taken against (default: the first label). */
   readonly baseline?: string;
+  /** The target setting the labels are values of (`--vary` key). */
+  readonly varied?: VaryKey;
 }
 
 /**
@@ -190,9 +215,11 @@ export function buildCompareTable(runs: readonly StrategyRun[], input: CompareTa
   const grouped = input.labels
     .map((label) => ({ label, runs: runs.filter((r) => r.label === label) }))
     .filter((g) => g.runs.length > 0);
+  // MySQL's counters are shown only when observed, so tables of runs without them keep their shape.
+  const columns = runs.some((r) => columnValue(r.report, 'dbQueries') !== undefined) ? [...COMPARE_COLUMNS, ...DB_COLUMNS] : COMPARE_COLUMNS;
   const partial = grouped.map(({ label, runs: own }) => {
     const values = Object.fromEntries(
-      COMPARE_COLUMNS.map((c) => [c.id, summarizeValues(own.map((r) => columnValue(r.report, c.id)))]),
+      columns.map((c) => [c.id, summarizeValues(own.map((r) => columnValue(r.report, c.id)))]),
     ) as Record<ColumnId, Stat | undefined>;
     const first = own[0]!;
     return {
@@ -207,18 +234,18 @@ export function buildCompareTable(runs: readonly StrategyRun[], input: CompareTa
     };
   });
   const baseRow = partial.find((r) => r.isBaseline);
-  const best = bestByRow(partial);
+  const best = bestByRow(partial, columns);
   const rows: CompareRow[] = partial.map((row, i) => {
     const delta: Partial<Record<ColumnId, number>> = {};
     if (baseRow && !row.isBaseline) {
-      for (const c of COMPARE_COLUMNS) {
+      for (const c of columns) {
         const d = columnDelta(c, row.values[c.id]?.median, baseRow.values[c.id]?.median);
         if (d !== undefined) delta[c.id] = d;
       }
     }
     return { ...row, best: best[i]!, delta };
   });
-  return { scenario: input.scenario, baseline: baseRow?.label, repeat: input.repeat, columns: COMPARE_COLUMNS, rows };
+  return { scenario: input.scenario, baseline: baseRow?.label, repeat: input.repeat, ...(input.varied ? { varied: input.varied } : {}), columns, rows };
 }
 
 /** Labels of strategies declared safe whose checks did not all pass: these make the exit code 1. */
@@ -235,6 +262,8 @@ function formatFigure(column: ColumnSpec, value: number): string {
     case 'count':
       // A median of an even number of runs can be x.5.
       return Number.isInteger(value) ? formatCount(value) : value.toFixed(1);
+    case 'ratio':
+      return value.toFixed(2);
   }
 }
 
@@ -271,7 +300,8 @@ export interface CompareCells {
  * renderer highlights, e.g. `(t) => t + '*'` in a terminal or `(t) => '**' + t + '**'` in markdown.
  */
 export function compareCells(table: CompareTable, mark: (text: string) => string): CompareCells {
-  const head = ['strategy', 'safe?', ...table.columns.map((c) => c.header), 'checks'];
+  // Strategies of either kind keep the `strategy` header; another varied setting names itself.
+  const head = [table.varied === undefined || table.varied === 'strategy' || table.varied === 'wallet-strategy' ? 'strategy' : table.varied, 'safe?', ...table.columns.map((c) => c.header), 'checks'];
   const align: ('left' | 'right')[] = ['left', 'left', ...table.columns.map(() => 'right' as const), 'right'];
   const rows = table.rows.map((row) => [
     row.isBaseline && table.rows.length > 1 ? `${row.label} (baseline)` : row.label,

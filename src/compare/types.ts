@@ -7,6 +7,7 @@ import type { EventEmitter } from 'node:events';
 import type { Verdict } from '../checks/types.ts';
 import type { RunEmitter, RunReport } from '../run/types.ts';
 import type { StrategyKind } from '../scenario/types.ts';
+import type { VaryKey } from './vary.ts';
 
 /** One run of one strategy in a comparison. */
 export interface StrategyRun {
@@ -24,7 +25,7 @@ export interface StrategyRun {
 }
 
 /** The numeric columns of the comparison table, in display order. */
-export type ColumnId = 'tps' | 'p50' | 'p95' | 'p99' | 'ok' | 'conflict' | 'error' | 'retries' | 'oversold' | 'doubleBooked';
+export type ColumnId = 'tps' | 'p50' | 'p95' | 'p99' | 'ok' | 'conflict' | 'error' | 'retries' | 'oversold' | 'doubleBooked' | 'dbQueries' | 'dbSelects' | 'targetQueries';
 
 /** How a column reads: its header, which direction is better, and how its delta is expressed. */
 export interface ColumnSpec {
@@ -36,7 +37,7 @@ export interface ColumnSpec {
   /** `percent` for rates and latencies, `absolute` (difference) for counts. */
   readonly delta: 'percent' | 'absolute';
   /** Decimals shown for a count; rates and latencies use the shared formatters. */
-  readonly kind: 'tps' | 'ms' | 'count';
+  readonly kind: 'tps' | 'ms' | 'count' | 'ratio';
 }
 
 /** The median and spread of one column over a strategy's runs. */
@@ -101,6 +102,8 @@ export interface CompareTable {
   readonly baseline: string | undefined;
   /** Runs per strategy asked for (`--repeat`). */
   readonly repeat: number;
+  /** The target setting the rows vary (`--vary` key); `strategy` when absent. */
+  readonly varied?: VaryKey;
   readonly columns: readonly ColumnSpec[];
   readonly rows: readonly CompareRow[];
 }
@@ -150,6 +153,8 @@ export interface CompareResult {
   readonly scenario: string;
   /** Which strategy the runs varied: seat-hold (`hold`, also when absent) or `wallet`. */
   readonly strategyKind?: StrategyKind;
+  /** The target setting the runs varied (`--vary` key; `--strategies` is `strategy` or `wallet-strategy`). */
+  readonly varied?: VaryKey;
   /** Labels in the order given. */
   readonly labels: readonly string[];
   readonly repeat: number;

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { compareCells, expectationSentence, regressions } from '../compare/table.ts';
 import type { CompareResult } from '../compare/types.ts';
+import { VARY_KEYS } from '../compare/vary.ts';
 import { escapeCell, linkTarget } from './markdown.ts';
 import { formatCheckTally, formatCount, formatExecutor, formatGiB, formatMs, formatThresholdLimit, formatThresholdValue, formatTps, formatVerdict } from './format.ts';
 
@@ -121,13 +122,13 @@ function settings(result: CompareResult): string {
     ['scenario', `\`${escapeCell(result.scenario)}\``],
     ['executor', escapeCell(formatExecutor(first.load.executor))],
   ];
-  const varied = result.strategyKind === 'wallet' ? 'walletStrategy' : 'strategy';
+  const varied = result.varied ? VARY_KEYS[result.varied].optionKey : result.strategyKind === 'wallet' ? 'walletStrategy' : 'strategy';
   for (const [key, value] of Object.entries(first.options)) {
     // The strategy differs per run by design; it is the table's first column.
     if (key !== varied) rows.push([`option \`${escapeCell(key)}\``, `\`${escapeCell(String(value))}\``]);
   }
   rows.push(
-    [result.strategyKind === 'wallet' ? 'wallet strategies' : 'strategies', result.labels.map((l) => `\`${escapeCell(l)}\``).join(', ')],
+    [result.varied === 'cache' ? 'cache' : result.strategyKind === 'wallet' ? 'wallet strategies' : 'strategies', result.labels.map((l) => `\`${escapeCell(l)}\``).join(', ')],
     ['runs per strategy', formatCount(result.repeat)],
     ['baseline', result.table.baseline ? `\`${escapeCell(result.table.baseline)}\`` : 'none'],
     ['MySQL', `\`${escapeCell(first.connections.mysql)}\``],

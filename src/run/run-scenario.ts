@@ -22,7 +22,7 @@ import { writeReport } from '../report/write.ts';
 import type { AnyScenario } from '../scenario/types.ts';
 import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress, type LatencySource } from '../thresholds/evaluate.ts';
 import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
-import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
+import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateCache, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
 import { consumerGroupFor, eventSourceFor } from '../../target-service/src/config.ts';
 import { describeMachine } from './machine.ts';
 import type { RunEmitter, RunEventMap, RunReport } from './types.ts';
@@ -42,6 +42,8 @@ export interface RunScenarioOptions {
   readonly strategy?: string;
   /** Wallet strategy of the bundled target (default pessimistic); not with `targetUrl`. */
   readonly walletStrategy?: string;
+  /** Read cache of the bundled target, `off` (default) or `on`; not with `targetUrl`. */
+  readonly cache?: string;
   /** Report folder. */
   readonly outDir: string;
   /** Per-request timeout, ms. */
@@ -90,6 +92,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   }
   const strategy = options.targetUrl === undefined ? validateStrategy(options.strategy ?? BUNDLED_TARGET_SETTINGS.strategy) : 'external';
   const walletStrategy = options.targetUrl === undefined ? validateWalletStrategy(options.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy) : 'external';
+  if (options.cache !== undefined && options.targetUrl !== undefined) {
+    throw new TicketbenchError('INVALID_OPTION', '--cache sets the bundled target\'s read cache; it cannot be combined with --target-url.');
+  }
+  const cache = options.targetUrl === undefined ? validateCache(options.cache ?? BUNDLED_TARGET_SETTINGS.cache) : 'external';
   const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
 
   emitter.emit('phase', 'infra', options.infra === false ? 'checking MySQL, Redis and Kafka' : 'bringing up MySQL, Redis and Kafka');
@@ -99,8 +105,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   let baseUrl = options.targetUrl;
   try {
     if (!baseUrl) {
-      emitter.emit('phase', 'target', `starting the bundled target service (strategy ${strategy}, wallet strategy ${walletStrategy})`);
-      target = await startBundledTarget(options.connections, stateDir, { strategy, walletStrategy });
+      emitter.emit('phase', 'target', `starting the bundled target service (strategy ${strategy}, wallet strategy ${walletStrategy}, cache ${cache})`);
+      target = await startBundledTarget(options.connections, stateDir, { strategy, walletStrategy, cache });
       baseUrl = target.baseUrl;
       emitter.emit('notice', `target service listening on ${baseUrl} (pid ${target.pid}, log ${target.logFile})`);
     }
@@ -173,7 +179,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       format: 1,
       scenario: options.scenario.name,
       description: options.scenario.description,
-      options: { ...scenarioOptions, strategy, walletStrategy, vus: maxVus(options.executor), executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
+      options: { ...scenarioOptions, strategy, walletStrategy, cache, vus: maxVus(options.executor), executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
       connections: {
         mysql: redactUrl(options.connections.mysqlUrl),
         redis: redactUrl(options.connections.redisUrl),

@@ -13,6 +13,7 @@ const BUILT_IN: Record<string, () => Promise<{ default: AnyScenario }>> = {
   'flash-sale': () => import('../../scenarios/flash-sale.ts'),
   'wallet-race': () => import('../../scenarios/wallet-race.ts'),
   'queue-ttl': () => import('../../scenarios/queue-ttl.ts'),
+  'seat-query': () => import('../../scenarios/seat-query.ts'),
 };
 
 /** Names of the bundled scenarios. */

@@ -23,7 +23,23 @@ export const BUNDLED_TARGET_SETTINGS = {
   strategy: 'redis-lock',
   /** Wallet strategy when `--wallet-strategy` is not given (the target's own default). */
   walletStrategy: DEFAULT_WALLET_STRATEGY,
+  /** Read cache (`TARGET_CACHE`) when `--cache` is not given. */
+  cache: 'off',
+  /** Life of a cached read answer, ms; the `seat-staleness` check allows this plus a small bound. */
+  cacheTtlMs: 1_000,
 } as const;
+
+/** Values of the bundled target's read cache setting (`--cache`, `compare --vary cache=…`). */
+export const CACHE_MODES: readonly string[] = ['off', 'on'];
+
+/**
+ * Checks a `--cache` value.
+ * @throws TicketbenchError INVALID_OPTION naming the valid values.
+ */
+export function validateCache(mode: string): string {
+  if (!CACHE_MODES.includes(mode)) throw new TicketbenchError('INVALID_OPTION', `Unknown --cache "${mode}"; use ${CACHE_MODES.join(' or ')}.`);
+  return mode;
+}
 
 /** Which strategies the bundled target runs with; each defaults to BUNDLED_TARGET_SETTINGS'. */
 export interface BundledTargetStrategies {
@@ -31,6 +47,8 @@ export interface BundledTargetStrategies {
   readonly strategy?: string;
   /** Wallet strategy (`TARGET_WALLET_STRATEGY`). */
   readonly walletStrategy?: string;
+  /** Read cache `off` | `on` (`TARGET_CACHE`). */
+  readonly cache?: string;
 }
 
 /**
@@ -90,6 +108,8 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
       TARGET_HOLD_TTL_MS: String(BUNDLED_TARGET_SETTINGS.holdTtlMs),
       TARGET_STRATEGY: strategies.strategy ?? BUNDLED_TARGET_SETTINGS.strategy,
       TARGET_WALLET_STRATEGY: strategies.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy,
+      TARGET_CACHE: strategies.cache ?? BUNDLED_TARGET_SETTINGS.cache,
+      TARGET_CACHE_TTL_MS: String(BUNDLED_TARGET_SETTINGS.cacheTtlMs),
     },
   });
   let lastLine = '';

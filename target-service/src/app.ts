@@ -14,6 +14,9 @@ import { paymentRoutes } from './routes/payments.ts';
 import { queueRoutes } from './routes/queue.ts';
 import type { Advancer } from './queue/advancer.ts';
 import type { WaitingQueue } from './queue/waiting-queue.ts';
+import { readRoutes } from './routes/reads.ts';
+import { paymentInvalidator } from './cache-invalidation.ts';
+import { disabledReadCache, type ReadCache } from './read-cache.ts';
 import { reservationRoutes } from './routes/reservations.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { walletRoutes } from './routes/wallet.ts';
@@ -34,6 +37,8 @@ export interface AppDeps {
   readonly queue?: WaitingQueue;
   /** Woken when someone enters a queue. */
   readonly advancer?: Pick<Advancer, 'wake'>;
+  /** Read cache of the read endpoints (`TARGET_CACHE`); absent = off. */
+  readonly readCache?: ReadCache;
 }
 
 /** Creates the app: JSON body parsing, request metrics, every route, 404 and error handlers. */
@@ -44,10 +49,12 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(httpMetricsMiddleware(deps.metrics));
   app.use(express.json({ limit: '100kb' }));
+  const readCache = deps.readCache ?? disabledReadCache();
   app.use(fixturesRoutes(deps.pool, deps.holdStrategy, deps.queue));
   app.use(reservationRoutes(deps.pool, deps.holdStrategy, deps.metrics, deps.queue));
-  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics, deps.queue));
+  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics, deps.queue, paymentInvalidator(deps.pool, readCache)));
   if (deps.queue) app.use(queueRoutes(deps.queue, deps.advancer));
+  app.use(readRoutes(deps.pool, readCache));
   app.use(walletRoutes(deps.pool, deps.walletStrategy, deps.metrics));
   app.use(scheduleRoutes(deps.pool));
   app.use(healthRoutes(deps.healthChecks, deps.metrics));

@@ -57,6 +57,15 @@ export interface TargetSettings {
    * ticketbench CLI never sets it.
    */
   readonly queueFault: QueueFault;
+  /** Read cache of the read endpoints: `off` (every read from MySQL) or `on` (Redis cache-aside). */
+  readonly cache: 'off' | 'on';
+  /** Longest life of a cached read answer, ms (counted from the start of its database read). */
+  readonly cacheTtlMs: number;
+  /**
+   * Test-only fault of the read cache (`TARGET_CACHE_FAULT=stale`, never set by ticketbench's CLI):
+   * no invalidation and 60 s answers, so the staleness check has something to catch.
+   */
+  readonly cacheFault: 'none' | 'stale';
 }
 
 /** The environment variable behind each setting. */
@@ -80,6 +89,9 @@ export const TARGET_ENV = {
   walletLockWaitMs: 'TARGET_WALLET_LOCK_WAIT_MS',
   walletOptimisticRetries: 'TARGET_WALLET_OPTIMISTIC_RETRIES',
   queueFault: 'TARGET_QUEUE_FAULT',
+  cache: 'TARGET_CACHE',
+  cacheTtlMs: 'TARGET_CACHE_TTL_MS',
+  cacheFault: 'TARGET_CACHE_FAULT',
 } as const satisfies Record<keyof TargetSettings, string>;
 
 /** Defaults, as documented in docs/target-service.md. */
@@ -103,6 +115,9 @@ export const TARGET_DEFAULTS: TargetSettings = {
   walletLockWaitMs: 2_000,
   walletOptimisticRetries: 10,
   queueFault: 'none',
+  cache: 'off',
+  cacheTtlMs: 1_000,
+  cacheFault: 'none',
 };
 
 /** A setting that does not validate; the message names the environment variable. */
@@ -163,6 +178,9 @@ const envSchema = z.object({
   [TARGET_ENV.walletLockWaitMs]: intText(0, 3_600_000).optional(),
   [TARGET_ENV.walletOptimisticRetries]: intText(0, 100).optional(),
   [TARGET_ENV.queueFault]: z.enum(QUEUE_FAULTS, `must be one of ${QUEUE_FAULTS.join(', ')}`).optional(),
+  [TARGET_ENV.cache]: z.enum(['off', 'on'], 'must be off or on').optional(),
+  [TARGET_ENV.cacheTtlMs]: intText(1, 3_600_000).optional(),
+  [TARGET_ENV.cacheFault]: z.enum(['none', 'stale'], 'must be none or stale').optional(),
 });
 
 /**
@@ -205,6 +223,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
     walletLockWaitMs: v[TARGET_ENV.walletLockWaitMs] ?? TARGET_DEFAULTS.walletLockWaitMs,
     walletOptimisticRetries: v[TARGET_ENV.walletOptimisticRetries] ?? TARGET_DEFAULTS.walletOptimisticRetries,
     queueFault: v[TARGET_ENV.queueFault] ?? TARGET_DEFAULTS.queueFault,
+    cache: v[TARGET_ENV.cache] ?? TARGET_DEFAULTS.cache,
+    cacheTtlMs: v[TARGET_ENV.cacheTtlMs] ?? TARGET_DEFAULTS.cacheTtlMs,
+    cacheFault: v[TARGET_ENV.cacheFault] ?? TARGET_DEFAULTS.cacheFault,
   };
 }
 
@@ -225,7 +246,8 @@ export function eventSourceFor(mysqlUrl: string): string {
   return `ticketbench-target/${databaseOf(mysqlUrl)}`;
 }
 
-function databaseOf(mysqlUrl: string): string {
+/** The database named by a MySQL URL (`default` when it names none); namespaces the read cache's keys. */
+export function databaseOf(mysqlUrl: string): string {
   try {
     return decodeURIComponent(new URL(mysqlUrl).pathname.replace(/^\//, '')) || 'default';
   } catch {

@@ -13,6 +13,10 @@ import { redactUrl } from '../../src/config/connections.ts';
 import { eventSourceFor } from './config.ts';
 import { createPool, fillPool, readPoolStats, type Pool } from './db.ts';
 import { createHoldStrategy } from './hold-strategies/index.ts';
+import { concertLookup, withCacheInvalidation } from './cache-invalidation.ts';
+import { createReadCache } from './read-cache.ts';
+import { countDbStatements } from './db-statements.ts';
+import { databaseOf } from './config.ts';
 import { startHoldExpiry } from './hold-expiry.ts';
 import { createAdmin, createKafka, createRelayProducer, type Admin } from './kafka.ts';
 import { createStderrLogger, describe, type Logger } from './log.ts';
@@ -83,8 +87,14 @@ export async function startService(settings: TargetSettings, options: StartOptio
     const admin = createAdmin(kafka);
     cleanups.push(() => admin.disconnect());
     const metrics = createMetrics();
+    countDbStatements(pool, metrics.registry);
     // Built before any I/O so an unknown name fails without waiting on connections.
-    const holdStrategy = createHoldStrategy(settings.strategy, {
+    const readCache = createReadCache(
+      redis,
+      { enabled: settings.cache === 'on', ttlMs: settings.cacheTtlMs, namespace: databaseOf(settings.mysqlUrl), staleFault: settings.cacheFault === 'stale', registry: metrics.registry },
+      concertLookup(pool),
+    );
+    const holdStrategy = withCacheInvalidation(createHoldStrategy(settings.strategy, {
       pool,
       redis,
       log,
@@ -93,7 +103,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
       lockTtlMs: settings.lockTtlMs,
       optimisticRetries: settings.optimisticRetries,
       optimisticBackoffMs: settings.optimisticBackoffMs,
-    });
+    }), readCache);
     const walletStrategy = createWalletStrategy(settings.walletStrategy, {
       pool,
       redis,
@@ -138,7 +148,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
       waitingQueue: () => withTimeout(readWaitingQueue(redis, queue.namespace), SCRAPE_READ_TIMEOUT_MS, 'waiting queue'),
       dbPool: () => readPoolStats(pool),
     });
-    const app = createApp({ pool, holdStrategy, walletStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log, queue, advancer });
+    const app = createApp({ pool, holdStrategy, walletStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log, queue, advancer, readCache });
     const server = await listen(app, settings.host, settings.port);
     cleanups.push(() => closeServer(server));
     const port = (server.address() as AddressInfo).port;

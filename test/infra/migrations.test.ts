@@ -33,13 +33,14 @@ describe('applyMigrations', () => {
   it('creates the database, applies each file once and records it', async () => {
     const db = databases[0];
     await dropDatabase(db);
-    expect(await applyMigrations(`${MYSQL_ROOT}/${db}`)).toEqual(['001', '002']);
+    expect(await applyMigrations(`${MYSQL_ROOT}/${db}`)).toEqual(['001', '002', '003']);
     expect(await applyMigrations(`${MYSQL_ROOT}/${db}`)).toEqual([]);
 
     const rows = await sql<{ version: string; name: string; checksum: string }[]>(`SELECT version, name, checksum FROM \`${db}\`.schema_migrations ORDER BY version`);
     expect(rows).toEqual([
       { version: '001', name: 'init', checksum: listMigrations()[0]?.checksum },
       { version: '002', name: 'wallet', checksum: listMigrations()[1]?.checksum },
+      { version: '003', name: 'read_indexes', checksum: listMigrations()[2]?.checksum },
     ]);
     expect(rows[0]?.checksum).toMatch(/^[0-9a-f]{64}$/);
     const tables = (await sql<Record<string, string>[]>(`SHOW TABLES FROM \`${db}\``)).map((r) => Object.values(r)[0]);
@@ -50,18 +51,18 @@ describe('applyMigrations', () => {
     const db = databases[1];
     await dropDatabase(db);
     const results = await Promise.all([1, 2, 3].map(() => applyMigrations(`${MYSQL_ROOT}/${db}`)));
-    expect(results.flat()).toEqual(['001', '002']);
+    expect(results.flat()).toEqual(['001', '002', '003']);
   });
 
   it('applies new files in numeric order and refuses an applied file whose checksum changed', async () => {
     const db = databases[2];
     await dropDatabase(db);
     const dir = copyOfMigrations();
-    expect(await applyMigrations(`${MYSQL_ROOT}/${db}`, dir)).toEqual(['001', '002']);
+    expect(await applyMigrations(`${MYSQL_ROOT}/${db}`, dir)).toEqual(['001', '002', '003']);
 
     fs.writeFileSync(path.join(dir, '010_later.sql'), 'CREATE TABLE later_one (id INT PRIMARY KEY);\n');
-    fs.writeFileSync(path.join(dir, '003_next.sql'), 'CREATE TABLE next_one (id INT PRIMARY KEY);\nINSERT INTO next_one VALUES (1);\n');
-    expect(await applyMigrations(`${MYSQL_ROOT}/${db}`, dir)).toEqual(['003', '010']);
+    fs.writeFileSync(path.join(dir, '004_next.sql'), 'CREATE TABLE next_one (id INT PRIMARY KEY);\nINSERT INTO next_one VALUES (1);\n');
+    expect(await applyMigrations(`${MYSQL_ROOT}/${db}`, dir)).toEqual(['004', '010']);
 
     fs.appendFileSync(path.join(dir, '001_init.sql'), '\n-- edited after it was applied\n');
     const err = await rejection(applyMigrations(`${MYSQL_ROOT}/${db}`, dir));

@@ -41,7 +41,7 @@ describe('infraUp / infraDown', () => {
   it('starts the missing Redis and Kafka, creates the topic and applies the migrations', { timeout: 180_000 }, async () => {
     const result = await infraUp(opts);
     expect(result.started).toEqual(['redis', 'kafka']);
-    expect(result.migrationsApplied).toEqual(['001', '002']);
+    expect(result.migrationsApplied).toEqual(['001', '002', '003']);
 
     const [mysql, redis, kafka] = result.statuses;
     expect(mysql).toMatchObject({ name: 'mysql', reachable: true });
@@ -64,7 +64,7 @@ describe('infraUp / infraDown', () => {
       await admin.disconnect();
     }
     const applied = await sql<{ version: string }[]>(`SELECT version FROM \`${DB}\`.schema_migrations ORDER BY version`);
-    expect(applied.map((r) => r.version)).toEqual(['001', '002']);
+    expect(applied.map((r) => r.version)).toEqual(['001', '002', '003']);
   });
 
   it('a second up starts nothing and applies nothing', { timeout: 60_000 }, async () => {

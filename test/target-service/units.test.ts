@@ -36,6 +36,9 @@ describe('loadSettings', () => {
       TARGET_WALLET_LOCK_WAIT_MS: '0',
       TARGET_WALLET_OPTIMISTIC_RETRIES: '4',
       TARGET_QUEUE_FAULT: 'over-admit',
+      TARGET_CACHE: 'on',
+      TARGET_CACHE_TTL_MS: '250',
+      TARGET_CACHE_FAULT: 'stale',
     });
     expect(settings).toEqual({
       port: 0,
@@ -57,6 +60,9 @@ describe('loadSettings', () => {
       walletLockWaitMs: 0,
       walletOptimisticRetries: 4,
       queueFault: 'over-admit',
+      cache: 'on',
+      cacheTtlMs: 250,
+      cacheFault: 'stale',
     });
   });
 

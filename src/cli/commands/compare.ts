@@ -1,9 +1,11 @@
 /**
- * `ticketbench compare <scenario> --strategies a,b,c`: the shared run flags plus the strategy list
- * → CompareOptions → compareStrategies, with the live or plain view.
+ * `ticketbench compare <scenario> --vary KEY=v1,v2` (or `--strategies a,b,c`, which is
+ * `--vary strategy=a,b,c`): the shared run flags plus the values → CompareOptions →
+ * compareStrategies, with the live or plain view.
  */
 import { EventEmitter } from 'node:events';
 import { compareStrategies, MAX_REPEAT, planComparison } from '../../compare/run-compare.ts';
+import { parseVary } from '../../compare/vary.ts';
 import type { CompareEventMap } from '../../compare/types.ts';
 import { parsePositiveInt } from '../../engine/executor-options.ts';
 import { TicketbenchError } from '../../errors.ts';
@@ -36,11 +38,18 @@ export function parseStrategyList(text: string): string[] {
 export async function compareCommand(scenarioName: string, opts: Record<string, unknown>, scenarioArgs: readonly string[], io: CliIo): Promise<number> {
   const scenario = await loadScenario(scenarioName);
   const settings = runSettingsFromFlags(scenario, opts, scenarioArgs, io, 'compare');
-  const strategies = parseStrategyList(String(opts['strategies'] ?? ''));
+  if (opts['strategies'] !== undefined && opts['vary'] !== undefined) {
+    throw new TicketbenchError('INVALID_OPTION', '--strategies a,b is --vary strategy=a,b: give one of them, not both.');
+  }
+  if (opts['strategies'] === undefined && opts['vary'] === undefined) {
+    throw new TicketbenchError('INVALID_OPTION', "compare needs --vary KEY=v1,v2 (e.g. --vary cache=off,on) or --strategies a,b; required option '--strategies <list>' not specified.");
+  }
+  const vary = opts['vary'] === undefined ? undefined : parseVary(String(opts['vary']));
+  const strategies = vary ? vary.values : parseStrategyList(String(opts['strategies'] ?? ''));
   const repeat = parsePositiveInt(String(opts['repeat'] ?? '1'), '--repeat', MAX_REPEAT);
   const baseline = opts['baseline'] === undefined ? undefined : String(opts['baseline']);
   // Every input problem is reported before a view or a server starts.
-  planComparison(strategies, repeat, baseline, scenario.strategyKind ?? 'hold');
+  planComparison(strategies, repeat, baseline, vary?.key ?? scenario.strategyKind ?? 'hold', vary ? `--vary ${vary.key}` : '--strategies');
   const outputs = ciOutputsFromFlags(opts);
   const startedAt = new Date().toISOString();
 
@@ -55,7 +64,7 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
       // covers the runs made.
       onInterrupt: () => emitter.emit('notice', "interrupted: stopping this run's load, checking it, then writing the comparison (Ctrl-C again to quit)"),
     },
-    (signal) => compareStrategies({ scenario, ...settings, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), signal }, emitter),
+    (signal) => compareStrategies({ scenario, ...settings, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), ...(vary ? { vary: vary.key } : {}), signal }, emitter),
   ).catch(async (err: unknown) => {
     if (err instanceof TicketbenchError) await writeErrorOutputs(outputs, scenario.name, startedAt, err, 'compare');
     throw err;

@@ -6,7 +6,7 @@ import { errorJUnit, runJUnit, writeJUnit } from '../../report/junit.ts';
 import { errorSummaryJson, runSummaryJson, writeSummaryJson } from '../../report/summary-json.ts';
 import { runExitCode } from '../../run/exit-code.ts';
 import { runScenario, type RunOutcome } from '../../run/run-scenario.ts';
-import { validateStrategy, validateWalletStrategy } from '../../target/launch.ts';
+import { validateCache, validateStrategy, validateWalletStrategy } from '../../target/launch.ts';
 import type { RunEventMap } from '../../run/types.ts';
 import { loadScenario } from '../../scenario/registry.ts';
 import type { CliIo } from '../main.ts';
@@ -27,6 +27,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   if (targetUrl !== undefined) validateTargetUrl(targetUrl);
   if (opts['strategy'] !== undefined) validateStrategy(String(opts['strategy']));
   if (opts['walletStrategy'] !== undefined) validateWalletStrategy(String(opts['walletStrategy']));
+  if (opts['cache'] !== undefined) validateCache(String(opts['cache']));
   const outputs = ciOutputsFromFlags(opts);
   const startedAt = new Date().toISOString();
 
@@ -46,6 +47,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
         ...(targetUrl ? { targetUrl } : {}),
         ...(opts['strategy'] !== undefined ? { strategy: String(opts['strategy']) } : {}),
         ...(opts['walletStrategy'] !== undefined ? { walletStrategy: String(opts['walletStrategy']) } : {}),
+        ...(opts['cache'] !== undefined ? { cache: String(opts['cache']) } : {}),
         emitter,
         signal,
       }),

@@ -189,8 +189,10 @@ async function seatPrice(conn: PoolConnection, scheduleId: number, seatNo: strin
  * @param wallet the wallet strategy that debits the seat price
  * @param metrics counts the outcome in `wallet_operations_total{type="payment"}`
  * @param queue a payment made now gives the user's queue pass back early (schedules with a queue)
+ * @param onConfirmed called with the reservation id after a payment committed, before the answer
+ *   (the read cache drops the seat's schedule there)
  */
-export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics, queue?: WaitingQueue): Router {
+export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics, queue?: WaitingQueue, onConfirmed?: (reservationId: number) => Promise<void>): Router {
   const router = Router();
   router.post('/api/reservations/:id/payment', async (req, res) => {
     const reservationId = parseOrBadRequest(pathIdSchema, req.params.id, 'id');
@@ -199,6 +201,7 @@ export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'uses
     const result = await countWalletOperation(metrics, wallet.name, 'payment', confirmPayment(pool, reservationId, userId, options), (r) => r.applied);
     if (!result.applied) res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
     if (result.applied && queue && (await queue.anyQueue())) await releasePassAfterPayment(pool, queue, reservationId, userId);
+    if (result.applied) await onConfirmed?.(reservationId);
     res.status(result.applied ? 201 : 200).json(result);
   });
   return router;

@@ -1,0 +1,182 @@
+/**
+ * Check — the read path never lies for longer than it promises: no seat-map read (`seats` op)
+ * showed a seat as AVAILABLE when the read started more than `ttlMs + boundMs` after that seat's
+ * sale was confirmed. A cache may serve an answer read before the sale for at most its TTL (the
+ * bundled target counts the TTL from the start of the database read, see
+ * target-service/src/read-cache.ts); `boundMs` absorbs scheduling and clock slop.
+ *
+ * When a seat was confirmed: the completion of the `pay` the client saw succeed (the commit
+ * happened before it), else — for a payment whose answer was lost (`info`) — the reservation's
+ * CONFIRMED `updated_at` in MySQL mapped onto the history's clock. Staleness of a read = its
+ * invocation − that confirmation; the worst one (ms) is reported whether or not it breaks the bound.
+ *
+ * Operation shape (recorded by scenarios/seat-query.ts): `seats` {scheduleId} → {status,
+ * available, bitmap}, where `bitmap` is base64 of a bit set over the schedule's fixture seats in
+ * order: bit i (byte i >> 3, bit i & 7) set = seat `S{i+1}` was AVAILABLE in the answer.
+ */
+import type { History, Op } from '../engine/history.ts';
+import { defineChecker, type Checker } from './checker.ts';
+import { placeholders, selectRows } from './sql.ts';
+import { type EvidenceRow, MAX_EVIDENCE } from './types.ts';
+
+/** Confirmed reservations of this run's schedules as MySQL has them. */
+export interface SeatStalenessSnapshot {
+  readonly confirmed: readonly { readonly scheduleId: number; readonly seatNo: string; readonly confirmedAtMs: number }[];
+}
+
+/** The promise being checked, ms. */
+export interface StalenessBound {
+  /** The target's cache TTL. */
+  readonly ttlMs: number;
+  /** Slack on top of the TTL. */
+  readonly boundMs: number;
+}
+
+/** Bit i of a seat bitmap is seat `S{i+1}`: the index of a fixture seat number, or -1. */
+export function seatIndexOf(seatNo: string): number {
+  const m = /^S(\d+)$/.exec(seatNo);
+  return m ? Number(m[1]) - 1 : -1;
+}
+
+/** Encodes which of `n` fixture seats (`S1`…`Sn`) are in `available` as the base64 bitmap the check reads. */
+export function encodeSeatBitmap(available: readonly string[], n: number): string {
+  const bytes = Buffer.alloc(Math.ceil(n / 8));
+  for (const seatNo of available) {
+    const i = seatIndexOf(seatNo);
+    if (i >= 0 && i < n) bytes[i >> 3]! |= 1 << (i & 7);
+  }
+  return bytes.toString('base64');
+}
+
+/**
+ * Builds the check for a target whose cache TTL is `bound.ttlMs`, allowing `bound.boundMs` more.
+ * MySQL times are mapped onto the history's clock with the scope's `runStartedAtMs`.
+ * @param bound TTL and slack, ms
+ */
+export function seatStalenessChecker(bound: StalenessBound): Checker<SeatStalenessSnapshot> {
+  const limitMs = bound.ttlMs + bound.boundMs;
+  return defineChecker<SeatStalenessSnapshot>({
+    id: 'seat-staleness',
+    title: `No read shows a sold seat as available longer than the cache TTL + ${bound.boundMs} ms`,
+
+    async collect({ mysql }, scope) {
+      const ids = scope.scheduleIds;
+      const rows = await selectRows<{ scheduleId: number; seatNo: string; us: number | string }>(
+        mysql,
+        // Microseconds since the epoch of the DATETIME as written (the target's sessions are UTC),
+        // whatever this session's time zone is.
+        `SELECT schedule_id AS scheduleId, seat_no AS seatNo, TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', updated_at) AS us FROM reservations WHERE schedule_id IN (${placeholders(ids.length)}) AND status = 'CONFIRMED'`,
+        ids,
+      );
+      return { confirmed: rows.map((r) => ({ scheduleId: Number(r.scheduleId), seatNo: String(r.seatNo), confirmedAtMs: Number(r.us) / 1000 })) };
+    },
+
+    check(history, snapshot, scope) {
+      const confirmations = confirmationTimes(history, snapshot, scope.runStartedAtMs);
+      const reads = history.byF('seats').filter((op) => op.type === 'ok' && typeof op.result['bitmap'] === 'string');
+      let staleReads = 0;
+      let worstUs = 0;
+      const violations: EvidenceRow[] = [];
+      let violationCount = 0;
+      for (const read of reads) {
+        const seats = confirmations.get(Number(read.value['scheduleId']));
+        if (!seats) continue;
+        const bitmap = Buffer.from(String(read.result['bitmap']), 'base64');
+        let worstOfRead: { seatNo: string; us: number; source: string } | undefined;
+        for (const seat of seats) {
+          if (seat.atUs >= read.invokeUs || seat.index < 0) continue;
+          const byte = bitmap[seat.index >> 3];
+          if (byte === undefined || (byte & (1 << (seat.index & 7))) === 0) continue;
+          const us = read.invokeUs - seat.atUs;
+          if (!worstOfRead || us > worstOfRead.us) worstOfRead = { seatNo: seat.seatNo, us, source: seat.source };
+        }
+        if (!worstOfRead) continue;
+        staleReads++;
+        worstUs = Math.max(worstUs, worstOfRead.us);
+        if (worstOfRead.us > limitMs * 1000) {
+          violationCount++;
+          if (violations.length < MAX_EVIDENCE) violations.push(evidence(read, worstOfRead));
+        }
+      }
+      const worstMs = Math.round(worstUs / 100) / 10;
+      const counts = { reads: reads.length, confirmedSeats: countSeats(confirmations), staleReads, violations: violationCount, worstStalenessMs: worstMs, limitMs };
+      const base = { id: 'seat-staleness', title: `No read shows a sold seat as available longer than the cache TTL + ${bound.boundMs} ms` };
+      if (violationCount > 0) {
+        return {
+          ...base,
+          verdict: 'fail',
+          summary: `${violationCount} of ${reads.length} seat reads showed a seat as available more than ${limitMs} ms (TTL ${bound.ttlMs} + ${bound.boundMs}) after its sale was confirmed; worst ${worstMs} ms`,
+          counts,
+          evidence: violations,
+          evidenceTotal: violationCount,
+        };
+      }
+      return {
+        ...base,
+        verdict: 'pass',
+        summary: `${reads.length} seat reads, ${staleReads} showed a seat sold before they started (worst ${worstMs} ms), none beyond ${limitMs} ms`,
+        counts,
+        evidence: [],
+        evidenceTotal: 0,
+      };
+    },
+  });
+}
+
+interface Confirmation {
+  readonly seatNo: string;
+  readonly index: number;
+  /** On the history's clock, µs since the load started. */
+  readonly atUs: number;
+  readonly source: 'pay ok' | 'mysql';
+}
+
+/** Per schedule, when each seat's sale was confirmed (the earliest evidence of it). */
+function confirmationTimes(history: History, snapshot: SeatStalenessSnapshot, runStartedAtMs: number): Map<number, Confirmation[]> {
+  const seatOfReservation = new Map<number, { scheduleId: number; seatNo: string }>();
+  for (const hold of history.byF('hold')) {
+    if (hold.type === 'ok') seatOfReservation.set(Number(hold.result['reservationId']), { scheduleId: Number(hold.value['scheduleId']), seatNo: String(hold.value['seatNo']) });
+  }
+  const at = new Map<string, { scheduleId: number; seatNo: string; atUs: number; source: 'pay ok' | 'mysql' }>();
+  for (const pay of history.byF('pay')) {
+    if (pay.type !== 'ok') continue;
+    const seat = seatOfReservation.get(Number(pay.value['reservationId']));
+    if (!seat) continue;
+    const key = `${seat.scheduleId}/${seat.seatNo}`;
+    const before = at.get(key);
+    if (!before || pay.completeUs < before.atUs) at.set(key, { ...seat, atUs: pay.completeUs, source: 'pay ok' });
+  }
+  for (const row of snapshot.confirmed) {
+    const key = `${row.scheduleId}/${row.seatNo}`;
+    // Only when the client never saw the payment succeed: MySQL's clock is mapped with the
+    // run's wall-clock start, less exact than the history's own times.
+    if (at.has(key)) continue;
+    at.set(key, { scheduleId: row.scheduleId, seatNo: row.seatNo, atUs: (row.confirmedAtMs - runStartedAtMs) * 1000, source: 'mysql' });
+  }
+  const bySchedule = new Map<number, Confirmation[]>();
+  for (const c of at.values()) {
+    const list = bySchedule.get(c.scheduleId) ?? [];
+    list.push({ seatNo: c.seatNo, index: seatIndexOf(c.seatNo), atUs: c.atUs, source: c.source });
+    bySchedule.set(c.scheduleId, list);
+  }
+  return bySchedule;
+}
+
+function countSeats(confirmations: Map<number, Confirmation[]>): number {
+  let n = 0;
+  for (const list of confirmations.values()) n += list.length;
+  return n;
+}
+
+function evidence(read: Op, worst: { seatNo: string; us: number; source: string }): EvidenceRow {
+  return {
+    read: read.index,
+    vu: read.vu,
+    scheduleId: Number(read.value['scheduleId']),
+    seatNo: worst.seatNo,
+    readStartedMs: Math.round(read.invokeUs / 1000),
+    confirmedMs: Math.round((read.invokeUs - worst.us) / 1000),
+    stalenessMs: Math.round(worst.us / 1000),
+    confirmedBy: worst.source,
+  };
+}

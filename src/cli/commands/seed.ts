@@ -1,0 +1,104 @@
+/**
+ * `ticketbench seed --concerts C --schedules-per-concert S --seats-per-schedule N --users U`:
+ * creates the database and applies the migrations (unless `--no-infra`), fills it (src/seed/seed.ts)
+ * with a one-line progress bar (plain lines every 2 s with `--ci` or without a terminal), and
+ * prints what it inserted, rows per second and the seats table's size.
+ */
+import { parsePositiveInt } from '../../engine/executor-options.ts';
+import { ExitCode, TicketbenchError } from '../../errors.ts';
+import { applyMigrations } from '../../infra/migrations.ts';
+import { ensureDatabase } from '../../infra/mysql.ts';
+import { redactUrl } from '../../config/connections.ts';
+import { formatCount, formatDuration, formatGiB } from '../../report/format.ts';
+import { SEED_DEFAULTS, seedDatabase, type SeedMethod, type SeedPlan, type SeedProgress } from '../../seed/seed.ts';
+import { connectionsFromFlags } from '../connection-flags.ts';
+import type { CliIo } from '../main.ts';
+
+/** Most seats one seed may plan (a sanity bound: 2 billion rows would not fit this machine). */
+export const MAX_SEED_SEATS = 2_000_000_000;
+const PLAIN_EVERY_MS = 2_000;
+const BAR_WIDTH = 30;
+
+/**
+ * The plan from the flags (defaults from SEED_DEFAULTS).
+ * @throws TicketbenchError INVALID_OPTION for a bad count or a plan above MAX_SEED_SEATS seats.
+ */
+export function seedPlanFromFlags(opts: Readonly<Record<string, unknown>>): SeedPlan {
+  const int = (key: string, flag: string, fallback: number, max?: number): number =>
+    opts[key] === undefined ? fallback : parsePositiveInt(String(opts[key]), flag, max);
+  const plan: SeedPlan = {
+    concerts: int('concerts', '--concerts', SEED_DEFAULTS.concerts, 1_000_000),
+    schedulesPerConcert: int('schedulesPerConcert', '--schedules-per-concert', SEED_DEFAULTS.schedulesPerConcert, 100_000),
+    seatsPerSchedule: int('seatsPerSchedule', '--seats-per-schedule', SEED_DEFAULTS.seatsPerSchedule, 1_000_000),
+    users: int('users', '--users', SEED_DEFAULTS.users, 100_000_000),
+    batch: int('batch', '--batch', SEED_DEFAULTS.batch, 50_000),
+    parallel: SEED_DEFAULTS.parallel,
+    deferIndexes: Boolean(opts['deferIndexes']),
+    method: seedMethod(opts['method']),
+  };
+  const seats = plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
+  if (seats > MAX_SEED_SEATS) {
+    throw new TicketbenchError('INVALID_OPTION', `The plan asks for ${formatCount(seats)} seats; at most ${formatCount(MAX_SEED_SEATS)} are allowed.`);
+  }
+  return plan;
+}
+
+function seedMethod(value: unknown): SeedMethod {
+  if (value === undefined || value === 'insert' || value === 'load-data') return value ?? 'insert';
+  throw new TicketbenchError('INVALID_OPTION', `--method must be insert or load-data, got "${String(value)}".`);
+}
+
+/**
+ * Runs the seed and prints its result.
+ * @returns 0
+ * @throws TicketbenchError INVALID_OPTION for bad flags, INFRA_UNAVAILABLE when MySQL cannot be
+ *   reached or the migrations fail, SEED_FAILED when a statement fails mid-load (re-run to resume).
+ */
+export async function seedCommand(opts: Record<string, unknown>, io: CliIo): Promise<number> {
+  const plan = seedPlanFromFlags(opts);
+  const { mysqlUrl } = connectionsFromFlags(opts);
+  if (opts['infra'] !== false) {
+    await ensureDatabase(mysqlUrl);
+    await applyMigrations(mysqlUrl);
+  }
+  const seats = plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
+  io.stdout.write(
+    `seeding ${redactUrl(mysqlUrl)}: ${formatCount(plan.concerts)} concerts × ${formatCount(plan.schedulesPerConcert)} schedules × ${formatCount(plan.seatsPerSchedule)} seats = ${formatCount(seats)} seats, ${formatCount(plan.users)} users${plan.deferIndexes ? ' (secondary indexes deferred)' : ''}${plan.method === 'load-data' ? ' via LOAD DATA LOCAL INFILE' : ''}\n`,
+  );
+  const live = !opts['ci'] && Boolean(io.stdout.isTTY);
+  let lastPlain = 0;
+  const onProgress = (p: SeedProgress): void => {
+    if (live) {
+      io.stdout.write(`\r${progressLine(p)}`);
+    } else if (p.elapsedMs - lastPlain >= PLAIN_EVERY_MS || p.phase === 'indexes') {
+      lastPlain = p.elapsedMs;
+      io.stdout.write(`${progressLine(p)}\n`);
+    }
+  };
+  let result;
+  try {
+    result = await seedDatabase(mysqlUrl, plan, onProgress);
+  } catch (err) {
+    if (live) io.stdout.write('\n');
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new TicketbenchError('INFRA_UNAVAILABLE', `Seeding stopped: ${message}. Run the same command again to resume.`, { cause: err });
+  }
+  if (live) io.stdout.write('\n');
+  const gib = (bytes: number): string => (bytes >= 2 ** 30 ? formatGiB(bytes / 2 ** 30) : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+  io.stdout.write(
+    [
+      `inserted: ${formatCount(result.inserted.concerts)} concerts, ${formatCount(result.inserted.schedules)} schedules, ${formatCount(result.inserted.seats)} seats, ${formatCount(result.inserted.users)} users (present: ${formatCount(result.present.seats)} seats)`,
+      `time: ${formatDuration(result.elapsedMs)} (seat load ${formatDuration(result.seatLoadMs)}${result.indexBuildMs >= 1 ? `, index build ${formatDuration(result.indexBuildMs)}` : ''}); ${formatCount(Math.round(result.seatRowsPerSecond))} seat rows/s`,
+      `seats table: data ${gib(result.seatsTableBytes.data)}, indexes ${gib(result.seatsTableBytes.index)}`,
+      '',
+    ].join('\n'),
+  );
+  return ExitCode.OK;
+}
+
+/** `seats [#####.....] 42% 420,000/1,000,000  95,000 rows/s  4.4 s`. */
+export function progressLine(p: SeedProgress): string {
+  const fraction = p.seatsTotal > 0 ? p.seatsDone / p.seatsTotal : 1;
+  const filled = Math.round(fraction * BAR_WIDTH);
+  return `${p.phase.padEnd(9)} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}% ${formatCount(p.seatsDone)}/${formatCount(p.seatsTotal)}  ${formatCount(Math.round(p.seatRowsPerSecond))} rows/s  ${formatDuration(p.elapsedMs)}`;
+}
