@@ -293,6 +293,14 @@ export interface CompareCells {
 }
 
 /**
+ * What a row of the table is, for sentences: `strategy` when strategies are compared, else
+ * `<key> setting` (e.g. `cache setting` for `--vary cache=off,on`).
+ */
+export function rowNoun(table: Pick<CompareTable, 'varied'>): string {
+  return table.varied === undefined || table.varied === 'strategy' || table.varied === 'wallet-strategy' ? 'strategy' : `${table.varied} setting`;
+}
+
+/**
  * The table as text cells: strategy (with `(baseline)`), safe?, each column's median — passed
  * through `mark` when it is the best in its column — followed by `[min–max]` when runs differed
  * and by the delta against the baseline (left out for an unchanged count), then the check tally
@@ -301,7 +309,7 @@ export interface CompareCells {
  */
 export function compareCells(table: CompareTable, mark: (text: string) => string): CompareCells {
   // Strategies of either kind keep the `strategy` header; another varied setting names itself.
-  const head = [table.varied === undefined || table.varied === 'strategy' || table.varied === 'wallet-strategy' ? 'strategy' : table.varied, 'safe?', ...table.columns.map((c) => c.header), 'checks'];
+  const head = [rowNoun(table) === 'strategy' ? 'strategy' : table.varied!, 'safe?', ...table.columns.map((c) => c.header), 'checks'];
   const align: ('left' | 'right')[] = ['left', 'left', ...table.columns.map(() => 'right' as const), 'right'];
   const rows = table.rows.map((row) => [
     row.isBaseline && table.rows.length > 1 ? `${row.label} (baseline)` : row.label,

@@ -5,7 +5,7 @@
  * the common settings, the machine and every run. Pure: the same input gives the same text.
  */
 import path from 'node:path';
-import { compareCells, expectationSentence, regressions } from '../compare/table.ts';
+import { compareCells, expectationSentence, regressions, rowNoun } from '../compare/table.ts';
 import type { CompareResult } from '../compare/types.ts';
 import { VARY_KEYS } from '../compare/vary.ts';
 import { escapeCell, linkTarget } from './markdown.ts';
@@ -31,7 +31,7 @@ function header(result: CompareResult): string {
   if (first?.description) lines.push(`> ${first.description.replace(/\r?\n/g, ' ')}`, '');
   lines.push(
     failed.length === 0
-      ? '**Every strategy declared safe passed every check.**'
+      ? `**Every ${rowNoun(t)} declared safe passed every check.**`
       : `**FAIL: ${failed.join(', ')} ${failed.length === 1 ? 'is' : 'are'} declared safe but did not pass every check.**`,
     '',
     `Each strategy ran ${result.repeat === 1 ? 'once' : `${result.repeat} times`}, one after another` +

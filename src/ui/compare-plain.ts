@@ -6,7 +6,7 @@
  */
 import Table from 'cli-table3';
 import { EventEmitter } from 'node:events';
-import { compareCells, expectationSentence, regressions } from '../compare/table.ts';
+import { compareCells, expectationSentence, regressions, rowNoun } from '../compare/table.ts';
 import type { CompareEmitter, CompareEventMap, ComparePaths, CompareRunInfo, CompareTable, StrategyRun } from '../compare/types.ts';
 import { formatCount, formatMs, formatRunTally, formatThresholdTally, formatTps } from '../report/format.ts';
 import { outcomeWord } from '../run/exit-code.ts';
@@ -81,7 +81,7 @@ export function formatCompareFindings(table: CompareTable): string {
   lines.push(
     failed.length > 0
       ? `FAIL: ${failed.join(', ')} ${failed.length === 1 ? 'is' : 'are'} declared safe but did not pass every check`
-      : 'PASS: every strategy declared safe passed every check',
+      : `PASS: every ${rowNoun(table)} declared safe passed every check`,
   );
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@
 // CLI's one-line errors (exit 2) before any server starts.
 import { describe, expect, it } from 'vitest';
 import { planComparison } from '../../src/compare/run-compare.ts';
-import { buildCompareTable, compareCells } from '../../src/compare/table.ts';
+import { buildCompareTable, compareCells, rowNoun } from '../../src/compare/table.ts';
 import { parseVary, runOptionOf, varyKeyOfKind } from '../../src/compare/vary.ts';
 import { cli } from '../helpers/cli.ts';
 import { sampleRunReport } from '../fixtures/run-report.ts';
@@ -59,6 +59,9 @@ describe('the table of a --vary cache comparison', () => {
     expect(cells.head.slice(-4)).toEqual(['DB q/req', 'selects/req', 'target stmts/req', 'checks']);
     expect(cells.rows[0]!.slice(-4, -1)).toEqual(['3.00', '2.00', '2.25']);
     expect(cells.rows[1]!.slice(-4, -1)).toEqual(['0.50* -83%', '0.25* -88%', '0.38* -83%']);
+    // The verdict speaks of settings, not strategies, when a setting is varied.
+    expect(rowNoun(table)).toBe('cache setting');
+    expect([rowNoun({}), rowNoun({ varied: 'strategy' }), rowNoun({ varied: 'wallet-strategy' })]).toEqual(['strategy', 'strategy', 'strategy']);
   });
 });
 
