@@ -23,6 +23,10 @@
  * admission rate against the configured one.
  */
 import { Redis } from 'ioredis';
+import { doubleBookingChecker } from '../src/checks/double-booking.ts';
+import { historyVsMysqlChecker } from '../src/checks/history-vs-mysql.ts';
+import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
+import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { queueAdmissionChecker } from '../src/checks/queue-admission.ts';
 import { queueCapacityChecker } from '../src/checks/queue-capacity.ts';
 import { queueFifoChecker } from '../src/checks/queue-fifo.ts';
@@ -176,7 +180,17 @@ export default defineScenario({
     },
   }),
 
-  checkers: () => [queueFifoChecker, queueCapacityChecker, queueRedistributionChecker, queueAdmissionChecker],
+  // The queue's promises, then the integrity of the holds and payments the admitted users made.
+  checkers: () => [
+    queueFifoChecker,
+    queueCapacityChecker,
+    queueRedistributionChecker,
+    queueAdmissionChecker,
+    doubleBookingChecker,
+    historyVsMysqlChecker,
+    orphanLocksChecker,
+    kafkaEventsChecker,
+  ],
 
   fixture: (data) => ({
     concertId: data.fixture.concertId,
