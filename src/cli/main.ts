@@ -61,6 +61,9 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--strategies <list>', 'comma-separated strategies, e.g. none,pessimistic,optimistic,redis-lock (= --vary strategy=…)')
     .option('--repeat <k>', 'runs per strategy, interleaved; the table shows the median and min–max', '1')
     .option('--baseline <name>', 'strategy the deltas are taken against (default: the first)')
+    .option('--strategy <name>', 'seat-hold strategy every run keeps while another setting varies')
+    .option('--wallet-strategy <name>', 'wallet strategy every run keeps while another setting varies')
+    .option('--cache <mode>', 'read cache every run keeps while another setting varies: off or on')
     .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)')
     .action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
       const { compareCommand } = await import('./commands/compare.ts');

@@ -12,7 +12,7 @@ import { writeCompareReport } from '../report/compare-write.ts';
 import { runScenario, type RunScenarioOptions } from '../run/run-scenario.ts';
 import type { RunEventMap } from '../run/types.ts';
 import type { StrategyKind } from '../scenario/types.ts';
-import { runOptionOf, VARY_KEYS, varyKeyOfKind, type VaryKey } from './vary.ts';
+import { fixedRunOptions, runOptionOf, VARY_KEYS, varyKeyOfKind, type FixedSettings, type VaryKey } from './vary.ts';
 import { buildCompareTable, regressions, strategyLabels } from './table.ts';
 import type { CompareEmitter, CompareEventMap, ComparePaths, CompareResult, CompareRunInfo, StrategyRun } from './types.ts';
 
@@ -35,6 +35,8 @@ export interface CompareOptions extends Omit<RunScenarioOptions, 'strategy' | 'w
    * the scenario races (`strategy`, or `wallet-strategy` for wallet scenarios).
    */
   readonly vary?: VaryKey;
+  /** Target settings every run keeps, e.g. `{ cache: 'on' }` while strategies vary (not the varied key). */
+  readonly fixed?: FixedSettings;
 }
 
 /** What compareStrategies returns. */
@@ -117,7 +119,8 @@ export async function compareStrategies(options: CompareOptions, emitter: Compar
   const plan = planComparison(options.strategies, options.repeat, options.baseline, kind, options.vary ? `--vary ${options.vary}` : '--strategies');
   // Fail on impossible scenario options before any server starts.
   options.scenario.options(options.scenarioFlags, { executor: options.executor });
-  const { strategies: _strategies, repeat: _repeat, baseline: _baseline, vary: _vary, ...runOptions } = options;
+  const fixedOptions = fixedRunOptions(options.fixed ?? {}, kind);
+  const { strategies: _strategies, repeat: _repeat, baseline: _baseline, vary: _vary, fixed: _fixed, ...runOptions } = options;
   const startedAt = new Date().toISOString();
   emitter.emit('start', { scenario: options.scenario.name, labels: plan.labels, repeat: plan.repeat, total: plan.runs.length });
 
@@ -128,6 +131,7 @@ export async function compareStrategies(options: CompareOptions, emitter: Compar
     emitter.emit('run-start', info, runEmitter);
     const { report, paths } = await runScenario({
       ...runOptions,
+      ...fixedOptions,
       ...runOptionOf(kind, info.strategy),
       // Servers are up after the first run; bringing them up again would only cost time.
       infra: info.index === 1 ? options.infra !== false : false,

@@ -62,3 +62,26 @@ export function parseVary(text: string): { key: VaryKey; values: string[] } {
 export function runOptionOf(key: VaryKey, value: string): Pick<RunScenarioOptions, 'strategy' | 'walletStrategy' | 'cache'> {
   return { [VARY_KEYS[key].optionKey]: value };
 }
+
+/** Target settings held fixed across a comparison's runs (`compare --cache on --vary strategy=…`). */
+export type FixedSettings = Partial<Record<VaryKey, string>>;
+
+/**
+ * Validates the settings a comparison holds fixed and turns them into run options, e.g.
+ * `{ cache: 'on' }` while varying `strategy`.
+ * @param fixed each key's value from its own flag (`--strategy`, `--wallet-strategy`, `--cache`)
+ * @param varied the key the comparison varies; fixing it too is a contradiction
+ * @throws TicketbenchError INVALID_OPTION for an unknown value or a fixed key that is also varied
+ */
+export function fixedRunOptions(fixed: FixedSettings, varied: VaryKey): Pick<RunScenarioOptions, 'strategy' | 'walletStrategy' | 'cache'> {
+  const options: Record<string, string> = {};
+  for (const key of Object.keys(fixed) as VaryKey[]) {
+    const value = fixed[key];
+    if (value === undefined) continue;
+    if (key === varied) {
+      throw new TicketbenchError('INVALID_OPTION', `--${key} fixes the setting this comparison varies (--vary ${varied}=…): give one of them.`);
+    }
+    options[VARY_KEYS[key].optionKey] = VARY_KEYS[key].validate(value);
+  }
+  return options;
+}

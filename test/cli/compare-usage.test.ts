@@ -41,9 +41,9 @@ describe('ticketbench compare usage errors', () => {
   });
 });
 
-describe('ticketbench compare contention --strategies redis-lock,redis-lock --vus 20 --ci', () => {
+describe('ticketbench compare contention --strategies redis-lock,redis-lock --cache on --vus 20 --ci', () => {
   it('exits 0, prints the table and writes the report, JSON and charts', async () => {
-    const result = await cli(['compare', 'contention', '--strategies', 'redis-lock,redis-lock', '--vus', '20', '--ci', '--out', outDir]);
+    const result = await cli(['compare', 'contention', '--strategies', 'redis-lock,redis-lock', '--cache', 'on', '--vus', '20', '--ci', '--out', outDir]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/│ strategy\s+│ safe\?\s+│\s+TPS\s+│\s+p50 ms/);
@@ -65,9 +65,10 @@ describe('ticketbench compare contention --strategies redis-lock,redis-lock --vu
 
     const compare = JSON.parse(readFileSync(path.join(outDir, json!), 'utf8')) as CompareResult;
     expect(compare.labels).toEqual(['redis-lock', 'redis-lock#2']);
-    expect(compare.runs.map((r) => [r.label, r.report.options['strategy'], r.report.verdict])).toEqual([
-      ['redis-lock', 'redis-lock', 'pass'],
-      ['redis-lock#2', 'redis-lock', 'pass'],
+    // `--cache on` is held fixed in every run while the strategy varies.
+    expect(compare.runs.map((r) => [r.label, r.report.options['strategy'], r.report.options['cache'], r.report.verdict])).toEqual([
+      ['redis-lock', 'redis-lock', 'on', 'pass'],
+      ['redis-lock#2', 'redis-lock', 'on', 'pass'],
     ]);
     // Infra is brought up for the first run only.
     expect(result.stdout).toContain('[1/2 redis-lock] [infra] bringing up');

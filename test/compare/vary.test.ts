@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { planComparison } from '../../src/compare/run-compare.ts';
 import { buildCompareTable, compareCells, rowNoun } from '../../src/compare/table.ts';
-import { parseVary, runOptionOf, varyKeyOfKind } from '../../src/compare/vary.ts';
+import { fixedRunOptions, parseVary, runOptionOf, varyKeyOfKind } from '../../src/compare/vary.ts';
 import { cli } from '../helpers/cli.ts';
 import { sampleRunReport } from '../fixtures/run-report.ts';
 
@@ -25,6 +25,15 @@ describe('parseVary', () => {
     expect(runOptionOf('strategy', 'none')).toEqual({ strategy: 'none' });
     expect(runOptionOf('wallet-strategy', 'optimistic')).toEqual({ walletStrategy: 'optimistic' });
     expect([varyKeyOfKind('hold'), varyKeyOfKind('wallet'), varyKeyOfKind('cache')]).toEqual(['strategy', 'wallet-strategy', 'cache']);
+  });
+});
+
+describe('fixedRunOptions', () => {
+  it('turns the settings held fixed into run options and refuses to fix the varied key', () => {
+    expect(fixedRunOptions({ cache: 'on', 'wallet-strategy': 'optimistic' }, 'strategy')).toEqual({ cache: 'on', walletStrategy: 'optimistic' });
+    expect(fixedRunOptions({}, 'cache')).toEqual({});
+    expect(() => fixedRunOptions({ cache: 'on' }, 'cache')).toThrow(/--cache fixes the setting this comparison varies \(--vary cache=…\): give one of them/);
+    expect(() => fixedRunOptions({ strategy: 'bogus' }, 'cache')).toThrow(/Unknown --strategy "bogus"/);
   });
 });
 
@@ -71,6 +80,9 @@ describe('ticketbench compare --vary usage errors', () => {
     [['compare', 'seat-query', '--vary', 'cache=off,fast'], /Unknown cache "fast" in --vary cache; the bundled target has: off, on/],
     [['compare', 'seat-query', '--vary', 'cache=off,on', '--strategies', 'none'], /give one of them, not both/],
     [['run', 'seat-query', '--cache', 'maybe'], /Unknown --cache "maybe"; use off or on/],
+    [['compare', 'seat-query', '--vary', 'cache=off,on', '--cache', 'on'], /--cache fixes the setting this comparison varies \(--vary cache=…\)/],
+    [['compare', 'contention', '--strategies', 'none,redis-lock', '--strategy', 'none'], /--strategy fixes the setting this comparison varies \(--vary strategy=…\)/],
+    [['compare', 'contention', '--strategies', 'none,redis-lock', '--cache', 'maybe'], /Unknown --cache "maybe"; use off or on/],
     [['run', 'seat-query', '--write-share', '101'], /--write-share must be a percentage from 0 to 100, got "101"/],
   ])('%j → exit 2 with one line', async (args, pattern) => {
     const result = await cli(args as string[]);

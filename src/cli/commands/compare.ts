@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { compareStrategies, MAX_REPEAT, planComparison } from '../../compare/run-compare.ts';
-import { parseVary } from '../../compare/vary.ts';
+import { fixedRunOptions, parseVary, varyKeyOfKind, type FixedSettings } from '../../compare/vary.ts';
 import type { CompareEventMap } from '../../compare/types.ts';
 import { parsePositiveInt } from '../../engine/executor-options.ts';
 import { TicketbenchError } from '../../errors.ts';
@@ -49,7 +49,14 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
   const repeat = parsePositiveInt(String(opts['repeat'] ?? '1'), '--repeat', MAX_REPEAT);
   const baseline = opts['baseline'] === undefined ? undefined : String(opts['baseline']);
   // Every input problem is reported before a view or a server starts.
-  planComparison(strategies, repeat, baseline, vary?.key ?? scenario.strategyKind ?? 'hold', vary ? `--vary ${vary.key}` : '--strategies');
+  const varied = vary?.key ?? varyKeyOfKind(scenario.strategyKind ?? 'hold');
+  planComparison(strategies, repeat, baseline, varied, vary ? `--vary ${vary.key}` : '--strategies');
+  const fixed: FixedSettings = {
+    ...(opts['strategy'] !== undefined ? { strategy: String(opts['strategy']) } : {}),
+    ...(opts['walletStrategy'] !== undefined ? { 'wallet-strategy': String(opts['walletStrategy']) } : {}),
+    ...(opts['cache'] !== undefined ? { cache: String(opts['cache']) } : {}),
+  };
+  fixedRunOptions(fixed, varied);
   const outputs = ciOutputsFromFlags(opts);
   const startedAt = new Date().toISOString();
 
@@ -64,7 +71,7 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
       // covers the runs made.
       onInterrupt: () => emitter.emit('notice', "interrupted: stopping this run's load, checking it, then writing the comparison (Ctrl-C again to quit)"),
     },
-    (signal) => compareStrategies({ scenario, ...settings, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), ...(vary ? { vary: vary.key } : {}), signal }, emitter),
+    (signal) => compareStrategies({ scenario, ...settings, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), ...(vary ? { vary: vary.key } : {}), fixed, signal }, emitter),
   ).catch(async (err: unknown) => {
     if (err instanceof TicketbenchError) await writeErrorOutputs(outputs, scenario.name, startedAt, err, 'compare');
     throw err;
