@@ -68,8 +68,8 @@ export function parseSampleValue(text: string): number {
   }
 }
 
-/** Undoes label-value escaping: `\\`, `\"` and `\n`. */
-function unescapeLabelValue(raw: string): string {
+/** Undoes the format's escaping of label values (`\\`, `\"`, `\n`) and of help text (`\\`, `\n`). */
+function unescapeText(raw: string): string {
   return raw.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 }
 
@@ -103,7 +103,7 @@ function parseLabels(text: string, lineNo: number): { labels: Record<string, str
     const value = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
     if (!value) throw new PrometheusParseError(`line ${lineNo}: label ${name} has no quoted value`);
     if (Object.hasOwn(labels, name)) throw new PrometheusParseError(`line ${lineNo}: label ${name} repeated`);
-    labels[name] = unescapeLabelValue(value[1] ?? '');
+    labels[name] = unescapeText(value[1] ?? '');
     rest = rest.slice(value[0].length).trimStart();
     if (rest.startsWith(',')) rest = rest.slice(1).trimStart();
     else if (!rest.startsWith('}')) throw new PrometheusParseError(`line ${lineNo}: expected "," or "}" after label ${name}`);
@@ -170,7 +170,7 @@ export function parsePrometheusText(text: string): Map<string, MetricFamily> {
         if (!TYPES.has(arg)) throw new PrometheusParseError(`line ${lineNo}: unknown type "${arg}" for ${name}`);
         family(name).type = arg as MetricType;
       } else {
-        family(name).help = arg.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+        family(name).help = unescapeText(arg);
       }
       return;
     }
