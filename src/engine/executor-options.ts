@@ -202,11 +202,7 @@ export function parseDuration(text: string, flag = '--duration'): number {
  * @throws TicketbenchError INVALID_OPTION naming the flag.
  */
 export function parsePositiveInt(text: string, flag: string, max = Number.MAX_SAFE_INTEGER): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new TicketbenchError('INVALID_OPTION', `${flag} must be an integer from 1 to ${max}, got "${text}".`);
-  }
-  return value;
+  return parseIntFrom(1, text, flag, max);
 }
 
 /**
@@ -214,9 +210,14 @@ export function parsePositiveInt(text: string, flag: string, max = Number.MAX_SA
  * @throws TicketbenchError INVALID_OPTION naming the flag.
  */
 export function parseNonNegativeInt(text: string, flag: string, max = Number.MAX_SAFE_INTEGER): number {
+  return parseIntFrom(0, text, flag, max);
+}
+
+/** A whole number written in digits, from `min` to `max`. */
+function parseIntFrom(min: number, text: string, flag: string, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value > max) {
-    throw new TicketbenchError('INVALID_OPTION', `${flag} must be an integer from 0 to ${max}, got "${text}".`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TicketbenchError('INVALID_OPTION', `${flag} must be an integer from ${min} to ${max}, got "${text}".`);
   }
   return value;
 }
