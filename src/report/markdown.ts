@@ -50,8 +50,8 @@ export function linkTarget(file: string): string {
 
 type Align = 'left' | 'right';
 
-/** A GFM table; cells are escaped here so callers pass raw text (or pre-escaped code spans). */
-function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
+/** A GFM table; cells go in as given, so callers escape raw text (escapeCell) or pass code spans. */
+export function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
   const sep = head.map((_, i) => (align?.[i] === 'right' ? '---:' : '---'));
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(head), line(sep), ...rows.map(line)].join('\n');
