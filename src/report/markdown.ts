@@ -3,6 +3,7 @@
  * flavoured tables). Pure: the same report always gives the same text.
  */
 import type { CheckResult, EvidenceRow } from '../checks/types.ts';
+import { isArrivalRate } from '../engine/executors/index.ts';
 import type { LatencySummary } from '../engine/types.ts';
 import { MYSQL_STATUS_COUNTERS, THREADS_CONNECTED_MAX } from '../observe/mysql-status.ts';
 import { SALE_OPERATION, salesOf } from '../observe/observe-run.ts';
@@ -136,7 +137,7 @@ function machine(report: RunReport): string {
 
 function throughput(report: RunReport): string {
   const l = report.load;
-  const open = isOpenModel(report);
+  const open = isArrivalRate(l.executor);
   const head = ['requests', 'duration', 'TPS', 'iterations completed', 'iterations failed'];
   const row = [formatCount(l.requests), formatDuration(l.durationMs), formatTps(l.tps), formatCount(l.iterations.completed), formatCount(l.iterations.failed)];
   // Closed models cannot drop an iteration, so the column would always read 0 there.
@@ -153,11 +154,6 @@ function throughput(report: RunReport): string {
     );
   }
   return lines.join('\n');
-}
-
-/** True when the load phase ran an arrival-rate (open-model) executor. */
-function isOpenModel(report: RunReport): boolean {
-  return report.load.executor.executor === 'constant-arrival-rate' || report.load.executor.executor === 'ramping-arrival-rate';
 }
 
 function latency(report: RunReport): string {
