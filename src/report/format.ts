@@ -163,6 +163,11 @@ export function formatThresholdLimit(t: Pick<ThresholdResult, 'operator' | 'limi
   return `${t.operator} ${String(t.limit)}${suffix}`;
 }
 
+/** ` (stopped the load after 750 ms)` for an abortOnFail threshold that stopped the load, `''` otherwise. */
+export function formatThresholdStop(t: Pick<ThresholdResult, 'breachedAtMs'>): string {
+  return t.breachedAtMs !== undefined ? ` (stopped the load after ${formatDuration(t.breachedAtMs)})` : '';
+}
+
 /** Tallies threshold outcomes, e.g. `2/2 thresholds passed` or `1/2 thresholds passed`; `no thresholds` for none. */
 export function formatThresholdTally(thresholds: readonly Pick<ThresholdResult, 'passed'>[]): string {
   if (thresholds.length === 0) return 'no thresholds';

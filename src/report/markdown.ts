@@ -20,6 +20,7 @@ import {
   formatResult,
   formatRunTally,
   formatThresholdLimit,
+  formatThresholdStop,
   formatThresholdValue,
   formatTps,
   formatVerdict,
@@ -396,7 +397,7 @@ function thresholds(report: RunReport): string {
     code(t.expression),
     escapeCell(formatThresholdValue(t.actual, t.unit)),
     escapeCell(formatThresholdLimit(t)),
-    (t.passed ? 'PASS' : '**FAIL**') + (t.breachedAtMs !== undefined ? ` (stopped the load after ${formatDuration(t.breachedAtMs)})` : ''),
+    (t.passed ? 'PASS' : '**FAIL**') + formatThresholdStop(t),
     t.source,
   ]);
   return [
