@@ -8,7 +8,7 @@ import path from 'node:path';
 import { compareCells, expectationSentence, regressions, rowNoun } from '../compare/table.ts';
 import type { CompareResult } from '../compare/types.ts';
 import { VARY_KEYS } from '../compare/vary.ts';
-import { escapeCell, linkTarget } from './markdown.ts';
+import { escapeCell, linkTarget, table } from './markdown.ts';
 import { formatCheckTally, formatCount, formatExecutor, formatGiB, formatMs, formatThresholdLimit, formatThresholdValue, formatTps, formatVerdict } from './format.ts';
 
 /** Chart files to reference, by file name relative to the markdown file. */
@@ -16,11 +16,6 @@ export interface CompareChartLinks {
   /** Per strategy label. */
   readonly byLabel: Readonly<Record<string, string>>;
   readonly combined?: string;
-}
-
-function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('left' | 'right')[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(head), line(head.map((_, i) => (align?.[i] === 'right' ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
 function header(result: CompareResult): string {

@@ -7,7 +7,7 @@
  */
 import { ExitCode } from '../errors.ts';
 import type { RunReport } from '../run/types.ts';
-import { escapeCell } from './markdown.ts';
+import { escapeCell, table } from './markdown.ts';
 import { formatCount, formatExecutor, formatMs, formatNumber, formatTps } from './format.ts';
 
 /** The rows of a before/after comparison, in display order. */
@@ -312,7 +312,6 @@ export function runComparisonVerdict(c: RunComparison): string {
  */
 export function renderRunComparisonMarkdown(c: RunComparison): string {
   const cells = runComparisonCells(c);
-  const line = (row: readonly string[]): string => `| ${row.map(escapeCell).join(' | ')} |`;
   const side = (r: RunRef): string => `\`${r.name}\` (${escapeCell(r.scenario)}${r.strategy ? `, ${escapeCell(r.strategy)}` : ''}, run started ${r.startedAt})`;
   const lines = [
     `# ticketbench: ${escapeCell(c.after.name)} vs ${escapeCell(c.before.name)}`,
@@ -327,9 +326,7 @@ export function renderRunComparisonMarkdown(c: RunComparison): string {
   }
   lines.push(
     '',
-    line(cells.head),
-    line(cells.align.map((a) => (a === 'right' ? '---:' : '---'))),
-    ...cells.rows.map(line),
+    table(cells.head.map(escapeCell), cells.rows.map((row) => row.map(escapeCell)), cells.align),
     '',
     `Δ is after − before; Δ % is relative to before (\`new\` when before was 0). Higher TPS is better; lower latency, errors and error rate are better; ` +
       `conflicts and requests are not judged. A regression is a figure worse by more than ${formatNumber(c.tolerancePct, 1)}% (\`--tolerance\`), ` +

@@ -95,14 +95,13 @@ export function formatExecutor(executor: ExecutorConfig): string {
       return `constant-vus, ${formatCount(executor.vus)} VUs for ${formatDuration(executor.durationMs)}`;
     case 'constant-arrival-rate':
       return (
-        `constant-arrival-rate, ${formatNumber(executor.rate, Number.isInteger(executor.rate) ? 0 : 2)}${formatPerUnit(executor.timeUnitMs)} ` +
+        `constant-arrival-rate, ${formatAmount(executor.rate)}${formatPerUnit(executor.timeUnitMs)} ` +
         `for ${formatDuration(executor.durationMs)} (${formatVuLimits(executor)})`
       );
     case 'ramping-arrival-rate': {
       const unit = formatPerUnit(executor.timeUnitMs);
-      const rate = (r: number): string => formatNumber(r, Number.isInteger(r) ? 0 : 2);
-      const ramps = executor.stages.map((s) => ` → ${rate(s.target)}${unit} over ${formatDuration(s.durationMs)}`).join('');
-      return `ramping-arrival-rate, ${rate(executor.startRate)}${ramps} (${formatVuLimits(executor)})`;
+      const ramps = executor.stages.map((s) => ` → ${formatAmount(s.target)}${unit} over ${formatDuration(s.durationMs)}`).join('');
+      return `ramping-arrival-rate, ${formatAmount(executor.startRate)}${ramps} (${formatVuLimits(executor)})`;
     }
   }
 }
@@ -149,7 +148,7 @@ export function formatThresholdValue(value: number | null, unit: ThresholdResult
     case 'ratio':
       return `${formatNumber(value, 4)} (${formatNumber(value * 100, 2)}%)`;
     case 'count':
-      return formatNumber(value, Number.isInteger(value) ? 0 : 2);
+      return formatAmount(value);
     case 'per-second':
       return `${formatTps(value)}/s`;
   }
@@ -162,6 +161,11 @@ export function formatThresholdValue(value: number | null, unit: ThresholdResult
 export function formatThresholdLimit(t: Pick<ThresholdResult, 'operator' | 'limit' | 'unit'>): string {
   const suffix = t.unit === 'ms' ? ' ms' : t.unit === 'per-second' ? '/s' : '';
   return `${t.operator} ${String(t.limit)}${suffix}`;
+}
+
+/** ` (stopped the load after 750 ms)` for an abortOnFail threshold that stopped the load, `''` otherwise. */
+export function formatThresholdStop(t: Pick<ThresholdResult, 'breachedAtMs'>): string {
+  return t.breachedAtMs !== undefined ? ` (stopped the load after ${formatDuration(t.breachedAtMs)})` : '';
 }
 
 /** Tallies threshold outcomes, e.g. `2/2 thresholds passed` or `1/2 thresholds passed`; `no thresholds` for none. */
@@ -225,5 +229,10 @@ export function progressFraction(p: {
 
 /** A scenario result value: integers with thousands separators, other numbers with 2 decimals. */
 export function formatResult(value: number | string): string {
-  return typeof value === 'number' ? formatNumber(value, Number.isInteger(value) ? 0 : 2) : value;
+  return typeof value === 'number' ? formatAmount(value) : value;
+}
+
+/** An integer with thousands separators, any other number with 2 decimals, e.g. `1,234` or `12.50`. */
+function formatAmount(value: number): string {
+  return formatNumber(value, Number.isInteger(value) ? 0 : 2);
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { CheckResult } from '../checks/types.ts';
 import type { CompareResult } from '../compare/types.ts';
 import type { RunReport, ThresholdResult } from '../run/types.ts';
-import { formatDuration, formatThresholdLimit, formatThresholdValue } from './format.ts';
+import { formatThresholdLimit, formatThresholdStop, formatThresholdValue } from './format.ts';
 
 // XML 1.0 forbids these even as character references; a lone surrogate is not a character either.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -75,8 +75,7 @@ function checkCase(check: CheckResult, expectedToFail: boolean): Case {
 
 function thresholdCase(t: ThresholdResult): Case {
   if (t.passed) return { classname: 'ticketbench.thresholds', name: t.expression };
-  const stopped = t.breachedAtMs !== undefined ? ` (stopped the load after ${formatDuration(t.breachedAtMs)})` : '';
-  const message = `measured ${formatThresholdValue(t.actual, t.unit)}, limit ${formatThresholdLimit(t)}${stopped}`;
+  const message = `measured ${formatThresholdValue(t.actual, t.unit)}, limit ${formatThresholdLimit(t)}${formatThresholdStop(t)}`;
   return { classname: 'ticketbench.thresholds', name: t.expression, failure: { message, type: 'threshold', body: `${t.expression}: ${message} (source: ${t.source})` } };
 }
 

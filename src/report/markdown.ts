@@ -3,6 +3,7 @@
  * flavoured tables). Pure: the same report always gives the same text.
  */
 import type { CheckResult, EvidenceRow } from '../checks/types.ts';
+import { isArrivalRate } from '../engine/executors/index.ts';
 import type { LatencySummary } from '../engine/types.ts';
 import { MYSQL_STATUS_COUNTERS, THREADS_CONNECTED_MAX } from '../observe/mysql-status.ts';
 import { SALE_OPERATION, salesOf } from '../observe/observe-run.ts';
@@ -19,6 +20,7 @@ import {
   formatResult,
   formatRunTally,
   formatThresholdLimit,
+  formatThresholdStop,
   formatThresholdValue,
   formatTps,
   formatVerdict,
@@ -50,8 +52,8 @@ export function linkTarget(file: string): string {
 
 type Align = 'left' | 'right';
 
-/** A GFM table; cells are escaped here so callers pass raw text (or pre-escaped code spans). */
-function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
+/** A GFM table; cells go in as given, so callers escape raw text (escapeCell) or pass code spans. */
+export function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
   const sep = head.map((_, i) => (align?.[i] === 'right' ? '---:' : '---'));
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(head), line(sep), ...rows.map(line)].join('\n');
@@ -136,7 +138,7 @@ function machine(report: RunReport): string {
 
 function throughput(report: RunReport): string {
   const l = report.load;
-  const open = isOpenModel(report);
+  const open = isArrivalRate(l.executor);
   const head = ['requests', 'duration', 'TPS', 'iterations completed', 'iterations failed'];
   const row = [formatCount(l.requests), formatDuration(l.durationMs), formatTps(l.tps), formatCount(l.iterations.completed), formatCount(l.iterations.failed)];
   // Closed models cannot drop an iteration, so the column would always read 0 there.
@@ -153,11 +155,6 @@ function throughput(report: RunReport): string {
     );
   }
   return lines.join('\n');
-}
-
-/** True when the load phase ran an arrival-rate (open-model) executor. */
-function isOpenModel(report: RunReport): boolean {
-  return report.load.executor.executor === 'constant-arrival-rate' || report.load.executor.executor === 'ramping-arrival-rate';
 }
 
 function latency(report: RunReport): string {
@@ -400,7 +397,7 @@ function thresholds(report: RunReport): string {
     code(t.expression),
     escapeCell(formatThresholdValue(t.actual, t.unit)),
     escapeCell(formatThresholdLimit(t)),
-    (t.passed ? 'PASS' : '**FAIL**') + (t.breachedAtMs !== undefined ? ` (stopped the load after ${formatDuration(t.breachedAtMs)})` : ''),
+    (t.passed ? 'PASS' : '**FAIL**') + formatThresholdStop(t),
     t.source,
   ]);
   return [

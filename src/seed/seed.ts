@@ -18,6 +18,7 @@
  */
 import { Readable } from 'node:stream';
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { inTransaction } from '../../target-service/src/db.ts';
 
 /** How seat rows are sent: multi-row `INSERT IGNORE` statements, or `LOAD DATA LOCAL INFILE` of a CSV built in memory. */
 export type SeedMethod = 'insert' | 'load-data';
@@ -216,22 +217,14 @@ async function ensureUsers(pool: Pool, n: number, batch: number): Promise<number
   let inserted = 0;
   while (done < n) {
     const to = Math.min(done + batch, n);
-    const conn = await pool.getConnection();
-    try {
-      await conn.beginTransaction();
-      const names = Array.from({ length: to - done }, (_, j) => [`${USER_PREFIX}${done + j + 1}`]);
+    const names = Array.from({ length: to - done }, (_, j) => [`${USER_PREFIX}${done + j + 1}`]);
+    await inTransaction(pool, async (conn) => {
       const [result] = await conn.query<ResultSetHeader>('INSERT INTO users (name) VALUES ?', [names]);
       // Rows of this statement have ids from insertId on; other clients' rows in between are
       // filtered out by name.
       await conn.query('INSERT INTO wallets (user_id, balance) SELECT id, 0 FROM users WHERE id >= ? AND name LIKE ?', [result.insertId, `${USER_PREFIX}%`]);
       await conn.query('INSERT INTO seed_progress (item, done) VALUES (?, ?) ON DUPLICATE KEY UPDATE done = VALUES(done)', ['users', to]);
-      await conn.commit();
-    } catch (err) {
-      await conn.rollback().catch(() => {});
-      throw err;
-    } finally {
-      conn.release();
-    }
+    });
     inserted += to - done;
     done = to;
   }
@@ -244,9 +237,7 @@ async function insertSeatBatch(pool: Pool, scheduleId: number, from: number, to:
   // placeholder work on a 5,000-row statement.
   const rows: string[] = [];
   for (let i = from + 1; i <= to; i++) rows.push(method === 'insert' ? `(${scheduleId},'S${i}',${seedSeatPrice(i)})` : `${scheduleId},S${i},${seedSeatPrice(i)}\n`);
-  const conn = await pool.getConnection();
-  try {
-    await conn.beginTransaction();
+  return inTransaction(pool, async (conn) => {
     const [result] =
       method === 'insert'
         ? await conn.query<ResultSetHeader>(`INSERT IGNORE INTO seats (schedule_id, seat_no, price) VALUES ${rows.join(',')}`)
@@ -257,14 +248,8 @@ async function insertSeatBatch(pool: Pool, scheduleId: number, from: number, to:
             infileStreamFactory: () => Readable.from([Buffer.from(rows.join(''))]),
           });
     await conn.query('INSERT INTO seed_progress (item, done) VALUES (?, ?) ON DUPLICATE KEY UPDATE done = VALUES(done)', [`seats:${scheduleId}`, to]);
-    await conn.commit();
     return result.affectedRows;
-  } catch (err) {
-    await conn.rollback().catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
+  });
 }
 
 async function readProgress(pool: Pool, prefix: string): Promise<Map<string, number>> {

@@ -1,6 +1,6 @@
 import { Box, Static, Text, useApp } from 'ink';
 import { useEffect, useLayoutEffect, useReducer } from 'react';
-import type { CompareEmitter, CompareEventMap } from '../compare/types.ts';
+import type { CompareEmitter } from '../compare/types.ts';
 import { subscribe } from '../run/subscribe.ts';
 import { CompareCurrent } from './CompareCurrent.tsx';
 import { compareReducer, initialCompareState } from './compare-state.ts';
@@ -26,7 +26,7 @@ export function CompareApp({ emitter }: CompareAppProps) {
   // listener): runScenario emits its first phase before any React effect could run.
   useLayoutEffect(() => {
     let detachRun: (() => void) | undefined;
-    const listeners: { [K in keyof CompareEventMap]: (...args: CompareEventMap[K]) => void } = {
+    const detachCompare = subscribe(emitter, {
       start: (...args) => dispatch({ type: 'start', args }),
       'run-start': (info, runEmitter) => {
         detachRun?.();
@@ -46,12 +46,10 @@ export function CompareApp({ emitter }: CompareAppProps) {
       },
       notice: (...args) => dispatch({ type: 'notice', args }),
       done: (...args) => dispatch({ type: 'done', args }),
-    };
-    const names = Object.keys(listeners) as (keyof CompareEventMap)[];
-    for (const name of names) emitter.on(name, listeners[name] as (...args: unknown[]) => void);
+    });
     return () => {
       detachRun?.();
-      for (const name of names) emitter.off(name, listeners[name] as (...args: unknown[]) => void);
+      detachCompare();
     };
   }, [emitter]);
 

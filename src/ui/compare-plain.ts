@@ -7,7 +7,7 @@
 import Table from 'cli-table3';
 import { EventEmitter } from 'node:events';
 import { compareCells, expectationSentence, regressions, rowNoun } from '../compare/table.ts';
-import type { CompareEmitter, CompareEventMap, ComparePaths, CompareRunInfo, CompareTable, StrategyRun } from '../compare/types.ts';
+import type { CompareEmitter, ComparePaths, CompareRunInfo, CompareTable, StrategyRun } from '../compare/types.ts';
 import { formatCount, formatMs, formatRunTally, formatThresholdTally, formatTps } from '../report/format.ts';
 import { outcomeWord } from '../run/exit-code.ts';
 import { subscribe } from '../run/subscribe.ts';
@@ -118,7 +118,7 @@ export function attachComparePlainPrinter(
   opts: { progressIntervalMs?: number; now?: () => number } = {},
 ): () => void {
   let detachRun: (() => void) | undefined;
-  const listeners: { [K in keyof CompareEventMap]: (...args: CompareEventMap[K]) => void } = {
+  const detachCompare = subscribe(emitter, {
     start: (plan) => {
       write(`compare ${plan.scenario}: ${plan.labels.join(', ')}${plan.repeat > 1 ? `, ${plan.repeat} runs each, interleaved` : ''} (${plan.total} runs)\n`);
     },
@@ -152,11 +152,9 @@ export function attachComparePlainPrinter(
       const thresholds = formatCompareThresholds(result.runs);
       write(`\n${formatCompareTable(result.table)}\n\n${formatCompareFindings(result.table)}\n${thresholds ? `${thresholds}\n` : ''}\n${formatComparePaths(paths)}\n`);
     },
-  };
-  const names = Object.keys(listeners) as (keyof CompareEventMap)[];
-  for (const name of names) emitter.on(name, listeners[name] as (...args: unknown[]) => void);
+  });
   return () => {
     detachRun?.();
-    for (const name of names) emitter.off(name, listeners[name] as (...args: unknown[]) => void);
+    detachCompare();
   };
 }

@@ -21,6 +21,7 @@ import {
   formatResult,
   formatRunTally,
   formatThresholdLimit,
+  formatThresholdStop,
   formatThresholdValue,
   formatTps,
   formatVerdict,
@@ -213,7 +214,7 @@ export function formatThresholds(thresholds: readonly ThresholdResult[]): string
   if (thresholds.length === 0) return '';
   const table = plainTable(['threshold', 'measured', 'limit', 'result']);
   for (const t of thresholds) {
-    const result = (t.passed ? 'PASS' : 'FAIL') + (t.breachedAtMs !== undefined ? ` (stopped the load after ${formatDuration(t.breachedAtMs)})` : '');
+    const result = (t.passed ? 'PASS' : 'FAIL') + formatThresholdStop(t);
     table.push([t.expression, formatThresholdValue(t.actual, t.unit), formatThresholdLimit(t), result]);
   }
   return table.toString();

@@ -4,7 +4,8 @@
  * double-booked counts.
  */
 import type { CheckResult, Verdict } from '../../src/checks/types.ts';
-import type { StrategyRun } from '../../src/compare/types.ts';
+import { buildCompareTable } from '../../src/compare/table.ts';
+import type { CompareResult, StrategyRun } from '../../src/compare/types.ts';
 import { sampleRunReport } from '../fixtures/run-report.ts';
 
 /** The figures of one hand-built run; latencies in ms. */
@@ -56,4 +57,26 @@ export function runOf(label: string, f: RunFigures, opts: { safe?: boolean; roun
     verdict: checks.some((c) => c.verdict === 'fail') ? 'fail' : checks.some((c) => c.verdict === 'unknown') ? 'unknown' : 'pass',
   });
   return { label, strategy: label.replace(/#\d+$/, ''), round: opts.round ?? 1, safe: opts.safe ?? true, report };
+}
+
+/**
+ * A finished `contention` comparison of `runs` (one round each, labels in run order) with its
+ * table built by buildCompareTable, started and ended at `times`.
+ */
+export function compareResultOf(
+  runs: readonly StrategyRun[],
+  times: { readonly startedAt: string; readonly endedAt: string } = { startedAt: '2025-03-01T14:05:02.871Z', endedAt: '2025-03-01T14:05:30.000Z' },
+): CompareResult {
+  const labels = runs.map((r) => r.label);
+  return {
+    format: 1,
+    kind: 'compare',
+    scenario: 'contention',
+    labels,
+    repeat: 1,
+    ...times,
+    interrupted: false,
+    table: buildCompareTable(runs, { scenario: 'contention', labels, repeat: 1 }),
+    runs,
+  };
 }

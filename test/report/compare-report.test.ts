@@ -3,34 +3,20 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildCompareTable } from '../../src/compare/table.ts';
 import type { CompareResult } from '../../src/compare/types.ts';
 import { latencyChartSpec, renderCombinedLatencyChartSvg, renderLatencyChartSvg } from '../../src/report/compare-chart.ts';
 import { renderCompareJson } from '../../src/report/compare-json.ts';
 import { renderCompareMarkdown } from '../../src/report/compare-markdown.ts';
 import { chartFileParts, compareBaseName, writeCompareReport } from '../../src/report/compare-write.ts';
-import { runOf } from '../compare/helpers.ts';
+import { compareResultOf, runOf } from '../compare/helpers.ts';
 import { expectWellFormedXml } from './xml.ts';
 
 function sampleResult(): CompareResult {
-  const runs = [
+  return compareResultOf([
     runOf('redis-lock', { tps: 100, p50: 2, p95: 10, p99: 20 }),
     runOf('none', { tps: 150, p50: 1, p95: 4, p99: 9, doubleBooked: 3, oversold: 3 }, { safe: false }),
     runOf('redis-lock#2', { tps: 90, p50: 2.5, p95: 11, p99: 25 }),
-  ];
-  const labels = ['redis-lock', 'none', 'redis-lock#2'];
-  return {
-    format: 1,
-    kind: 'compare',
-    scenario: 'contention',
-    labels,
-    repeat: 1,
-    startedAt: '2025-03-01T14:05:02.871Z',
-    endedAt: '2025-03-01T14:05:30.000Z',
-    interrupted: false,
-    table: buildCompareTable(runs, { scenario: 'contention', labels, repeat: 1 }),
-    runs,
-  };
+  ]);
 }
 
 describe('latency charts (vega-lite → SVG)', () => {

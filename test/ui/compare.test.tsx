@@ -2,13 +2,12 @@ import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildCompareTable } from '../../src/compare/table.ts';
 import type { CompareEmitter, CompareEventMap, CompareResult, CompareRunInfo } from '../../src/compare/types.ts';
 import type { RunEmitter, RunEventMap } from '../../src/run/types.ts';
 import { CompareApp } from '../../src/ui/CompareApp.tsx';
 import { attachComparePlainPrinter, formatRunLine, formatRunStart } from '../../src/ui/compare-plain.ts';
 import { compareReducer, initialCompareState } from '../../src/ui/compare-state.ts';
-import { runOf } from '../compare/helpers.ts';
+import { compareResultOf, runOf } from '../compare/helpers.ts';
 import { sampleProgress } from '../fixtures/run-report.ts';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -20,11 +19,7 @@ function info(index: number, label: string, strategyIndex: number): CompareRunIn
 
 function result(): CompareResult {
   const runs = [runOf('redis-lock', { tps: 100, p50: 2, p95: 10, p99: 20 }), runOf('none', { tps: 150, p50: 1, p95: 4, p99: 9, doubleBooked: 2 }, { safe: false })];
-  const labels = ['redis-lock', 'none'];
-  return {
-    format: 1, kind: 'compare', scenario: 'contention', labels, repeat: 1, startedAt: 'a', endedAt: 'b', interrupted: false,
-    table: buildCompareTable(runs, { scenario: 'contention', labels, repeat: 1 }), runs,
-  };
+  return compareResultOf(runs, { startedAt: 'a', endedAt: 'b' });
 }
 
 let cleanup: (() => void) | undefined;

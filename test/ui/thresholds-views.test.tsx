@@ -4,8 +4,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { buildCompareTable } from '../../src/compare/table.ts';
-import type { CompareResult, StrategyRun } from '../../src/compare/types.ts';
+import type { StrategyRun } from '../../src/compare/types.ts';
 import { renderCompareMarkdown } from '../../src/report/compare-markdown.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import type { ThresholdResult } from '../../src/run/types.ts';
@@ -13,7 +12,7 @@ import { formatCompareThresholds } from '../../src/ui/compare-plain.ts';
 import { CompareSummary } from '../../src/ui/CompareSummary.tsx';
 import { FinalSummary } from '../../src/ui/FinalSummary.tsx';
 import { formatFinalLine, formatThresholds } from '../../src/ui/plain.ts';
-import { runOf } from '../compare/helpers.ts';
+import { compareResultOf, runOf } from '../compare/helpers.ts';
 import { passingChecks, sampleRunReport } from '../fixtures/run-report.ts';
 
 const paths = { json: 'reports/20250301-140502-contention.json', markdown: 'reports/20250301-140502-contention.md' };
@@ -78,19 +77,7 @@ describe('Ink final summary', () => {
 describe('compare views and report', () => {
   const withThresholds = (run: StrategyRun, passed: boolean): StrategyRun => ({ ...run, report: { ...run.report, thresholds: [{ ...thresholds[0]!, passed, actual: passed ? 0.0005 : 52.31 }] } });
   const runs = [withThresholds(runOf('redis-lock', { tps: 100, p50: 2, p95: 10, p99: 20 }), true), withThresholds(runOf('none', { tps: 150, p50: 1, p95: 4, p99: 9, doubleBooked: 1, oversold: 1 }, { safe: false }), false)];
-  const labels = ['redis-lock', 'none'];
-  const result: CompareResult = {
-    format: 1,
-    kind: 'compare',
-    scenario: 'contention',
-    labels,
-    repeat: 1,
-    startedAt: '2025-03-01T14:05:02.871Z',
-    endedAt: '2025-03-01T14:05:30.000Z',
-    interrupted: false,
-    table: buildCompareTable(runs, { scenario: 'contention', labels, repeat: 1 }),
-    runs,
-  };
+  const result = compareResultOf(runs);
 
   it('lists every run’s thresholds in the plain and Ink summaries and the markdown report', () => {
     expect(formatCompareThresholds(runs)).toBe('thresholds: redis-lock 1/1 thresholds passed · none 0/1 thresholds passed (failed: http_req_duration{name:hold}:p(95)<0.001)');
