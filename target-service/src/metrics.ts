@@ -95,8 +95,6 @@ export interface Metrics {
   readonly dbPoolConnections: Gauge<'state'>;
   /** Requests waiting for a pool connection; refreshed at scrape time. */
   readonly dbPoolQueue: Gauge;
-  /** Sets how the unsent-events gauge reads its value (returns a count, may throw). */
-  setUnsentSource(read: () => Promise<number>): void;
   /** Sets the sources of the scrape-time gauges; sources not given keep their current setting. */
   setSources(sources: MetricSources): void;
 }
@@ -299,9 +297,6 @@ export function createMetrics(): Metrics {
     queueActivePasses,
     dbPoolConnections,
     dbPoolQueue,
-    setUnsentSource(read) {
-      sources = { ...sources, unsentEvents: read };
-    },
     setSources(next) {
       sources = { ...sources, ...next };
     },

@@ -1,4 +1,8 @@
-/** The ioredis client: fails fast while Redis is down instead of queueing commands for long. */
+/**
+ * The ioredis client: fails fast while Redis is down instead of queueing commands for long. Also
+ * how the service runs its Lua scripts (EVALSHA, EVAL once when Redis does not know one yet).
+ */
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { OutageLog, type Logger } from './log.ts';
 
@@ -21,4 +25,29 @@ export function createRedis(url: string, log: Logger): Redis {
   redis.on('error', (err: unknown) => outage.failed(err));
   redis.on('ready', () => outage.succeeded());
   return redis;
+}
+
+/** A Lua script with its SHA1, run with EVALSHA (EVAL once when Redis does not know it yet). */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+/** Wraps a Lua script's source with its SHA1, computed once. */
+export function luaScript(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * Runs a script by SHA, loading it on a NOSCRIPT answer (first use, after a Redis restart or
+ * SCRIPT FLUSH).
+ * @throws the Redis client's error (connection, script error).
+ */
+export async function runScript(redis: Redis, lua: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(lua.sha, keys.length, ...keys, ...args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return redis.eval(lua.source, keys.length, ...keys, ...args);
+  }
 }

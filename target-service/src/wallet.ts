@@ -14,7 +14,7 @@ import type { Pool, PoolConnection } from './db.ts';
 import { HttpError, isDuplicateKey } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import type { WalletStrategy } from './wallet-strategies/index.ts';
-import { walletNotFound } from './wallet-strategies/wallet-queries.ts';
+import { readWallet } from './wallet-strategies/wallet-queries.ts';
 
 /** Largest amount one charge may add, points. */
 export const MAX_CHARGE_POINTS = 10_000_000;
@@ -129,10 +129,8 @@ export function keyReused(key: string, first: LedgerRow): HttpError {
  * @throws HttpError 404 WALLET_NOT_FOUND.
  */
 export async function getWallet(pool: Pool, userId: number): Promise<WalletView> {
-  const [rows] = await pool.execute<RowDataPacket[]>('SELECT balance, version FROM wallets WHERE user_id = ?', [userId]);
-  const row = rows[0];
-  if (!row) throw walletNotFound(userId);
-  return { userId, balance: Number(row.balance), version: Number(row.version) };
+  const { balance, version } = await readWallet(pool, userId);
+  return { userId, balance, version };
 }
 
 /**

@@ -16,11 +16,10 @@
  * counter says sold out — ticketbench's checks show them as unsold seats. It never oversells: the
  * seat lock and the seat's status still decide who gets a seat.
  */
-import { createHash } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import { HttpError } from '../errors.ts';
 import { describe } from '../log.ts';
-import type { Redis } from '../redis.ts';
+import { luaScript, runScript } from '../redis.ts';
 import { holdUnderSeatLock } from './redis-lock.ts';
 import type { HoldInput, HoldStrategyDeps, HoldStrategyFactory } from './types.ts';
 
@@ -31,27 +30,16 @@ export function stockKey(scheduleId: number): string {
 
 // Returns the decremented value, or nil when the counter does not exist yet (a plain DECR would
 // create it at -1 and sell the schedule out for good).
-const DECR_IF_EXISTS_LUA = `if redis.call('exists', KEYS[1]) == 0 then
+const DECR_IF_EXISTS = luaScript(`if redis.call('exists', KEYS[1]) == 0 then
   return false
 end
-return redis.call('decr', KEYS[1])`;
+return redis.call('decr', KEYS[1])`);
 
 // Gives ARGV[1] units back to an existing counter; returns nil when there is none.
-const INCRBY_IF_EXISTS_LUA = `if redis.call('exists', KEYS[1]) == 0 then
+const INCRBY_IF_EXISTS = luaScript(`if redis.call('exists', KEYS[1]) == 0 then
   return false
 end
-return redis.call('incrby', KEYS[1], ARGV[1])`;
-
-async function runScript(redis: Redis, script: string, key: string, ...args: (string | number)[]): Promise<unknown> {
-  const sha = createHash('sha1').update(script).digest('hex');
-  try {
-    return await redis.evalsha(sha, 1, key, ...args);
-  } catch (err) {
-    // NOSCRIPT on first use and after a Redis restart or SCRIPT FLUSH: send the body once.
-    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    return redis.eval(script, 1, key, ...args);
-  }
-}
+return redis.call('incrby', KEYS[1], ARGV[1])`);
 
 function soldOut(input: HoldInput): HttpError {
   return new HttpError(409, 'SOLD_OUT', `Schedule ${input.scheduleId} has no seats left.`);
@@ -86,10 +74,10 @@ export const createRedisStockStrategy: HoldStrategyFactory = (deps: HoldStrategy
 
   const takeUnit = async (input: HoldInput): Promise<number> => {
     const key = stockKey(input.scheduleId);
-    let remaining = await runScript(redis, DECR_IF_EXISTS_LUA, key);
+    let remaining = await runScript(redis, DECR_IF_EXISTS, [key], []);
     if (remaining === null) {
       await ensureStock(input);
-      remaining = await runScript(redis, DECR_IF_EXISTS_LUA, key);
+      remaining = await runScript(redis, DECR_IF_EXISTS, [key], []);
       if (remaining === null) throw new Error(`${key} vanished right after it was initialised`);
     }
     return Number(remaining);
@@ -105,7 +93,7 @@ export const createRedisStockStrategy: HoldStrategyFactory = (deps: HoldStrategy
   };
 
   const giveBack = async (scheduleId: number, units: number): Promise<void> => {
-    await runScript(redis, INCRBY_IF_EXISTS_LUA, stockKey(scheduleId), units);
+    await runScript(redis, INCRBY_IF_EXISTS, [stockKey(scheduleId)], [units]);
   };
 
   return {

@@ -5,31 +5,7 @@
  * `../waiting-queue.ts` (QueueKeys). Numbers are formatted with `%.0f` because Lua would print a
  * µs timestamp as `1.7e+15`.
  */
-import { createHash } from 'node:crypto';
-import type { Redis } from '../redis.ts';
-
-/** A Lua script with its SHA1, run with EVALSHA (EVAL once when Redis does not know it yet). */
-export interface LuaScript {
-  readonly source: string;
-  readonly sha: string;
-}
-
-function script(source: string): LuaScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
-
-/**
- * Runs a script by SHA, loading it on a NOSCRIPT answer.
- * @throws the Redis client's error (connection, script error).
- */
-export async function runScript(redis: Redis, lua: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-  try {
-    return await redis.evalsha(lua.sha, keys.length, ...keys, ...args);
-  } catch (err) {
-    if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
-    return redis.eval(lua.source, keys.length, ...keys, ...args);
-  }
-}
+import { luaScript } from '../redis.ts';
 
 const NOW = `
 local t = redis.call('TIME')
@@ -44,7 +20,7 @@ local function f(n) return string.format('%.0f', n) end
  * Returns {code, score|expiry}: 1 entered now, 0 already waiting (first place kept),
  * 2 holds a pass now, 3 admitted before (pass used or expired), -1 no queue for the schedule.
  */
-export const ENTER = script(`${NOW}
+export const ENTER = luaScript(`${NOW}
 if redis.call('EXISTS', KEYS[2]) == 0 then return {-1, '0'} end
 local user = ARGV[1]
 local existing = redis.call('ZSCORE', KEYS[1], user)
@@ -72,7 +48,7 @@ return {1, f(us)}
  * `skip-expiry` (never removes expired passes), `lifo` (pops the tail); anything else is correct.
  * Returns {expired, admitted, activeAfter, waitingAfter, nowMs}, or {-1} without a queue.
  */
-export const ADVANCE = script(`${NOW}
+export const ADVANCE = luaScript(`${NOW}
 local conf = redis.call('HMGET', KEYS[3], 'capacity', 'passTtlMs')
 local capacity = tonumber(conf[1])
 local ttl = tonumber(conf[2])
@@ -122,7 +98,7 @@ return {#expired / 2, admitted, active, waiting, f(nowMs)}
  * firstAdmitMs, nowMs}; state: `waiting` (position 1-based), `admitted` (token, expiry),
  * `done` (admitted before, pass gone), `absent` (not in the queue), `none` (no queue).
  */
-export const STATUS = script(`${NOW}
+export const STATUS = luaScript(`${NOW}
 local conf = redis.call('HMGET', KEYS[3], 'capacity', 'advanceMs', 'admitted', 'firstAdmitMs')
 if not conf[1] then return {'none'} end
 local user = ARGV[1]
@@ -153,7 +129,7 @@ return {state, position, token, expiry, redis.call('ZCARD', KEYS[1]), conf[1], c
  * Takes the user out of the waiting line and gives back its pass, if any.
  * Returns {leftLine (0|1), releasedPass (0|1)}.
  */
-export const RELEASE = script(`${NOW}
+export const RELEASE = luaScript(`${NOW}
 local user = ARGV[1]
 local left = redis.call('ZREM', KEYS[1], user)
 local released = redis.call('ZREM', KEYS[2], user)

@@ -7,9 +7,9 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { HttpError } from '../errors.ts';
-import type { Redis } from '../redis.ts';
+import { runScript, type Redis } from '../redis.ts';
 import { queueKeys, queueRegistryKey, type QueueKeys } from '../waiting-queue.ts';
-import { ADVANCE, ENTER, RELEASE, runScript, STATUS } from './scripts.ts';
+import { ADVANCE, ENTER, RELEASE, STATUS } from './scripts.ts';
 
 /** Per-schedule queue settings, given when the schedule is created (`POST /admin/fixtures`). */
 export interface QueueSettings {
