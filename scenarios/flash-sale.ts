@@ -18,7 +18,7 @@ import { historyVsMysqlChecker } from '../src/checks/history-vs-mysql.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { sellOutChecker } from '../src/checks/sell-out.ts';
-import { parsePositiveInt } from '../src/engine/executor-options.ts';
+import { parseNonNegativeInt, parsePositiveInt } from '../src/engine/executor-options.ts';
 import { TicketbenchError } from '../src/errors.ts';
 import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
 import { holdSeat, payReservation, reservationResults } from '../src/scenario/reservation-ops.ts';
@@ -56,7 +56,7 @@ export default defineScenario({
         return text;
       },
     },
-    { flags: '--retries <n>', description: 'other seats a user tries after a 409 (default 3)', parse: (text) => parseRetries(text) },
+    { flags: '--retries <n>', description: 'other seats a user tries after a 409 (default 3)', parse: (text) => parseNonNegativeInt(text, '--retries', 100) },
   ],
 
   defaultIterations: (flags) => (flags['users'] as number | undefined) ?? DEFAULT_USERS,
@@ -111,13 +111,6 @@ export default defineScenario({
 
   summarize: (history, data) => reservationResults(history, data.seatNos.length),
 });
-
-function parseRetries(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) > 100) {
-    throw new TicketbenchError('INVALID_OPTION', `--retries must be an integer from 0 to 100, got "${text}".`);
-  }
-  return Number(text);
-}
 
 function uniformIndex(n: number): number {
   return Math.floor(Math.random() * n);

@@ -32,7 +32,6 @@ import { queueCapacityChecker } from '../src/checks/queue-capacity.ts';
 import { queueFifoChecker } from '../src/checks/queue-fifo.ts';
 import { queueRedistributionChecker } from '../src/checks/queue-redistribution.ts';
 import { queueClientResults } from '../src/checks/queue-snapshot.ts';
-import { DEFAULT_CONNECTIONS } from '../src/config/connections.ts';
 import { parseDuration, parsePositiveInt } from '../src/engine/executor-options.ts';
 import type { VuContext } from '../src/engine/vu.ts';
 import { ok } from '../src/engine/vu.ts';
@@ -151,7 +150,7 @@ export default defineScenario({
       queue: { capacity: options.capacity, passTtlMs: options.passTtlMs, advanceMs: options.advanceMs },
     });
     // The sampler reads Redis itself: the checks must not rely on the target's word alone.
-    const redis = new Redis((connections ?? DEFAULT_CONNECTIONS).redisUrl, { maxRetriesPerRequest: 2 });
+    const redis = new Redis(connections.redisUrl, { maxRetriesPerRequest: 2 });
     return { fixture, redis, nextShard: 0, remaining: options.users, lastPass: undefined };
   },
 

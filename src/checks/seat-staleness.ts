@@ -17,7 +17,7 @@
 import type { History, Op } from '../engine/history.ts';
 import { defineChecker, type Checker } from './checker.ts';
 import { placeholders, selectRows } from './sql.ts';
-import { type EvidenceRow, MAX_EVIDENCE } from './types.ts';
+import { type EvidenceRow, resultFromViolations } from './types.ts';
 
 /** Confirmed reservations of this run's schedules as MySQL has them. */
 export interface SeatStalenessSnapshot {
@@ -55,9 +55,11 @@ export function encodeSeatBitmap(available: readonly string[], n: number): strin
  */
 export function seatStalenessChecker(bound: StalenessBound): Checker<SeatStalenessSnapshot> {
   const limitMs = bound.ttlMs + bound.boundMs;
+  const id = 'seat-staleness';
+  const title = `No read shows a sold seat as available longer than the cache TTL + ${bound.boundMs} ms`;
   return defineChecker<SeatStalenessSnapshot>({
-    id: 'seat-staleness',
-    title: `No read shows a sold seat as available longer than the cache TTL + ${bound.boundMs} ms`,
+    id,
+    title,
 
     async collect({ mysql }, scope) {
       const ids = scope.scheduleIds;
@@ -77,7 +79,6 @@ export function seatStalenessChecker(bound: StalenessBound): Checker<SeatStalene
       let staleReads = 0;
       let worstUs = 0;
       const violations: EvidenceRow[] = [];
-      let violationCount = 0;
       for (const read of reads) {
         const seats = confirmations.get(Number(read.value['scheduleId']));
         if (!seats) continue;
@@ -93,32 +94,16 @@ export function seatStalenessChecker(bound: StalenessBound): Checker<SeatStalene
         if (!worstOfRead) continue;
         staleReads++;
         worstUs = Math.max(worstUs, worstOfRead.us);
-        if (worstOfRead.us > limitMs * 1000) {
-          violationCount++;
-          if (violations.length < MAX_EVIDENCE) violations.push(evidence(read, worstOfRead));
-        }
+        if (worstOfRead.us > limitMs * 1000) violations.push(evidence(read, worstOfRead));
       }
       const worstMs = Math.round(worstUs / 100) / 10;
-      const counts = { reads: reads.length, confirmedSeats: countSeats(confirmations), staleReads, violations: violationCount, worstStalenessMs: worstMs, limitMs };
-      const base = { id: 'seat-staleness', title: `No read shows a sold seat as available longer than the cache TTL + ${bound.boundMs} ms` };
-      if (violationCount > 0) {
-        return {
-          ...base,
-          verdict: 'fail',
-          summary: `${violationCount} of ${reads.length} seat reads showed a seat as available more than ${limitMs} ms (TTL ${bound.ttlMs} + ${bound.boundMs}) after its sale was confirmed; worst ${worstMs} ms`,
-          counts,
-          evidence: violations,
-          evidenceTotal: violationCount,
-        };
-      }
-      return {
-        ...base,
-        verdict: 'pass',
-        summary: `${reads.length} seat reads, ${staleReads} showed a seat sold before they started (worst ${worstMs} ms), none beyond ${limitMs} ms`,
-        counts,
-        evidence: [],
-        evidenceTotal: 0,
-      };
+      const counts = { reads: reads.length, confirmedSeats: countSeats(confirmations), staleReads, violations: violations.length, worstStalenessMs: worstMs, limitMs };
+      return resultFromViolations(
+        { id, title, counts },
+        violations,
+        `${reads.length} seat reads, ${staleReads} showed a seat sold before they started (worst ${worstMs} ms), none beyond ${limitMs} ms`,
+        (n) => `${n} of ${reads.length} seat reads showed a seat as available more than ${limitMs} ms (TTL ${bound.ttlMs} + ${bound.boundMs}) after its sale was confirmed; worst ${worstMs} ms`,
+      );
     },
   });
 }

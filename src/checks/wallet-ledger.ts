@@ -27,7 +27,11 @@ export const walletLedgerChecker = defineChecker<WalletSnapshot>({
   check(history, snap) {
     const violations: EvidenceRow[] = [];
     const ledgerByUser = new Map<number, LedgerEntry[]>();
-    for (const row of snap.ledger) ledgerByUser.set(row.userId, [...(ledgerByUser.get(row.userId) ?? []), row]);
+    for (const row of snap.ledger) {
+      const rows = ledgerByUser.get(row.userId);
+      if (rows) rows.push(row);
+      else ledgerByUser.set(row.userId, [row]);
+    }
     const walletByUser = new Map(snap.wallets.map((w) => [w.userId, w]));
 
     let driftedUsers = 0;

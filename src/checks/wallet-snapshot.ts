@@ -166,7 +166,9 @@ export function walletEffects(ops: readonly Op[]): { byUser: Map<number, WalletE
       certainByUs: Math.min(Infinity, ...ok.map((o) => o.completeUs)),
       possibleFromUs: Math.min(Infinity, ...maybe.map((o) => o.invokeUs)),
     };
-    byUser.set(g.userId, [...(byUser.get(g.userId) ?? []), effect]);
+    const list = byUser.get(g.userId);
+    if (list) list.push(effect);
+    else byUser.set(g.userId, [effect]);
   }
   return { byUser, unknownAmount };
 }
@@ -177,7 +179,9 @@ export function walletReads(ops: readonly Op[]): Map<number, Op[]> {
   for (const op of ops) {
     if (op.f !== 'wallet-read' || op.type !== 'ok' || op.result['balance'] === undefined) continue;
     const userId = num(op.value['userId']);
-    reads.set(userId, [...(reads.get(userId) ?? []), op]);
+    const list = reads.get(userId);
+    if (list) list.push(op);
+    else reads.set(userId, [op]);
   }
   return reads;
 }

@@ -24,7 +24,7 @@ export interface SetupContext {
   /** Client for the target (not timed into the run's metrics). */
   readonly http: TargetHttpClient;
   /** The datastores of the run, for scenarios that sample them during the load (queue-ttl samples Redis). */
-  readonly connections?: ConnectionSettings;
+  readonly connections: ConnectionSettings;
 }
 
 /** Shared-by-all scenario settings derived by the runner. */
