@@ -188,7 +188,14 @@ export function queueClientResults(history: History, options: { capacity: number
     if (u.enter) waits.push((u.admittedAt.completeUs - u.enter.completeUs) / 1000);
   }
   const holds = history.byF('hold');
-  const span = seen.length > 1 ? (Math.max(...seen) - Math.min(...seen)) / 1e6 : 0;
+  // Loops, not Math.max(...seen): spreading 10^5+ admissions overflows the call stack.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of seen) {
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  const span = seen.length > 1 ? (last - first) / 1e6 : 0;
   const round1 = (n: number) => Math.round(n * 10) / 10;
   return {
     entered: [...users.values()].filter((u) => u.enter).length,
