@@ -52,7 +52,7 @@ function seedMethod(value: unknown): SeedMethod {
  * Runs the seed and prints its result.
  * @returns 0
  * @throws TicketbenchError INVALID_OPTION for bad flags, INFRA_UNAVAILABLE when MySQL cannot be
- *   reached or the migrations fail, SEED_FAILED when a statement fails mid-load (re-run to resume).
+ *   reached, the migrations fail or a statement fails mid-load (re-run the same command to resume).
  */
 export async function seedCommand(opts: Record<string, unknown>, io: CliIo): Promise<number> {
   const plan = seedPlanFromFlags(opts);

@@ -1,6 +1,6 @@
 /**
  * The read path a sale's opening is made of (issue 7), each an index range/ref scan (migration
- * 003_read_indexes.sql, shown by test/target-service/read-explain.test.ts) and each answered
+ * 003_read_indexes.sql, shown by test/target-service/read-path.test.ts) and each answered
  * through the read cache (`TARGET_CACHE`):
  * - `GET /api/concerts?after=&limit=`: concerts by id, keyset-paged;
  * - `GET /api/concerts/:id/schedules`: a concert's schedules with their AVAILABLE seat counts;
