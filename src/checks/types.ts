@@ -5,27 +5,9 @@
  * Source: Jepsen checkers (`jepsen.checker`: valid? true / false / :unknown, `compose`).
  */
 
-export type Verdict = 'pass' | 'fail' | 'unknown';
-
-/** One evidence row: a flat record, printed as a table row. */
-export type EvidenceRow = Readonly<Record<string, string | number | boolean | null>>;
-
-/** The outcome of one check. */
-export interface CheckResult {
-  /** Stable id, e.g. `mysql-integrity`. */
-  readonly id: string;
-  /** Human title, e.g. `No double booking in MySQL`. */
-  readonly title: string;
-  readonly verdict: Verdict;
-  /** One line saying what was found. */
-  readonly summary: string;
-  /** Named counts, e.g. `{ seats: 1, confirmed: 1, doubleBooked: 0 }`. */
-  readonly counts: Readonly<Record<string, number>>;
-  /** The first few offending rows (at most `MAX_EVIDENCE`). */
-  readonly evidence: readonly EvidenceRow[];
-  /** How many offending rows there were in all. */
-  readonly evidenceTotal: number;
-}
+// Check results are part of the run's report, declared once with their zod schemas in src/model.
+import type { CheckResult, EvidenceRow, Verdict } from '../model/run-report.ts';
+export type { CheckResult, EvidenceRow, Verdict } from '../model/run-report.ts';
 
 /** How many offending rows a check keeps as evidence. */
 export const MAX_EVIDENCE = 10;

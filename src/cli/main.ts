@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, TicketbenchError, describeError } from '../errors.ts';
 import { addConnectionFlags } from './connection-flags.ts';
+import type { CliIo } from './io.ts';
 import { addRunFlags, scenarioArgsOf } from './run-flags.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -14,11 +15,6 @@ const pkg = createRequire(import.meta.url)('../../package.json') as { version: s
 /** Exit code for an unexpected error (a bug); kept as a name for callers of the old constant. */
 export const INTERNAL_ERROR_EXIT = ExitCode.INTERNAL;
 
-/** Where the CLI writes; tests pass their own. */
-export interface CliIo {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream;
-}
 
 /**
  * Runs the CLI with `argv` as in process.argv (node, script, ...args).

@@ -11,7 +11,7 @@ import type { ExecutorConfig } from '../engine/types.ts';
 import type { AnyScenario, ScenarioFlag } from '../scenario/types.ts';
 import { parseThreshold, resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { addConnectionFlags, connectionsFromFlags } from './connection-flags.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 
 /**
  * Adds the shared run flags (`--vus`, `--iterations`, `--duration`, the arrival-rate flags

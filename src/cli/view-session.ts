@@ -4,7 +4,7 @@
  * it can stop its load and still check and report; a second one quits.
  */
 import type { LiveView } from '../ui/live.tsx';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 
 /** How to show the work, and what to say on the first Ctrl-C. */
 export interface ViewSession {

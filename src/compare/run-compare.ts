@@ -9,18 +9,20 @@
 import { EventEmitter } from 'node:events';
 import { TicketbenchError } from '../errors.ts';
 import { writeCompareReport } from '../report/compare-write.ts';
-import { runScenario, type RunScenarioOptions } from '../run/run-scenario.ts';
+import { runAndWriteReport, type RunAndWriteOptions } from '../run/run-and-write.ts';
 import type { RunEventMap } from '../run/types.ts';
-import type { StrategyKind } from '../scenario/types.ts';
-import { fixedRunOptions, runOptionOf, VARY_KEYS, varyKeyOfKind, type FixedSettings, type VaryKey } from './vary.ts';
-import { buildCompareTable, regressions, strategyLabels } from './table.ts';
-import type { CompareEmitter, CompareEventMap, ComparePaths, CompareResult, CompareRunInfo, StrategyRun } from './types.ts';
+import type { StrategyKind } from '../model/compare.ts';
+import { fixedRunOptions, runOptionOf, VARY_KEYS, varyKeyOfKind, type FixedSettings } from './vary.ts';
+import type { VaryKey } from '../model/compare.ts';
+import { buildCompareTable, regressions, strategyLabels } from '../report/compare-table.ts';
+import type { CompareEmitter, CompareEventMap } from './types.ts';
+import type { ComparePaths, CompareResult, CompareRunInfo, StrategyRun } from '../model/compare.ts';
 
 /** Most runs per strategy `--repeat` accepts; each run starts a target and checks the stores. */
 export const MAX_REPEAT = 100;
 
 /** What a comparison needs: the settings of every run, plus the strategies to compare. */
-export interface CompareOptions extends Omit<RunScenarioOptions, 'strategy' | 'walletStrategy' | 'targetUrl' | 'emitter'> {
+export interface CompareOptions extends Omit<RunAndWriteOptions, 'strategy' | 'walletStrategy' | 'targetUrl' | 'emitter'> {
   /**
    * Bundled-target strategy names in table order, of the kind the scenario races (seat-hold, or
    * wallet for `strategyKind: 'wallet'`); a name may repeat (labelled `name#2`…).
@@ -129,7 +131,7 @@ export async function compareStrategies(options: CompareOptions, emitter: Compar
     if (options.signal?.aborted) break;
     const runEmitter = new EventEmitter<RunEventMap>();
     emitter.emit('run-start', info, runEmitter);
-    const { report, paths } = await runScenario({
+    const { report, paths } = await runAndWriteReport({
       ...runOptions,
       ...fixedOptions,
       ...runOptionOf(kind, info.strategy),

@@ -6,13 +6,10 @@
  */
 import { TicketbenchError } from '../errors.ts';
 import type { RunScenarioOptions } from '../run/run-scenario.ts';
-import type { StrategyKind } from '../scenario/types.ts';
+import { VARY_OPTION_KEYS, type StrategyKind, type VaryKey } from '../model/compare.ts';
 import { CACHE_MODES, validateCache, validateStrategy, validateWalletStrategy } from '../target/launch.ts';
 import { holdStrategyNames, isSafeStrategy } from '../../target-service/src/hold-strategies/index.ts';
 import { isSafeWalletStrategy, walletStrategyNames } from '../../target-service/src/wallet-strategies/index.ts';
-
-/** A target setting a comparison varies. */
-export type VaryKey = 'strategy' | 'wallet-strategy' | 'cache';
 
 /** What each key means: its values, validation, safety, wording and the run option it sets. */
 export interface VarySpec {
@@ -30,9 +27,9 @@ export interface VarySpec {
 
 /** Every key `--vary` takes. */
 export const VARY_KEYS: Readonly<Record<VaryKey, VarySpec>> = {
-  strategy: { names: holdStrategyNames, validate: validateStrategy, isSafe: isSafeStrategy, what: 'strategy', optionKey: 'strategy' },
-  'wallet-strategy': { names: walletStrategyNames, validate: validateWalletStrategy, isSafe: isSafeWalletStrategy, what: 'wallet strategy', optionKey: 'walletStrategy' },
-  cache: { names: () => CACHE_MODES, validate: validateCache, isSafe: () => true, what: 'cache', optionKey: 'cache' },
+  strategy: { names: holdStrategyNames, validate: validateStrategy, isSafe: isSafeStrategy, what: 'strategy', optionKey: VARY_OPTION_KEYS.strategy },
+  'wallet-strategy': { names: walletStrategyNames, validate: validateWalletStrategy, isSafe: isSafeWalletStrategy, what: 'wallet strategy', optionKey: VARY_OPTION_KEYS['wallet-strategy'] },
+  cache: { names: () => CACHE_MODES, validate: validateCache, isSafe: () => true, what: 'cache', optionKey: VARY_OPTION_KEYS.cache },
 };
 
 /** The key `--strategies` means for a scenario racing that kind of strategy. */

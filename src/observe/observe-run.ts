@@ -8,7 +8,7 @@
  */
 import mysql, { type Connection } from 'mysql2/promise';
 import type { LoadSummary } from '../engine/types.ts';
-import type { ObservedDeltas } from '../run/types.ts';
+import type { ObservedDeltas } from '../model/run-report.ts';
 import { diffMysqlStatus, readMysqlStatus, readThreadsConnected, THREADS_CONNECTED, THREADS_CONNECTED_MAX, type MysqlStatus } from './mysql-status.ts';
 import { parsePrometheusText, seriesKey, type MetricFamily } from './prometheus-text.ts';
 

@@ -6,7 +6,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { CompareRow, CompareTable } from '../compare/types.ts';
+import type { CompareRow, CompareTable } from '../model/compare.ts';
 
 /** The percentiles drawn, in order, with the LatencyProfile field each comes from. */
 const PERCENTILES = [

@@ -5,8 +5,8 @@
  * the common settings, the machine and every run. Pure: the same input gives the same text.
  */
 import path from 'node:path';
-import { compareCells, expectationSentence, regressions, rowNoun } from '../compare/table.ts';
-import type { CompareResult } from '../compare/types.ts';
+import { compareCells, expectationSentence, regressions, rowNoun } from './compare-table.ts';
+import type { CompareResult } from '../model/compare.ts';
 import { VARY_KEYS } from '../compare/vary.ts';
 import { escapeCell, linkTarget, table } from './markdown.ts';
 import { formatCheckTally, formatCount, formatExecutor, formatGiB, formatMs, formatThresholdLimit, formatThresholdValue, formatTps, formatVerdict } from './format.ts';

@@ -6,7 +6,7 @@
  * Pure: RunReports in, a RunComparison (and its table cells and markdown) out.
  */
 import { ExitCode } from '../errors.ts';
-import type { RunReport } from '../run/types.ts';
+import type { RunReport } from '../model/run-report.ts';
 import { escapeCell, table } from './markdown.ts';
 import { formatCount, formatExecutor, formatMs, formatNumber, formatTps } from './format.ts';
 

@@ -5,7 +5,7 @@
  * the whole set moves to `<base>-2`, `<base>-3`… so the files always share one base name.
  */
 import path from 'node:path';
-import type { CompareResult, ComparePaths } from '../compare/types.ts';
+import type { CompareResult, ComparePaths } from '../model/compare.ts';
 import { renderCombinedLatencyChartSvg, renderLatencyChartSvg } from './compare-chart.ts';
 import { renderCompareJson } from './compare-json.ts';
 import { renderCompareMarkdown } from './compare-markdown.ts';

@@ -5,7 +5,7 @@
  */
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { Verdict } from '../checks/types.ts';
-import type { ThresholdResult } from '../run/types.ts';
+import type { ThresholdResult } from '../model/run-report.ts';
 
 /** Shown in place of a number that is missing or not finite (NaN from an empty histogram). */
 export const NOT_AVAILABLE = '-';

@@ -9,8 +9,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult } from '../checks/types.ts';
-import type { CompareResult } from '../compare/types.ts';
-import type { RunReport, ThresholdResult } from '../run/types.ts';
+import type { CompareResult } from '../model/compare.ts';
+import type { RunReport, ThresholdResult } from '../model/run-report.ts';
 import { formatThresholdLimit, formatThresholdStop, formatThresholdValue } from './format.ts';
 
 // XML 1.0 forbids these even as character references; a lone surrogate is not a character either.

@@ -7,8 +7,8 @@ import { isArrivalRate } from '../engine/executors/index.ts';
 import type { LatencySummary } from '../engine/types.ts';
 import { MYSQL_STATUS_COUNTERS, THREADS_CONNECTED_MAX } from '../observe/mysql-status.ts';
 import { SALE_OPERATION, salesOf } from '../observe/observe-run.ts';
-import { outcomeWord } from '../run/exit-code.ts';
-import type { RunReport } from '../run/types.ts';
+import { outcomeWord } from '../model/exit-code.ts';
+import type { RunReport } from '../model/run-report.ts';
 import { RUN_CHARTS, type RunChartKind } from './run-charts.ts';
 import {
   formatCount,

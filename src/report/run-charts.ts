@@ -4,7 +4,7 @@
  * tests can read them; rendering to SVG goes through compare-chart.ts's `renderSvg`.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunReport } from '../run/types.ts';
+import type { RunReport } from '../model/run-report.ts';
 import { formatCount, formatDuration, formatTps } from './format.ts';
 
 /** The charts of a run report, in the order the markdown shows them. */

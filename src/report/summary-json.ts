@@ -8,9 +8,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Verdict } from '../checks/types.ts';
-import type { CompareResult, ComparePaths } from '../compare/types.ts';
+import type { CompareResult, ComparePaths } from '../model/compare.ts';
 import { exitCodeName } from '../errors.ts';
-import type { RunReport, ThresholdResult } from '../run/types.ts';
+import type { RunReport, ThresholdResult } from '../model/run-report.ts';
 
 /** One check as the summary gives it (evidence rows stay in the full report). */
 export interface SummaryCheck {

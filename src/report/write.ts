@@ -6,7 +6,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunReport } from '../run/types.ts';
+import type { RunReport } from '../model/run-report.ts';
 import { renderRunComparisonJson, renderRunComparisonMarkdown, type RunComparison } from './compare-runs.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown, type RunChartLinks } from './markdown.ts';

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { ServerStatus } from '../infra/index.ts';
-import type { MachineInfo } from './types.ts';
+import type { MachineInfo } from '../model/run-report.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 

@@ -1,6 +1,7 @@
 /**
- * One `ticketbench run`: infra up → bundled target → scenario setup → load → checks → report.
- * Emits RunEventMap events for the UI; returns the report and where it was written. The CLI,
+ * One `ticketbench run`: infra up → bundled target → scenario setup → load → checks, assembled
+ * into a RunReport. Emits RunEventMap events for the views and returns the report; it writes no
+ * file (src/run/run-and-write.ts adds the report files, as `run` and `compare` want). The CLI,
  * tests and other programs call this same function.
  */
 import { EventEmitter } from 'node:events';
@@ -18,14 +19,14 @@ import { infraStatus, infraUp, type ServerStatus } from '../infra/index.ts';
 import { resolveStateDir } from '../infra/paths.ts';
 import { startObservation } from '../observe/observe-run.ts';
 import { formatDuration, formatExecutor, formatThresholdValue } from '../report/format.ts';
-import { writeReport } from '../report/write.ts';
 import type { AnyScenario } from '../scenario/types.ts';
 import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress, type LatencySource } from '../thresholds/evaluate.ts';
 import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateCache, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
 import { consumerGroupFor, eventSourceFor } from '../../target-service/src/config.ts';
 import { describeMachine } from './machine.ts';
-import type { RunEmitter, RunEventMap, RunReport } from './types.ts';
+import type { RunReport } from '../model/run-report.ts';
+import type { RunEmitter, RunEventMap } from './types.ts';
 
 /** Everything a run needs; the CLI builds this from flags. */
 export interface RunScenarioOptions {
@@ -44,8 +45,6 @@ export interface RunScenarioOptions {
   readonly walletStrategy?: string;
   /** Read cache of the bundled target, `off` (default) or `on`; not with `targetUrl`. */
   readonly cache?: string;
-  /** Report folder. */
-  readonly outDir: string;
   /** Per-request timeout, ms. */
   readonly requestTimeoutMs: number;
   /** Longest wait for the outbox and consumer to settle before checking, ms. */
@@ -63,7 +62,6 @@ export interface RunScenarioOptions {
 /** The outcome of a run. */
 export interface RunOutcome {
   readonly report: RunReport;
-  readonly paths: { readonly json: string; readonly markdown: string };
   /** The recorded operations, for further checking. */
   readonly history: History;
   /** What the checks looked at. */
@@ -174,7 +172,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const observed = await observation.finish(load);
     for (const note of observed.notes) emitter.emit('notice', note);
 
-    emitter.emit('phase', 'report', `writing ${options.outDir}`);
     const report: RunReport = {
       format: 1,
       scenario: options.scenario.name,
@@ -200,9 +197,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
     };
-    const paths = await writeReport(report, options.outDir);
-    emitter.emit('done', report, paths);
-    return { report, paths, history, scope };
+    return { report, history, scope };
   } finally {
     await target?.stop();
   }

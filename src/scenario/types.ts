@@ -9,6 +9,7 @@ import type { TargetHttpClient } from '../engine/http-client.ts';
 import type { History } from '../engine/history.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { VuContext } from '../engine/vu.ts';
+import type { StrategyKind } from '../model/compare.ts';
 
 /** A scenario-specific CLI flag, e.g. `--seats <n>`. */
 export interface ScenarioFlag {
@@ -85,8 +86,7 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
   summarize?(history: History, data: D, options: O): Record<string, number | string>;
 }
 
-/** The kinds of bundled-target strategy a scenario can race (see `Scenario.strategyKind`). */
-export type StrategyKind = 'hold' | 'wallet';
+export type { StrategyKind } from '../model/compare.ts';
 
 /** Any scenario, for registries and runners. */
 export type AnyScenario = Scenario<any, any>;

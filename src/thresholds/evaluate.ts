@@ -7,7 +7,7 @@
  */
 import type { LatencyReading } from '../engine/metrics.ts';
 import type { LatencySummary, LoadSummary, ProgressSnapshot, StatusCounts } from '../engine/types.ts';
-import type { ThresholdResult } from '../run/types.ts';
+import type { ThresholdResult } from '../model/run-report.ts';
 import type { Threshold, ThresholdOperator } from './parse.ts';
 
 /** Latency of a set of requests: count, min/mean/max and a percentile function, ms. */

@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import type { CompareRunInfo, StrategyRun } from '../compare/types.ts';
+import type { CompareRunInfo, StrategyRun } from '../model/compare.ts';
 import { formatRunLine } from './compare-plain.ts';
 import { VERDICT_COLOR, VERDICT_SYMBOL } from './theme.ts';
 

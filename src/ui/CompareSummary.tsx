@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import { regressions } from '../compare/table.ts';
-import type { ComparePaths, CompareResult } from '../compare/types.ts';
+import { regressions } from '../report/compare-table.ts';
+import type { ComparePaths, CompareResult } from '../model/compare.ts';
 import { formatCompareFindings, formatComparePaths, formatCompareTable, formatCompareThresholds } from './compare-plain.ts';
 
 /** Props of CompareSummary: the finished comparison and its files. */

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import { outcomeWord } from '../run/exit-code.ts';
-import type { RunReport } from '../run/types.ts';
+import { outcomeWord } from '../model/exit-code.ts';
+import type { RunReport } from '../model/run-report.ts';
 import { formatCount, formatDuration, formatMsUnit, formatRunTally, formatThresholdLimit, formatThresholdValue, formatTps } from '../report/format.ts';
 import { VERDICT_COLOR, VERDICT_SYMBOL } from './theme.ts';
 

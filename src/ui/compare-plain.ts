@@ -6,10 +6,11 @@
  */
 import Table from 'cli-table3';
 import { EventEmitter } from 'node:events';
-import { compareCells, expectationSentence, regressions, rowNoun } from '../compare/table.ts';
-import type { CompareEmitter, ComparePaths, CompareRunInfo, CompareTable, StrategyRun } from '../compare/types.ts';
+import { compareCells, expectationSentence, regressions, rowNoun } from '../report/compare-table.ts';
+import type { CompareEmitter } from '../compare/types.ts';
+import type { ComparePaths, CompareRunInfo, CompareTable, StrategyRun } from '../model/compare.ts';
 import { formatCount, formatMs, formatRunTally, formatThresholdTally, formatTps } from '../report/format.ts';
-import { outcomeWord } from '../run/exit-code.ts';
+import { outcomeWord } from '../model/exit-code.ts';
 import { subscribe } from '../run/subscribe.ts';
 import type { RunEventMap } from '../run/types.ts';
 import { attachPlainPrinter } from './plain.ts';

@@ -4,7 +4,8 @@
  * rendering.
  */
 import type { CheckResult } from '../checks/types.ts';
-import type { CompareEventMap, ComparePaths, CompareResult, CompareRunInfo, StrategyRun } from '../compare/types.ts';
+import type { CompareEventMap } from '../compare/types.ts';
+import type { ComparePaths, CompareResult, CompareRunInfo, StrategyRun } from '../model/compare.ts';
 import type { ProgressSnapshot } from '../engine/types.ts';
 import type { RunEventMap, RunPhase } from '../run/types.ts';
 

@@ -8,8 +8,9 @@ import type { CheckResult, EvidenceRow } from '../checks/types.ts';
 import type { ProgressSnapshot } from '../engine/types.ts';
 import { SEAT_LOCK_BUSY_KEY } from '../observe/observe-run.ts';
 import { subscribe, type RunListeners } from '../run/subscribe.ts';
-import { outcomeWord } from '../run/exit-code.ts';
-import type { RunEmitter, RunPhase, RunReport, ThresholdResult } from '../run/types.ts';
+import { outcomeWord } from '../model/exit-code.ts';
+import type { RunEmitter, RunPhase } from '../run/types.ts';
+import type { RunReport, ThresholdResult } from '../model/run-report.ts';
 import {
   formatCount,
   formatDuration,

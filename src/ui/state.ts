@@ -4,7 +4,8 @@
  */
 import type { CheckResult } from '../checks/types.ts';
 import type { ProgressSnapshot } from '../engine/types.ts';
-import type { RunEventMap, RunPhase, RunReport } from '../run/types.ts';
+import type { RunEventMap, RunPhase } from '../run/types.ts';
+import type { RunReport } from '../model/run-report.ts';
 
 /** Something finished that is printed once, above the live area (ink `<Static>`). */
 export type StaticItem =

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
-import type { CompareResult } from '../../src/compare/types.ts';
+import type { CompareResult } from '../../src/model/compare.ts';
 
 const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-compare-cli-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));

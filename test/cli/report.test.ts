@@ -9,7 +9,7 @@ import { cli } from '../helpers/cli.ts';
 import type { RunComparison } from '../../src/report/compare-runs.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import type { RunReport } from '../../src/run/types.ts';
+import type { RunReport } from '../../src/model/run-report.ts';
 import { passingChecks, sampleRunReport } from '../fixtures/run-report.ts';
 
 function expectOneLineError(result: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {

@@ -4,8 +4,8 @@
  * double-booked counts.
  */
 import type { CheckResult, Verdict } from '../../src/checks/types.ts';
-import { buildCompareTable } from '../../src/compare/table.ts';
-import type { CompareResult, StrategyRun } from '../../src/compare/types.ts';
+import { buildCompareTable } from '../../src/report/compare-table.ts';
+import type { CompareResult, StrategyRun } from '../../src/model/compare.ts';
 import { sampleRunReport } from '../fixtures/run-report.ts';
 
 /** The figures of one hand-built run; latencies in ms. */

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planComparison } from '../../src/compare/run-compare.ts';
-import {
-  buildCompareTable,
-  compareCells,
-  COMPARE_COLUMNS,
-  expectationSentence,
-  formatDelta,
-  median,
-  regressions,
-  strategyLabels,
-  summarizeValues,
-} from '../../src/compare/table.ts';
-import type { ColumnSpec } from '../../src/compare/types.ts';
+import { buildCompareTable, compareCells, COMPARE_COLUMNS, expectationSentence, formatDelta, median, regressions, strategyLabels, summarizeValues } from '../../src/report/compare-table.ts';
+import type { ColumnSpec } from '../../src/model/compare.ts';
 import { TicketbenchError } from '../../src/errors.ts';
 import { renderCompareMarkdown } from '../../src/report/compare-markdown.ts';
 import { formatCompareFindings, formatCompareTable } from '../../src/ui/compare-plain.ts';

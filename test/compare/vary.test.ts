@@ -3,7 +3,7 @@
 // CLI's one-line errors (exit 2) before any server starts.
 import { describe, expect, it } from 'vitest';
 import { planComparison } from '../../src/compare/run-compare.ts';
-import { buildCompareTable, compareCells, rowNoun } from '../../src/compare/table.ts';
+import { buildCompareTable, compareCells, rowNoun } from '../../src/report/compare-table.ts';
 import { fixedRunOptions, parseVary, runOptionOf, varyKeyOfKind } from '../../src/compare/vary.ts';
 import { cli } from '../helpers/cli.ts';
 import { sampleRunReport } from '../fixtures/run-report.ts';

@@ -17,17 +17,17 @@ import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import type { History } from '../../src/engine/history.ts';
 import { executorFromFlags } from '../../src/engine/executor-options.ts';
 import { RESERVATION_CONFIRMED_TOPIC } from '../../src/infra/kafka-admin.ts';
-import { runScenario, type RunOutcome } from '../../src/run/run-scenario.ts';
+import { runAndWriteReport, type WrittenRunOutcome } from '../../src/run/run-and-write.ts';
 import contention from '../../scenarios/contention.ts';
 
 const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-e2e-'));
-let outcome: RunOutcome;
+let outcome: WrittenRunOutcome;
 let history: History;
 let scope: CheckScope;
 const stores = openStores(DEFAULT_CONNECTIONS);
 
 beforeAll(async () => {
-  outcome = await runScenario({
+  outcome = await runAndWriteReport({
     scenario: contention,
     scenarioFlags: {},
     executor: executorFromFlags({}, { vus: contention.defaultVus }),

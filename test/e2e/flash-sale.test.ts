@@ -1,9 +1,6 @@
 // flash-sale on the real stores, at a tenth of the default size so the suite stays quick: every
 // seat sells exactly once, nothing is oversold, one event per sale, and the scenario's figures
 // (seats sold, attempts per sale, sell-out time) are in the report.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import { executorFromFlags } from '../../src/engine/executor-options.ts';
@@ -11,7 +8,6 @@ import { TicketbenchError } from '../../src/errors.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import flashSale from '../../scenarios/flash-sale.ts';
 
-const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-flash-'));
 
 describe('flash-sale', () => {
   it('sells every seat exactly once to 1,000 users racing for 100 seats with hot-spot picks', async () => {
@@ -21,7 +17,6 @@ describe('flash-sale', () => {
       scenarioFlags: flags,
       executor: executorFromFlags({ vus: 50 }, { vus: flashSale.defaultVus, iterations: flashSale.defaultIterations?.(flags) }),
       connections: DEFAULT_CONNECTIONS,
-      outDir,
       requestTimeoutMs: 10_000,
     });
     expect(report.load.executor).toMatchObject({ executor: 'shared-iterations', iterations: 1000, vus: 50 });
@@ -56,7 +51,6 @@ describe('flash-sale with redis-stock', () => {
       scenarioFlags: flags,
       executor: executorFromFlags({ vus: 150 }, { vus: flashSale.defaultVus, iterations: flashSale.defaultIterations?.(flags) }),
       connections: DEFAULT_CONNECTIONS,
-      outDir,
       requestTimeoutMs: 10_000,
       strategy: 'redis-stock',
     });

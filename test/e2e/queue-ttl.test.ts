@@ -2,11 +2,8 @@
 // check; each deliberately broken advancement of the bundled target (TARGET_QUEUE_FAULT, test
 // only: over-admit, skip-expiry, lifo) is caught by the matching check with evidence; and a
 // violation seeded in the real Redis log (a second admission of one user) fails queue-admission.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openStores } from '../../src/checks/stores.ts';
 import { queueAdmissionChecker } from '../../src/checks/queue-admission.ts';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
@@ -14,8 +11,6 @@ import { executorFromFlags } from '../../src/engine/executor-options.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import queueTtl from '../../scenarios/queue-ttl.ts';
 
-const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-queue-ttl-'));
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 afterEach(() => {
   delete process.env['TARGET_QUEUE_FAULT'];
 });
@@ -31,7 +26,6 @@ function runQueue(fault?: string, flags: Record<string, unknown> = {}, vus = 40)
     scenarioFlags: { ...SMALL, ...flags },
     executor: executorFromFlags({ vus }, { vus: queueTtl.defaultVus }),
     connections: DEFAULT_CONNECTIONS,
-    outDir,
     requestTimeoutMs: 10_000,
   });
 }

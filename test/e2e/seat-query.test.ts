@@ -2,16 +2,12 @@
 // staleness bound and the writers' integrity checks pass; with the test-only cache fault (no
 // invalidation, 60 s answers; env TARGET_CACHE_FAULT, which the CLI never sets) the
 // seat-staleness check fails with the offending reads as evidence.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import { executorFromFlags } from '../../src/engine/executor-options.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import seatQuery from '../../scenarios/seat-query.ts';
 
-const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-seat-query-'));
 
 const run = (flags: Record<string, unknown>, cache: string) =>
   runScenario({
@@ -19,7 +15,6 @@ const run = (flags: Record<string, unknown>, cache: string) =>
     scenarioFlags: flags,
     executor: executorFromFlags({ vus: 20, durationMs: 4_000 }, { vus: seatQuery.defaultVus }),
     connections: DEFAULT_CONNECTIONS,
-    outDir,
     requestTimeoutMs: 10_000,
     cache,
   });

@@ -1,16 +1,12 @@
 // The same contention run (60 VUs, 1 seat) against each seat-hold strategy of the bundled target.
 // `none` really races — a double booking caught by the checker from MySQL, not a seeded row —
 // and every safe strategy passes every check.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import { executorFromFlags } from '../../src/engine/executor-options.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import contention from '../../scenarios/contention.ts';
 
-const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-strategies-'));
 
 function runContention(strategy: string) {
   return runScenario({
@@ -18,7 +14,6 @@ function runContention(strategy: string) {
     scenarioFlags: {},
     executor: executorFromFlags({ vus: 60 }, { vus: contention.defaultVus }),
     connections: DEFAULT_CONNECTIONS,
-    outDir,
     requestTimeoutMs: 10_000,
     strategy,
   });

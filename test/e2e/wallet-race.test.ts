@@ -32,7 +32,6 @@ function runWalletRace(walletStrategy: string, scenarioFlags: Record<string, unk
     scenarioFlags,
     executor: executorFromFlags({ vus }, { vus: walletRace.defaultVus }),
     connections: DEFAULT_CONNECTIONS,
-    outDir,
     requestTimeoutMs: 10_000,
     walletStrategy,
   });

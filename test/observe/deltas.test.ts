@@ -5,7 +5,7 @@ import { diffMysqlStatus, MYSQL_STATUS_COUNTERS } from '../../src/observe/mysql-
 import { computeObserved, cumulativeSeries, diffCounters, salesOf, SEAT_LOCK_BUSY_KEY, startObservation } from '../../src/observe/observe-run.ts';
 import { parsePrometheusText } from '../../src/observe/prometheus-text.ts';
 import { renderMarkdown, serverCounters } from '../../src/report/markdown.ts';
-import type { ObservedDeltas } from '../../src/run/types.ts';
+import type { ObservedDeltas } from '../../src/model/run-report.ts';
 import { formatObservedLine, formatSummary } from '../../src/ui/plain.ts';
 import { sampleRunReport } from '../fixtures/run-report.ts';
 

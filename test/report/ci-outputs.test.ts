@@ -3,10 +3,10 @@
 // their evidence, escaping of every special character, and unsafe strategies' expected failures.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { CompareResult } from '../../src/compare/types.ts';
+import type { CompareResult } from '../../src/model/compare.ts';
 import { compareJUnit, errorJUnit, escapeXml, runJUnit } from '../../src/report/junit.ts';
 import { compareSummaryJson, errorSummaryJson, runSummaryJson } from '../../src/report/summary-json.ts';
-import type { RunReport, ThresholdResult } from '../../src/run/types.ts';
+import type { RunReport, ThresholdResult } from '../../src/model/run-report.ts';
 import { passingChecks, sampleRunReport } from '../fixtures/run-report.ts';
 
 const paths = { json: 'reports/20250301-140502-contention.json', markdown: 'reports/20250301-140502-contention.md' };

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CompareResult } from '../../src/compare/types.ts';
+import type { CompareResult } from '../../src/model/compare.ts';
 import { latencyChartSpec, renderCombinedLatencyChartSvg, renderLatencyChartSvg } from '../../src/report/compare-chart.ts';
 import { renderCompareJson } from '../../src/report/compare-json.ts';
 import { renderCompareMarkdown } from '../../src/report/compare-markdown.ts';

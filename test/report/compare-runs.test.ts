@@ -7,7 +7,7 @@ import { TicketbenchError } from '../../src/errors.ts';
 import { comparabilityWarnings, compareRuns, renderRunComparisonMarkdown, runComparisonCells, type RunComparisonRow } from '../../src/report/compare-runs.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { parseRunReport } from '../../src/report/run-schema.ts';
-import type { RunReport, ThresholdResult } from '../../src/run/types.ts';
+import type { RunReport, ThresholdResult } from '../../src/model/run-report.ts';
 import { passingChecks, sampleOpenModelReport, sampleRunReport } from '../fixtures/run-report.ts';
 
 type LoadPatch = { tps?: number; p50?: number; p95?: number; p99?: number; errors?: number; requests?: number };

@@ -8,7 +8,7 @@ import type { LoadSummary } from '../../src/engine/types.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { latencyDistributionSpec, latencyOverTimeSpec, renderRunChartSvgs, RUN_CHARTS, tpsOverTimeSpec } from '../../src/report/run-charts.ts';
 import { writeRenderedReport, writeReport } from '../../src/report/write.ts';
-import type { RunReport } from '../../src/run/types.ts';
+import type { RunReport } from '../../src/model/run-report.ts';
 import { sampleRunReport } from '../fixtures/run-report.ts';
 import { expectWellFormedXml } from './xml.ts';
 

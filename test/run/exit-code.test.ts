@@ -2,8 +2,8 @@
 // abort (5), which beats a failed threshold (3).
 import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeName, TicketbenchError } from '../../src/errors.ts';
-import { compareExitCode, outcomeWord, runExitCode, type RunOutcomeFields } from '../../src/run/exit-code.ts';
-import type { ThresholdResult } from '../../src/run/types.ts';
+import { compareExitCode, outcomeWord, runExitCode, type RunOutcomeFields } from '../../src/model/exit-code.ts';
+import type { ThresholdResult } from '../../src/model/run-report.ts';
 
 const threshold = (passed: boolean): ThresholdResult => ({ expression: 'errors:rate<0.01', source: 'cli', actual: 0, passed, abortOnFail: false, operator: '<', limit: 0.01, unit: 'ratio' });
 const run = (verdict: RunOutcomeFields['verdict'], thresholds: boolean[] = [], aborted?: string): RunOutcomeFields => ({

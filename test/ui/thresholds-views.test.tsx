@@ -4,10 +4,10 @@
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import type { StrategyRun } from '../../src/compare/types.ts';
+import type { StrategyRun } from '../../src/model/compare.ts';
 import { renderCompareMarkdown } from '../../src/report/compare-markdown.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import type { ThresholdResult } from '../../src/run/types.ts';
+import type { ThresholdResult } from '../../src/model/run-report.ts';
 import { formatCompareThresholds } from '../../src/ui/compare-plain.ts';
 import { CompareSummary } from '../../src/ui/CompareSummary.tsx';
 import { FinalSummary } from '../../src/ui/FinalSummary.tsx';

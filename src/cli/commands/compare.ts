@@ -11,11 +11,11 @@ import { parsePositiveInt } from '../../engine/executor-options.ts';
 import { TicketbenchError } from '../../errors.ts';
 import { compareJUnit, writeJUnit } from '../../report/junit.ts';
 import { compareSummaryJson, writeSummaryJson } from '../../report/summary-json.ts';
-import { compareExitCode } from '../../run/exit-code.ts';
+import { compareExitCode } from '../../model/exit-code.ts';
 import { loadScenario } from '../../scenario/registry.ts';
-import type { CliIo } from '../main.ts';
+import type { CliIo } from '../io.ts';
 import { ciOutputsFromFlags, runSettingsFromFlags } from '../run-flags.ts';
-import { writeErrorOutputs } from './run.ts';
+import { writeErrorOutputs } from '../ci-outputs.ts';
 import { withViewSession } from '../view-session.ts';
 
 /**

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { connectionsFromFlags } from '../connection-flags.ts';
 import { ExitCode, TicketbenchError } from '../../errors.ts';
 import { infraDown, infraStatus, infraUp, type ServerStatus } from '../../infra/index.ts';
-import type { CliIo } from '../main.ts';
+import type { CliIo } from '../io.ts';
 
 /**
  * Runs an infra action and prints its outcome.

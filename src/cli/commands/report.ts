@@ -10,8 +10,8 @@ import { ExitCode, TicketbenchError } from '../../errors.ts';
 import { compareRuns, DEFAULT_TOLERANCE_PCT, runComparisonCells, runComparisonExitCode, runComparisonVerdict } from '../../report/compare-runs.ts';
 import { parseRunReport } from '../../report/run-schema.ts';
 import { writeRenderedReport, writeRunComparison } from '../../report/write.ts';
-import type { RunReport } from '../../run/types.ts';
-import type { CliIo } from '../main.ts';
+import type { RunReport } from '../../model/run-report.ts';
+import type { CliIo } from '../io.ts';
 
 /**
  * Reads and validates a run report file.

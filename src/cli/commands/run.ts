@@ -1,15 +1,16 @@
-/** `ticketbench run <scenario>`: flags → RunScenarioOptions → runScenario, with the live or plain view. */
+/** `ticketbench run <scenario>`: flags → run options → runAndWriteReport, with the live or plain view. */
 import { EventEmitter } from 'node:events';
 import { ciOutputsFromFlags, runSettingsFromFlags, type CiOutputPaths } from '../run-flags.ts';
 import { TicketbenchError } from '../../errors.ts';
-import { errorJUnit, runJUnit, writeJUnit } from '../../report/junit.ts';
-import { errorSummaryJson, runSummaryJson, writeSummaryJson } from '../../report/summary-json.ts';
-import { runExitCode } from '../../run/exit-code.ts';
-import { runScenario, type RunOutcome } from '../../run/run-scenario.ts';
+import { runJUnit, writeJUnit } from '../../report/junit.ts';
+import { runSummaryJson, writeSummaryJson } from '../../report/summary-json.ts';
+import { runExitCode } from '../../model/exit-code.ts';
+import { runAndWriteReport, type WrittenRunOutcome } from '../../run/run-and-write.ts';
 import { validateCache, validateStrategy, validateWalletStrategy } from '../../target/launch.ts';
 import type { RunEventMap } from '../../run/types.ts';
 import { loadScenario } from '../../scenario/registry.ts';
-import type { CliIo } from '../main.ts';
+import { writeErrorOutputs } from '../ci-outputs.ts';
+import type { CliIo } from '../io.ts';
 import { withViewSession } from '../view-session.ts';
 
 /**
@@ -41,7 +42,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
       onInterrupt: () => emitter.emit('notice', 'interrupted: stopping the load, then checking what happened (Ctrl-C again to quit)'),
     },
     (signal) =>
-      runScenario({
+      runAndWriteReport({
         scenario,
         ...settings,
         ...(targetUrl ? { targetUrl } : {}),
@@ -60,16 +61,9 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   return exitCode;
 }
 
-async function writeRunOutputs(outputs: CiOutputPaths, { report, paths }: RunOutcome, exitCode: number): Promise<void> {
+async function writeRunOutputs(outputs: CiOutputPaths, { report, paths }: WrittenRunOutcome, exitCode: number): Promise<void> {
   if (outputs.summaryJson) await writeSummaryJson(outputs.summaryJson, runSummaryJson(report, paths, exitCode));
   if (outputs.junit) await writeJUnit(outputs.junit, runJUnit(report, paths.markdown));
-}
-
-/** Records a run that stopped on an error, so a CI job reading the files learns why. */
-export async function writeErrorOutputs(outputs: CiOutputPaths, scenario: string, startedAt: string, err: TicketbenchError, command: 'run' | 'compare' = 'run'): Promise<void> {
-  const error = { code: err.code, message: err.oneLine(), exitCode: err.exitCode };
-  if (outputs.summaryJson) await writeSummaryJson(outputs.summaryJson, errorSummaryJson(command, scenario, startedAt, error));
-  if (outputs.junit) await writeJUnit(outputs.junit, errorJUnit(command, scenario, startedAt, error));
 }
 
 function validateTargetUrl(text: string): void {

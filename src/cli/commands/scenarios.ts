@@ -1,6 +1,6 @@
 /** `ticketbench scenarios`: the bundled scenarios with their descriptions and flags. */
 import { loadScenario, SCENARIO_NAMES } from '../../scenario/registry.ts';
-import type { CliIo } from '../main.ts';
+import type { CliIo } from '../io.ts';
 
 /** Prints each bundled scenario; returns exit code 0. */
 export async function scenariosCommand(io: CliIo): Promise<number> {

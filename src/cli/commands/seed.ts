@@ -12,7 +12,7 @@ import { redactUrl } from '../../config/connections.ts';
 import { formatCount, formatDuration, formatGiB } from '../../report/format.ts';
 import { SEED_DEFAULTS, seedDatabase, type SeedMethod, type SeedPlan, type SeedProgress } from '../../seed/seed.ts';
 import { connectionsFromFlags } from '../connection-flags.ts';
-import type { CliIo } from '../main.ts';
+import type { CliIo } from '../io.ts';
 
 /** Most seats one seed may plan (a sanity bound: 2 billion rows would not fit this machine). */
 export const MAX_SEED_SEATS = 2_000_000_000;

@@ -5,10 +5,9 @@
  * (plain terminal, markdown) only turn `compareCells` into text, so every decision is tested here.
  */
 import type { Verdict } from '../checks/types.ts';
-import { formatCount, formatMs, formatTps } from '../report/format.ts';
-import type { RunReport } from '../run/types.ts';
-import type { VaryKey } from './vary.ts';
-import type { ColumnId, ColumnSpec, CompareRow, CompareTable, Expectation, LatencyProfile, Stat, StrategyRun } from './types.ts';
+import { formatCount, formatMs, formatTps } from './format.ts';
+import type { RunReport } from '../model/run-report.ts';
+import type { ColumnId, ColumnSpec, CompareRow, CompareTable, Expectation, LatencyProfile, Stat, StrategyRun, VaryKey } from '../model/compare.ts';
 
 /** Shown for a figure no run had, e.g. retries of a scenario that does not count them. */
 export const MISSING = '—';

@@ -4,7 +4,7 @@
  * says. Named after k6's errext/exitcodes (ThresholdsHaveFailed, ExternalAbort).
  */
 import { ExitCode } from '../errors.ts';
-import type { RunReport } from './types.ts';
+import type { RunReport } from './run-report.ts';
 
 /** What a run's exit code depends on. */
 export type RunOutcomeFields = Pick<RunReport, 'verdict' | 'thresholds' | 'aborted'>;
