@@ -6,8 +6,7 @@
  */
 import path from 'node:path';
 import { compareCells, expectationSentence, regressions, rowNoun } from './compare-table.ts';
-import type { CompareResult } from '../model/compare.ts';
-import { VARY_KEYS } from '../compare/vary.ts';
+import { VARY_OPTION_KEYS, type CompareResult } from '../model/compare.ts';
 import { escapeCell, linkTarget, table } from './markdown.ts';
 import { formatCheckTally, formatCount, formatExecutor, formatGiB, formatMs, formatThresholdLimit, formatThresholdValue, formatTps, formatVerdict } from './format.ts';
 
@@ -117,7 +116,7 @@ function settings(result: CompareResult): string {
     ['scenario', `\`${escapeCell(result.scenario)}\``],
     ['executor', escapeCell(formatExecutor(first.load.executor))],
   ];
-  const varied = result.varied ? VARY_KEYS[result.varied].optionKey : result.strategyKind === 'wallet' ? 'walletStrategy' : 'strategy';
+  const varied = result.varied ? VARY_OPTION_KEYS[result.varied] : result.strategyKind === 'wallet' ? 'walletStrategy' : 'strategy';
   for (const [key, value] of Object.entries(first.options)) {
     // The strategy differs per run by design; it is the table's first column.
     if (key !== varied) rows.push([`option \`${escapeCell(key)}\``, `\`${escapeCell(String(value))}\``]);
