@@ -82,17 +82,14 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const stateDir = resolveStateDir(options.stateDir);
   const settings = { executor: options.executor };
   const scenarioOptions = options.scenario.options(options.scenarioFlags, settings);
-  if (options.strategy !== undefined && options.targetUrl !== undefined) {
-    throw new TicketbenchError('INVALID_OPTION', '--strategy selects the bundled target\'s strategy; it cannot be combined with --target-url.');
-  }
-  if (options.walletStrategy !== undefined && options.targetUrl !== undefined) {
-    throw new TicketbenchError('INVALID_OPTION', '--wallet-strategy selects the bundled target\'s wallet strategy; it cannot be combined with --target-url.');
+  // The CLI turns a bad combination into a flag-spelled sentence first (src/cli/target-flags.ts);
+  // this guards programmatic callers.
+  const bundledSettings = (['strategy', 'walletStrategy', 'cache'] as const).filter((key) => options[key] !== undefined);
+  if (options.targetUrl !== undefined && bundledSettings.length > 0) {
+    throw new TicketbenchError('INVALID_OPTION', `${bundledSettings.join(', ')} configure${bundledSettings.length === 1 ? 's' : ''} the bundled target; a run driving targetUrl cannot set ${bundledSettings.length === 1 ? 'it' : 'them'}.`);
   }
   const strategy = options.targetUrl === undefined ? validateStrategy(options.strategy ?? BUNDLED_TARGET_SETTINGS.strategy) : 'external';
   const walletStrategy = options.targetUrl === undefined ? validateWalletStrategy(options.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy) : 'external';
-  if (options.cache !== undefined && options.targetUrl !== undefined) {
-    throw new TicketbenchError('INVALID_OPTION', '--cache sets the bundled target\'s read cache; it cannot be combined with --target-url.');
-  }
   const cache = options.targetUrl === undefined ? validateCache(options.cache ?? BUNDLED_TARGET_SETTINGS.cache) : 'external';
   const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
 

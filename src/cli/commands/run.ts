@@ -6,10 +6,10 @@ import { runJUnit, writeJUnit } from '../../report/junit.ts';
 import { runSummaryJson, writeSummaryJson } from '../../report/summary-json.ts';
 import { runExitCode } from '../../model/exit-code.ts';
 import { runAndWriteReport, type WrittenRunOutcome } from '../../run/run-and-write.ts';
-import { validateCache, validateStrategy, validateWalletStrategy } from '../../target/launch.ts';
 import type { RunEventMap } from '../../run/types.ts';
 import { loadScenario } from '../../scenario/registry.ts';
 import { writeErrorOutputs } from '../ci-outputs.ts';
+import { targetFromFlags } from '../target-flags.ts';
 import type { CliIo } from '../io.ts';
 import { withViewSession } from '../view-session.ts';
 
@@ -24,11 +24,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   const scenario = await loadScenario(scenarioName);
   // Parses and validates the shared run flags and the scenario's own before any view or server starts.
   const settings = runSettingsFromFlags(scenario, opts, scenarioArgs, io);
-  const targetUrl = opts['targetUrl'] as string | undefined;
-  if (targetUrl !== undefined) validateTargetUrl(targetUrl);
-  if (opts['strategy'] !== undefined) validateStrategy(String(opts['strategy']));
-  if (opts['walletStrategy'] !== undefined) validateWalletStrategy(String(opts['walletStrategy']));
-  if (opts['cache'] !== undefined) validateCache(String(opts['cache']));
+  const target = targetFromFlags(opts);
   const outputs = ciOutputsFromFlags(opts);
   const startedAt = new Date().toISOString();
 
@@ -45,10 +41,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
       runAndWriteReport({
         scenario,
         ...settings,
-        ...(targetUrl ? { targetUrl } : {}),
-        ...(opts['strategy'] !== undefined ? { strategy: String(opts['strategy']) } : {}),
-        ...(opts['walletStrategy'] !== undefined ? { walletStrategy: String(opts['walletStrategy']) } : {}),
-        ...(opts['cache'] !== undefined ? { cache: String(opts['cache']) } : {}),
+        ...target,
         emitter,
         signal,
       }),
@@ -64,16 +57,4 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
 async function writeRunOutputs(outputs: CiOutputPaths, { report, paths }: WrittenRunOutcome, exitCode: number): Promise<void> {
   if (outputs.summaryJson) await writeSummaryJson(outputs.summaryJson, runSummaryJson(report, paths, exitCode));
   if (outputs.junit) await writeJUnit(outputs.junit, runJUnit(report, paths.markdown));
-}
-
-function validateTargetUrl(text: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['http:', 'https:'].includes(url.protocol)) {
-    throw new TicketbenchError('INVALID_OPTION', `--target-url "${text}" is not an http(s) URL, e.g. http://127.0.0.1:8080.`);
-  }
 }

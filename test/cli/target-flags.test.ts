@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { targetFromFlags } from '../../src/cli/target-flags.ts';
+import { TicketbenchError } from '../../src/errors.ts';
+
+describe('targetFromFlags', () => {
+  it('gives the bundled target\'s settings as run options, and nothing when no flag is given', () => {
+    expect(targetFromFlags({})).toEqual({});
+    expect(targetFromFlags({ strategy: 'none', walletStrategy: 'optimistic', cache: 'on' })).toEqual({ strategy: 'none', walletStrategy: 'optimistic', cache: 'on' });
+    expect(targetFromFlags({ targetUrl: 'http://127.0.0.1:8080' })).toEqual({ targetUrl: 'http://127.0.0.1:8080' });
+  });
+
+  it.each([
+    [{ targetUrl: 'http://127.0.0.1:8080', strategy: 'none' }, /^--strategy selects the bundled target's strategy; it cannot be combined with --target-url\.$/],
+    [{ targetUrl: 'http://127.0.0.1:8080', walletStrategy: 'none' }, /^--wallet-strategy selects the bundled target's wallet strategy; it cannot be combined with --target-url\.$/],
+    [{ targetUrl: 'http://127.0.0.1:8080', cache: 'on' }, /^--cache sets the bundled target's read cache; it cannot be combined with --target-url\.$/],
+    [{ targetUrl: 'ftp://x' }, /^--target-url "ftp:\/\/x" is not an http\(s\) URL/],
+    [{ strategy: 'bogus' }, /^Unknown --strategy "bogus"/],
+    [{ cache: 'maybe' }, /^Unknown --cache "maybe"/],
+  ])('%j is one sentence naming the flag (INVALID_OPTION)', (opts, message) => {
+    let error: unknown;
+    try {
+      targetFromFlags(opts);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(TicketbenchError);
+    expect((error as TicketbenchError).code).toBe('INVALID_OPTION');
+    expect((error as TicketbenchError).message).toMatch(message);
+  });
+});
