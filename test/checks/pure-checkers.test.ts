@@ -57,6 +57,20 @@ describe('double-booking checker', () => {
     const snap: DoubleBookingSnapshot = { ...clean, guards: [...clean.guards, { scheduleId: 7, seatNo: 'B2', reservationId: 999 }], paidReservationIds: [] };
     const r = doubleBookingChecker.check(raceHistory(), snap, scope);
     expect(r.evidence.map((e) => e['anomaly']).sort()).toEqual(['confirmed-without-payment', 'guard-without-confirmed']);
+    // The headline names what broke, not "0 double-booked seat(s), 0 oversold".
+    expect(r.summary).toBe('2 integrity violation(s): 1 guard row(s) without a matching CONFIRMED reservation, 1 CONFIRMED reservation(s) without a payment');
+  });
+
+  it('headlines a double booking by its seats and the overselling by how many rows exceed the seats', () => {
+    const snap = { ...clean, confirmed: [...clean.confirmed, { id: 101, scheduleId: 7, seatNo: 'A1' }], guards: [...clean.guards, { scheduleId: 7, seatNo: 'A1', reservationId: 101 }], paidReservationIds: [100, 101] };
+    const r = doubleBookingChecker.check(raceHistory(), snap, scope);
+    expect(r.summary).toBe('2 integrity violation(s): 1 double-booked seat(s), 1 confirmed reservation(s) more than seats (oversold)');
+  });
+
+  it('headlines a guard row pointing at a reservation that is not CONFIRMED as exactly that', () => {
+    const snap: DoubleBookingSnapshot = { ...clean, confirmed: [], paidReservationIds: [] };
+    const r = doubleBookingChecker.check(raceHistory(), snap, scope);
+    expect(r.summary).toBe('1 integrity violation(s): 1 guard row(s) without a matching CONFIRMED reservation');
   });
 });
 
