@@ -4,6 +4,7 @@
  * CONFIRMED reservation and vice versa, and every CONFIRMED reservation has its payment.
  */
 import { defineChecker } from './checker.ts';
+import { countKinds, type KindPhrases } from './headline.ts';
 import { placeholders, selectRows } from './sql.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
@@ -84,30 +85,16 @@ export const doubleBookingChecker = defineChecker<DoubleBookingSnapshot>({
       },
       violations,
       `${snap.confirmed.length} confirmed reservation(s) for ${snap.seats} seat(s), each with one guard row and one payment`,
-      (n) => `${n} integrity violation(s): ${integrityHeadline(violations)}`,
+      (n) => `${n} integrity violation(s): ${countKinds(violations, ANOMALY_PHRASES, (v) => (v['anomaly'] === 'oversold' ? Number(v['count']) : 1))}`,
     );
   },
 });
 
 /** How the headline names each kind of violation, from its count (seats, or confirmed rows over the seats). */
-const ANOMALY_PHRASES: Readonly<Record<string, (n: number) => string>> = {
+const ANOMALY_PHRASES: KindPhrases = {
   'double-booking': (n) => `${n} double-booked seat(s)`,
   oversold: (n) => `${n} confirmed reservation(s) more than seats (oversold)`,
   'guard-without-confirmed': (n) => `${n} guard row(s) without a matching CONFIRMED reservation`,
   'confirmed-without-guard': (n) => `${n} CONFIRMED reservation(s) without a guard row`,
   'confirmed-without-payment': (n) => `${n} CONFIRMED reservation(s) without a payment`,
 };
-
-/**
- * The headline's list of what was found, each kind of violation counted by name in the order
- * first seen, e.g. `1 guard row(s) without a matching CONFIRMED reservation`: a reader of the
- * headline alone knows what broke, not only that something did.
- */
-export function integrityHeadline(violations: readonly EvidenceRow[]): string {
-  const counts = new Map<string, number>();
-  for (const v of violations) {
-    const kind = String(v['anomaly']);
-    counts.set(kind, (counts.get(kind) ?? 0) + (kind === 'oversold' ? Number(v['count']) : 1));
-  }
-  return [...counts].map(([kind, n]) => ANOMALY_PHRASES[kind]?.(n) ?? `${n} ${kind}`).join(', ');
-}

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { RESERVATION_CONFIRMED_TOPIC as RESERVATION_CONFIRMED } from '../infra/kafka-admin.ts';
+import { countKinds, type KindPhrases } from './headline.ts';
 import { defineChecker, type CheckScope, type StoreClients } from './checker.ts';
 import { placeholders, selectRows } from './sql.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
@@ -93,8 +94,15 @@ export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
     for (const o of snap.outbox) {
       if (!o.sent) violations.push({ anomaly: 'unsent-outbox', reservationId: o.reservationId, detail: `event ${o.eventId} still unsent after ${snap.waitedMs} ms` });
     }
+    const outboxEventIds = new Set(snap.outbox.map((o) => o.eventId));
     for (const e of snap.events) {
-      if (!consumed.has(e.eventId)) violations.push({ anomaly: 'not-consumed', reservationId: e.reservationId, detail: `event ${e.eventId} not in consumer_dedup after ${snap.waitedMs} ms` });
+      // An event the outbox never wrote is published for something the database does not have: the
+      // consumer is right to skip it, and waiting longer would change nothing.
+      if (!outboxEventIds.has(e.eventId)) {
+        violations.push({ anomaly: 'event-without-outbox', reservationId: e.reservationId, detail: `event ${e.eventId} at ${e.partition}:${e.offset} has no outbox row: published for something the database does not have` });
+      } else if (!consumed.has(e.eventId)) {
+        violations.push({ anomaly: 'not-consumed', reservationId: e.reservationId, detail: `event ${e.eventId} not in consumer_dedup after ${snap.waitedMs} ms` });
+      }
     }
     for (const s of snap.soldCounts) {
       if (s.soldCount !== s.consumed) violations.push({ anomaly: 'sold-count-mismatch', reservationId: 0, detail: `schedule ${s.scheduleId}: sold_count ${s.soldCount}, consumed events ${s.consumed}` });
@@ -108,7 +116,7 @@ export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
       },
       violations,
       `${snap.events.length} event(s) for ${snap.confirmedIds.length} confirmed reservation(s), outbox sent, consumer caught up`,
-      (n) => `${n} event anomaly(ies) between MySQL, the outbox, the topic and the consumer`,
+      (n) => `${n} event anomaly(ies): ${countKinds(violations, EVENT_ANOMALY_PHRASES)}`,
     );
     if (result.verdict === 'pass' && !snap.topicReadComplete) {
       return { ...result, verdict: 'unknown', summary: 'could not read the topic to its end in time; nothing missing among what was read' };
@@ -116,6 +124,18 @@ export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
     return result;
   },
 });
+
+/** How the headline words each kind of event anomaly. */
+const EVENT_ANOMALY_PHRASES: KindPhrases = {
+  'missing-outbox': (n) => `${n} CONFIRMED reservation(s) without an outbox row`,
+  'lost-write': (n) => `${n} CONFIRMED reservation(s) with no event on the topic`,
+  duplicate: (n) => `${n} reservation(s) with more than one event on the topic`,
+  'unexpected-event': (n) => `${n} reservation(s) that are not CONFIRMED yet have an event`,
+  'unsent-outbox': (n) => `${n} outbox row(s) never sent`,
+  'event-without-outbox': (n) => `${n} event(s) on the topic with no outbox row (published for something the database does not have)`,
+  'not-consumed': (n) => `${n} event(s) the consumer did not apply in time`,
+  'sold-count-mismatch': (n) => `${n} schedule(s) whose sold_count differs from the events consumed`,
+};
 
 /** Polls until no outbox row of the run is unsent and the consumer has every sent event, or the timeout. */
 async function waitForSettle({ mysql }: StoreClients, scope: CheckScope): Promise<boolean> {

@@ -158,6 +158,24 @@ describe('kafka-events checker', () => {
     expect(anomalies).toEqual(expect.arrayContaining(['lost-write:101', 'duplicate:102', 'missing-outbox:102', 'unexpected-event:999', 'unsent-outbox:101', 'sold-count-mismatch:0']));
   });
 
+  it('names an event with no outbox row for what it is, not as a consumer that lags', () => {
+    // Published for a reservation the database does not have: the consumer rightly skipped it.
+    const stray = { eventId: 'stray', reservationId: 999, scheduleId: 7, partition: 2, offset: '8' };
+    const r = kafkaEventsChecker.check(new History(), { ...clean, events: [...clean.events, stray] }, scope);
+    expect(r.verdict).toBe('fail');
+    expect(r.evidence.map((e) => e['anomaly'])).toEqual(['unexpected-event', 'event-without-outbox']);
+    expect(r.evidence[1]).toMatchObject({ detail: 'event stray at 2:8 has no outbox row: published for something the database does not have' });
+    expect(r.summary).toBe(
+      '2 event anomaly(ies): 1 reservation(s) that are not CONFIRMED yet have an event, 1 event(s) on the topic with no outbox row (published for something the database does not have)',
+    );
+    expect(r.summary).not.toMatch(/consumer_dedup|after \d+ ms/);
+  });
+
+  it('headlines a lagging consumer and an unsent outbox row by name', () => {
+    const r = kafkaEventsChecker.check(new History(), { ...clean, outbox: [{ eventId: 'e1', reservationId: 100, sent: false }], consumedEventIds: [], soldCounts: [] }, scope);
+    expect(r.summary).toBe("2 event anomaly(ies): 1 outbox row(s) never sent, 1 event(s) the consumer did not apply in time");
+  });
+
   it('says unknown, not pass, when the topic could not be read to its end', () => {
     const r = kafkaEventsChecker.check(new History(), { ...clean, topicReadComplete: false }, scope);
     expect(r.verdict).toBe('unknown');
