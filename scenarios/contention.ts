@@ -13,6 +13,7 @@
  */
 import { doubleBookingChecker } from '../src/checks/double-booking.ts';
 import { historyVsMysqlChecker } from '../src/checks/history-vs-mysql.ts';
+import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { sellOutChecker } from '../src/checks/sell-out.ts';
@@ -62,7 +63,7 @@ export default defineScenario({
 
   scope: (data) => ({ scheduleIds: [data.scheduleId], seatCount: data.seatNos.length }),
 
-  checkers: () => [doubleBookingChecker, historyVsMysqlChecker, orphanLocksChecker, kafkaEventsChecker, sellOutChecker],
+  checkers: () => [doubleBookingChecker, holdOverlapChecker, historyVsMysqlChecker, orphanLocksChecker, kafkaEventsChecker, sellOutChecker],
 
   fixture: (data) => ({ concertId: data.concertId, scheduleId: data.scheduleId, seats: data.seatNos.length, users: data.userIds.length }),
 

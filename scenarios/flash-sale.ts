@@ -15,6 +15,7 @@
  */
 import { doubleBookingChecker } from '../src/checks/double-booking.ts';
 import { historyVsMysqlChecker } from '../src/checks/history-vs-mysql.ts';
+import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { sellOutChecker } from '../src/checks/sell-out.ts';
@@ -100,6 +101,7 @@ export default defineScenario({
 
   checkers: ({ users, seats }) => [
     doubleBookingChecker,
+    holdOverlapChecker,
     historyVsMysqlChecker,
     orphanLocksChecker,
     kafkaEventsChecker,

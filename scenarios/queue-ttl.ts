@@ -25,6 +25,7 @@
 import { Redis } from 'ioredis';
 import { doubleBookingChecker } from '../src/checks/double-booking.ts';
 import { historyVsMysqlChecker } from '../src/checks/history-vs-mysql.ts';
+import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { queueAdmissionChecker } from '../src/checks/queue-admission.ts';
@@ -186,6 +187,7 @@ export default defineScenario({
     queueRedistributionChecker,
     queueAdmissionChecker,
     doubleBookingChecker,
+    holdOverlapChecker,
     historyVsMysqlChecker,
     orphanLocksChecker,
     kafkaEventsChecker,

@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import { doubleBookingChecker } from '../src/checks/double-booking.ts';
 import { historyVsMysqlChecker } from '../src/checks/history-vs-mysql.ts';
+import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { encodeSeatBitmap, seatStalenessChecker } from '../src/checks/seat-staleness.ts';
@@ -107,6 +108,7 @@ export default defineScenario({
   checkers: () => [
     seatStalenessChecker({ ttlMs: BUNDLED_TARGET_SETTINGS.cacheTtlMs, boundMs: STALENESS_BOUND_MS }),
     doubleBookingChecker,
+    holdOverlapChecker,
     historyVsMysqlChecker,
     orphanLocksChecker,
     kafkaEventsChecker,

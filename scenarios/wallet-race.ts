@@ -25,6 +25,7 @@
  * reservation has exactly one debit. The unsafe `none` strategy loses updates and must fail.
  */
 import { randomUUID } from 'node:crypto';
+import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { walletConservationChecker } from '../src/checks/wallet-conservation.ts';
 import { walletIdempotencyChecker } from '../src/checks/wallet-idempotency.ts';
 import { walletLedgerChecker } from '../src/checks/wallet-ledger.ts';
@@ -191,7 +192,7 @@ export default defineScenario({
     wallets: { userIds: data.users.userIds, initialPoints: options.points },
   }),
 
-  checkers: () => [walletLedgerChecker, walletConservationChecker, walletIdempotencyChecker],
+  checkers: () => [walletLedgerChecker, walletConservationChecker, walletIdempotencyChecker, holdOverlapChecker],
 
   fixture: (data) => ({
     concertId: data.users.concertId,

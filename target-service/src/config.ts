@@ -4,6 +4,7 @@
  * its single startup-failure line.
  */
 import { z } from 'zod';
+import { HOLD_FAULTS, type HoldFault } from './hold-strategies/types.ts';
 import { QUEUE_FAULTS, type QueueFault } from './queue/waiting-queue.ts';
 
 /** Validated settings of one service instance. Durations in milliseconds. */
@@ -57,6 +58,13 @@ export interface TargetSettings {
    * ticketbench CLI never sets it.
    */
   readonly queueFault: QueueFault;
+  /**
+   * TEST ONLY: a deliberately broken seat hold. `early-release`: the `redis-lock` and
+   * `redis-stock` strategies give the seat lock back right after taking it, before reading the
+   * seat and writing the hold, so two users can hold one seat at once (the guard still refuses
+   * the second payment). `none` (the default) is the real one; the ticketbench CLI never sets it.
+   */
+  readonly holdFault: HoldFault;
   /** Read cache of the read endpoints: `off` (every read from MySQL) or `on` (Redis cache-aside). */
   readonly cache: 'off' | 'on';
   /** Longest life of a cached read answer, ms (counted from the start of its database read). */
@@ -89,6 +97,7 @@ export const TARGET_ENV = {
   walletLockWaitMs: 'TARGET_WALLET_LOCK_WAIT_MS',
   walletOptimisticRetries: 'TARGET_WALLET_OPTIMISTIC_RETRIES',
   queueFault: 'TARGET_QUEUE_FAULT',
+  holdFault: 'TARGET_HOLD_FAULT',
   cache: 'TARGET_CACHE',
   cacheTtlMs: 'TARGET_CACHE_TTL_MS',
   cacheFault: 'TARGET_CACHE_FAULT',
@@ -115,6 +124,7 @@ export const TARGET_DEFAULTS: TargetSettings = {
   walletLockWaitMs: 2_000,
   walletOptimisticRetries: 10,
   queueFault: 'none',
+  holdFault: 'none',
   cache: 'off',
   cacheTtlMs: 1_000,
   cacheFault: 'none',
@@ -178,6 +188,7 @@ const envSchema = z.object({
   [TARGET_ENV.walletLockWaitMs]: intText(0, 3_600_000).optional(),
   [TARGET_ENV.walletOptimisticRetries]: intText(0, 100).optional(),
   [TARGET_ENV.queueFault]: z.enum(QUEUE_FAULTS, `must be one of ${QUEUE_FAULTS.join(', ')}`).optional(),
+  [TARGET_ENV.holdFault]: z.enum(HOLD_FAULTS, `must be one of ${HOLD_FAULTS.join(', ')}`).optional(),
   [TARGET_ENV.cache]: z.enum(['off', 'on'], 'must be off or on').optional(),
   [TARGET_ENV.cacheTtlMs]: intText(1, 3_600_000).optional(),
   [TARGET_ENV.cacheFault]: z.enum(['none', 'stale'], 'must be none or stale').optional(),
@@ -223,6 +234,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
     walletLockWaitMs: v[TARGET_ENV.walletLockWaitMs] ?? TARGET_DEFAULTS.walletLockWaitMs,
     walletOptimisticRetries: v[TARGET_ENV.walletOptimisticRetries] ?? TARGET_DEFAULTS.walletOptimisticRetries,
     queueFault: v[TARGET_ENV.queueFault] ?? TARGET_DEFAULTS.queueFault,
+    holdFault: v[TARGET_ENV.holdFault] ?? TARGET_DEFAULTS.holdFault,
     cache: v[TARGET_ENV.cache] ?? TARGET_DEFAULTS.cache,
     cacheTtlMs: v[TARGET_ENV.cacheTtlMs] ?? TARGET_DEFAULTS.cacheTtlMs,
     cacheFault: v[TARGET_ENV.cacheFault] ?? TARGET_DEFAULTS.cacheFault,

@@ -103,6 +103,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
       lockTtlMs: settings.lockTtlMs,
       optimisticRetries: settings.optimisticRetries,
       optimisticBackoffMs: settings.optimisticBackoffMs,
+      holdFault: settings.holdFault,
     }), readCache);
     const walletStrategy = createWalletStrategy(settings.walletStrategy, {
       pool,
@@ -133,6 +134,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
     const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log, holdStrategy.onSeatsFreed?.bind(holdStrategy));
     cleanups.push(() => sweep.stop());
     const queue = new WaitingQueue(redis, queueNamespaceFor(settings.mysqlUrl), settings.queueFault);
+    if (settings.holdFault !== 'none') log.warn(`TARGET_HOLD_FAULT=${settings.holdFault}: seat holds are deliberately broken (test only)`);
     if (settings.queueFault !== 'none') log.warn(`TARGET_QUEUE_FAULT=${settings.queueFault}: the queue advancement is deliberately broken (test only)`);
     const advancer = await startAdvancerThread(queue, redis, settings.redisUrl, log);
     cleanups.push(() => advancer.stop());

@@ -55,12 +55,13 @@ describe('ticketbench run contention --ci with CI gates', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/│ http_req_duration:p\(95\)<0\.001 +│ +[\d.,]+ ms +│ < 0\.001 ms +│ FAIL +│/);
     expect(result.stdout).toMatch(/│ errors:rate<0\.01 +│ 0\.0000 \(0\.00%\) +│ < 0\.01 +│ PASS +│/);
-    expect(result.stdout).toMatch(/\nFAIL: 5\/5 checks passed · 1\/2 thresholds passed · report .*contention\.md\n$/);
+    expect(result.stdout).toMatch(/\nFAIL: 6\/6 checks passed · 1\/2 thresholds passed · report .*contention\.md\n$/);
 
     const s = readJson<RunSummaryJson>(summary);
     expect(s).toMatchObject({ format: 1, command: 'run', verdict: 'fail', exitCode: 3, exitCodeName: 'THRESHOLDS_FAILED', scenario: 'contention', strategy: 'redis-lock', checksVerdict: 'pass' });
     expect(s.checks.map((c) => [c.id, c.verdict])).toEqual([
       ['double-booking', 'pass'],
+      ['hold-overlap', 'pass'],
       ['history-vs-mysql', 'pass'],
       ['orphan-locks', 'pass'],
       ['kafka-events', 'pass'],
@@ -95,7 +96,7 @@ describe('ticketbench run contention --ci with CI gates', () => {
     const result = await cli(['run', 'contention', '--ci', '--strategy', 'none', '--vus', '60', '--threshold', 'http_req_duration:p(95)<0.001', '--summary-json', summary, '--junit', junit, '--out', dir]);
     expect(result.code, result.stdout).toBe(1);
     // How many checks the race breaks varies from run to run; double-booking always does.
-    expect(result.stdout).toMatch(/\nFAIL: [0-4]\/5 checks passed, [1-5] failed.* · 1\/2 thresholds passed · report /);
+    expect(result.stdout).toMatch(/\nFAIL: [0-5]\/6 checks passed, [1-6] failed.* · 1\/2 thresholds passed · report /);
     const s = readJson<RunSummaryJson>(summary);
     expect(s).toMatchObject({ exitCode: 1, exitCodeName: 'CHECKS_FAILED', strategy: 'none', checksVerdict: 'fail' });
     const doubleBooking = s.checks.find((c) => c.id === 'double-booking')!;
@@ -114,7 +115,7 @@ describe('ticketbench run contention --ci with CI gates', () => {
     expect(result.code, result.stdout).toBe(5);
     expect(result.stdout).toMatch(/ {2}threshold http_reqs:count<5:abortOnFail breached after [\d.]+ (ms|s) \(\d+\): stopping the load \(abortOnFail\)\n/);
     expect(result.stdout).toMatch(/│ http_reqs:count<5:abortOnFail +│ +[\d,]+ +│ < 5 +│ FAIL \(stopped the load after [\d.]+ (ms|s)\) +│/);
-    expect(result.stdout).toMatch(/\nABORTED: 5\/5 checks passed · 1\/2 thresholds passed · stopped early: threshold http_reqs:count<5:abortOnFail breached after .* of load · report /);
+    expect(result.stdout).toMatch(/\nABORTED: 6\/6 checks passed · 1\/2 thresholds passed · stopped early: threshold http_reqs:count<5:abortOnFail breached after .* of load · report /);
     const s = readJson<RunSummaryJson>(summary);
     expect(s).toMatchObject({ exitCode: 5, exitCodeName: 'ABORTED', checksVerdict: 'pass', aborted: { reason: expect.stringMatching(/^threshold http_reqs:count<5:abortOnFail breached/) } });
     // The load phase, not the whole command: infra, target start and checks take their own time.
@@ -134,7 +135,7 @@ describe('ticketbench run contention --ci with CI gates', () => {
     expect(sent, `${result.stdout}\n${result.stderr}`).toBe(true);
     expect(result.code).toBe(5);
     expect(result.stdout).toContain('interrupted: stopping the load');
-    expect(result.stdout).toMatch(/\nABORTED: 5\/5 checks passed · 1\/1 thresholds passed · stopped early: interrupted · report /);
+    expect(result.stdout).toMatch(/\nABORTED: 6\/6 checks passed · 1\/1 thresholds passed · stopped early: interrupted · report /);
     const s = readJson<RunSummaryJson>(summary);
     expect(s).toMatchObject({ exitCode: 5, exitCodeName: 'ABORTED', aborted: { reason: 'interrupted' } });
     expect(s.load.durationMs).toBeLessThan(10_000);
@@ -161,7 +162,7 @@ describe('ticketbench compare --ci with CI gates', () => {
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/\[2\/2 redis-lock\] FAIL 5\/5 checks passed · 1\/2 thresholds passed · /);
+    expect(result.stdout).toMatch(/\[2\/2 redis-lock\] FAIL 6\/6 checks passed · 1\/2 thresholds passed · /);
     expect(result.stdout).toMatch(/\nthresholds: none 1\/2 thresholds passed \(failed: http_req_duration:p\(95\)<0\.001\) · redis-lock 1\/2 thresholds passed \(failed: http_req_duration:p\(95\)<0\.001\)\n/);
 
     const s = readJson<CompareSummaryJson>(summary);

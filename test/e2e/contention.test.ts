@@ -52,6 +52,7 @@ describe('ticketbench run contention (80 VUs, 1 seat)', () => {
     const { report } = outcome;
     expect(report.checks.map((c) => [c.id, c.verdict])).toEqual([
       ['double-booking', 'pass'],
+      ['hold-overlap', 'pass'],
       ['history-vs-mysql', 'pass'],
       ['orphan-locks', 'pass'],
       ['kafka-events', 'pass'],

@@ -22,6 +22,7 @@ describe('flash-sale', () => {
     expect(report.load.executor).toMatchObject({ executor: 'shared-iterations', iterations: 1000, vus: 50 });
     expect(report.checks.map((c) => [c.id, c.verdict])).toEqual([
       ['double-booking', 'pass'],
+      ['hold-overlap', 'pass'],
       ['history-vs-mysql', 'pass'],
       ['orphan-locks', 'pass'],
       ['kafka-events', 'pass'],

@@ -15,7 +15,7 @@ afterEach(() => {
   delete process.env['TARGET_QUEUE_FAULT'];
 });
 
-const CHECK_IDS = ['queue-fifo', 'queue-capacity', 'queue-redistribution', 'queue-admission', 'double-booking', 'history-vs-mysql', 'orphan-locks', 'kafka-events'];
+const CHECK_IDS = ['queue-fifo', 'queue-capacity', 'queue-redistribution', 'queue-admission', 'double-booking', 'hold-overlap', 'history-vs-mysql', 'orphan-locks', 'kafka-events'];
 // Small and quick: 400 users, 20 passes of 600 ms, advancing every 100 ms.
 const SMALL = { users: 400, capacity: 20, passTtl: 600, advanceInterval: 100 };
 

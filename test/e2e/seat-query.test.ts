@@ -29,6 +29,7 @@ describe('seat-query', () => {
     expect(report.checks.map((c) => [c.id, c.verdict])).toEqual([
       ['seat-staleness', 'pass'],
       ['double-booking', 'pass'],
+      ['hold-overlap', 'pass'],
       ['history-vs-mysql', 'pass'],
       ['orphan-locks', 'pass'],
       ['kafka-events', 'pass'],

@@ -43,6 +43,7 @@ describe('contention against each strategy', () => {
     expect(report.options['strategy']).toBe(strategy);
     expect(report.checks.map((c) => [c.id, c.verdict])).toEqual([
       ['double-booking', 'pass'],
+      ['hold-overlap', 'pass'],
       ['history-vs-mysql', 'pass'],
       ['orphan-locks', 'pass'],
       ['kafka-events', 'pass'],

@@ -196,6 +196,12 @@ describe('waiting queue', () => {
     expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ threaded: true, logs: [] });
   }, 40_000);
 
+  it('reads TARGET_HOLD_FAULT (test only) and refuses unknown values', () => {
+    expect(loadSettings({}).holdFault).toBe('none');
+    expect(loadSettings({ TARGET_HOLD_FAULT: 'early-release' }).holdFault).toBe('early-release');
+    expect(() => loadSettings({ TARGET_HOLD_FAULT: 'bogus' })).toThrow(/TARGET_HOLD_FAULT must be one of none, early-release/);
+  });
+
   it('reads TARGET_QUEUE_FAULT (test only) and refuses unknown values', () => {
     expect(loadSettings({}).queueFault).toBe('none');
     expect(loadSettings({ TARGET_QUEUE_FAULT: 'lifo' }).queueFault).toBe('lifo');

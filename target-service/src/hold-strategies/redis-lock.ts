@@ -27,6 +27,8 @@ export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput
   metrics?.seatLockWait.observe(secondsSince(started));
   metrics?.seatLockAcquisitions.inc({ result: lease ? 'acquired' : 'busy' });
   if (!lease) throw seatLocked(input);
+  // TEST ONLY (TARGET_HOLD_FAULT=early-release): the lock no longer covers the check and the write.
+  if (deps.holdFault === 'early-release') await releaseSeatLock(redis, lease);
   try {
     const status = await readSeatStatus(pool, seatId);
     if (status !== 'AVAILABLE') throw seatUnavailable(input, status);

@@ -65,6 +65,11 @@ export interface SeatHoldStrategy {
   onScheduleCreated?(scheduleId: number, seats: number): Promise<void>;
 }
 
+/** Test-only broken seat holds (`TARGET_HOLD_FAULT`, see TargetSettings.holdFault); `none` is the real one. */
+export const HOLD_FAULTS = ['none', 'early-release'] as const;
+/** A test-only broken seat hold; see HOLD_FAULTS. */
+export type HoldFault = (typeof HOLD_FAULTS)[number];
+
 /** What a strategy may use. Durations in milliseconds. */
 export interface HoldStrategyDeps {
   readonly pool: Pool;
@@ -80,6 +85,8 @@ export interface HoldStrategyDeps {
   readonly optimisticBackoffMs: number;
   /** Where lock, retry and row-lock figures go; absent in unit tests that need none. */
   readonly metrics?: Metrics;
+  /** TEST ONLY: `early-release` gives the seat lock back before the hold is written (default `none`). */
+  readonly holdFault?: HoldFault;
 }
 
 /** Builds a strategy from its dependencies. */
