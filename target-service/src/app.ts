@@ -39,6 +39,8 @@ export interface AppDeps {
   readonly advancer?: Pick<Advancer, 'wake'>;
   /** Read cache of the read endpoints (`TARGET_CACHE`); absent = off. */
   readonly readCache?: ReadCache;
+  /** TEST ONLY (`TARGET_EXPIRY_FAULT=pay-after-expiry`): payments confirm holds whose time is up. */
+  readonly acceptExpiredHolds?: boolean;
 }
 
 /** Creates the app: JSON body parsing, request metrics, every route, 404 and error handlers. */
@@ -52,7 +54,7 @@ export function createApp(deps: AppDeps): Express {
   const readCache = deps.readCache ?? disabledReadCache();
   app.use(fixturesRoutes(deps.pool, deps.holdStrategy, deps.queue));
   app.use(reservationRoutes(deps.pool, deps.holdStrategy, deps.metrics, deps.queue));
-  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics, deps.queue, paymentInvalidator(deps.pool, readCache)));
+  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics, deps.queue, paymentInvalidator(deps.pool, readCache), deps.acceptExpiredHolds === true));
   if (deps.queue) app.use(queueRoutes(deps.queue, deps.advancer));
   app.use(readRoutes(deps.pool, readCache));
   app.use(walletRoutes(deps.pool, deps.walletStrategy, deps.metrics));

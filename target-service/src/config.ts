@@ -4,6 +4,7 @@
  * its single startup-failure line.
  */
 import { z } from 'zod';
+import { EXPIRY_FAULTS, type ExpiryFault } from './hold-expiry.ts';
 import { HOLD_FAULTS, type HoldFault } from './hold-strategies/types.ts';
 import { QUEUE_FAULTS, type QueueFault } from './queue/waiting-queue.ts';
 
@@ -65,6 +66,11 @@ export interface TargetSettings {
    * the second payment). `none` (the default) is the real one; the ticketbench CLI never sets it.
    */
   readonly holdFault: HoldFault;
+  /**
+   * TEST ONLY: a deliberately broken hold expiry (`late`, `expire-paid`, `pay-after-expiry`; see
+   * EXPIRY_FAULTS in hold-expiry.ts); `none` (the default) is the real one. The CLI never sets it.
+   */
+  readonly expiryFault: ExpiryFault;
   /** Read cache of the read endpoints: `off` (every read from MySQL) or `on` (Redis cache-aside). */
   readonly cache: 'off' | 'on';
   /** Longest life of a cached read answer, ms (counted from the start of its database read). */
@@ -98,6 +104,7 @@ export const TARGET_ENV = {
   walletOptimisticRetries: 'TARGET_WALLET_OPTIMISTIC_RETRIES',
   queueFault: 'TARGET_QUEUE_FAULT',
   holdFault: 'TARGET_HOLD_FAULT',
+  expiryFault: 'TARGET_EXPIRY_FAULT',
   cache: 'TARGET_CACHE',
   cacheTtlMs: 'TARGET_CACHE_TTL_MS',
   cacheFault: 'TARGET_CACHE_FAULT',
@@ -125,6 +132,7 @@ export const TARGET_DEFAULTS: TargetSettings = {
   walletOptimisticRetries: 10,
   queueFault: 'none',
   holdFault: 'none',
+  expiryFault: 'none',
   cache: 'off',
   cacheTtlMs: 1_000,
   cacheFault: 'none',
@@ -189,6 +197,7 @@ const envSchema = z.object({
   [TARGET_ENV.walletOptimisticRetries]: intText(0, 100).optional(),
   [TARGET_ENV.queueFault]: z.enum(QUEUE_FAULTS, `must be one of ${QUEUE_FAULTS.join(', ')}`).optional(),
   [TARGET_ENV.holdFault]: z.enum(HOLD_FAULTS, `must be one of ${HOLD_FAULTS.join(', ')}`).optional(),
+  [TARGET_ENV.expiryFault]: z.enum(EXPIRY_FAULTS, `must be one of ${EXPIRY_FAULTS.join(', ')}`).optional(),
   [TARGET_ENV.cache]: z.enum(['off', 'on'], 'must be off or on').optional(),
   [TARGET_ENV.cacheTtlMs]: intText(1, 3_600_000).optional(),
   [TARGET_ENV.cacheFault]: z.enum(['none', 'stale'], 'must be none or stale').optional(),
@@ -235,6 +244,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
     walletOptimisticRetries: v[TARGET_ENV.walletOptimisticRetries] ?? TARGET_DEFAULTS.walletOptimisticRetries,
     queueFault: v[TARGET_ENV.queueFault] ?? TARGET_DEFAULTS.queueFault,
     holdFault: v[TARGET_ENV.holdFault] ?? TARGET_DEFAULTS.holdFault,
+    expiryFault: v[TARGET_ENV.expiryFault] ?? TARGET_DEFAULTS.expiryFault,
     cache: v[TARGET_ENV.cache] ?? TARGET_DEFAULTS.cache,
     cacheTtlMs: v[TARGET_ENV.cacheTtlMs] ?? TARGET_DEFAULTS.cacheTtlMs,
     cacheFault: v[TARGET_ENV.cacheFault] ?? TARGET_DEFAULTS.cacheFault,

@@ -131,7 +131,8 @@ export async function startService(settings: TargetSettings, options: StartOptio
     // Workers first, server last: close() runs in reverse, so HTTP stops accepting before they stop.
     const relay: Loop = startOutboxRelay(pool, producer, eventSourceFor(settings.mysqlUrl), settings.outboxPollMs, log, metrics);
     cleanups.push(() => relay.stop());
-    const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log, holdStrategy.onSeatsFreed?.bind(holdStrategy));
+    const sweep: Loop = startHoldExpiry(pool, settings.expirySweepMs, log, holdStrategy.onSeatsFreed?.bind(holdStrategy), settings.expiryFault);
+    if (settings.expiryFault !== 'none') log.warn(`TARGET_EXPIRY_FAULT=${settings.expiryFault}: hold expiry is deliberately broken (test only)`);
     cleanups.push(() => sweep.stop());
     const queue = new WaitingQueue(redis, queueNamespaceFor(settings.mysqlUrl), settings.queueFault);
     if (settings.holdFault !== 'none') log.warn(`TARGET_HOLD_FAULT=${settings.holdFault}: seat holds are deliberately broken (test only)`);
@@ -150,7 +151,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
       waitingQueue: () => withTimeout(readWaitingQueue(redis, queue.namespace), SCRAPE_READ_TIMEOUT_MS, 'waiting queue'),
       dbPool: () => readPoolStats(pool),
     });
-    const app = createApp({ pool, holdStrategy, walletStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log, queue, advancer, readCache });
+    const app = createApp({ pool, holdStrategy, walletStrategy, metrics, healthChecks: healthChecks(pool, redis, admin), log, queue, advancer, readCache, acceptExpiredHolds: settings.expiryFault === 'pay-after-expiry' });
     const server = await listen(app, settings.host, settings.port);
     cleanups.push(() => closeServer(server));
     const port = (server.address() as AddressInfo).port;

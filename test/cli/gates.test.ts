@@ -80,11 +80,11 @@ describe('ticketbench run contention --ci with CI gates', () => {
     expect(Date.parse(s.endedAt)).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
 
     const doc = readJUnit(junit);
-    expect(doc.testsuites).toMatchObject({ tests: '7', failures: '1' });
+    expect(doc.testsuites).toMatchObject({ tests: '8', failures: '1' });
     const [suite] = doc.testsuites.testsuite;
     expect(suite!.name).toBe('contention (redis-lock)');
     expect(Number(suite!.time)).toBeGreaterThan(0);
-    expect(suite!.testcase.filter((c) => c.classname === 'ticketbench.checks')).toHaveLength(5);
+    expect(suite!.testcase.filter((c) => c.classname === 'ticketbench.checks')).toHaveLength(6);
     const failed = suite!.testcase.filter((c) => c.failure);
     expect(failed.map((c) => [c.classname, c.name])).toEqual([['ticketbench.thresholds', 'http_req_duration:p(95)<0.001']]);
     expect(failed[0]!.failure!.message).toMatch(/^measured [\d.,]+ ms, limit < 0\.001 ms$/);

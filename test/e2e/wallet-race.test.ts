@@ -24,7 +24,7 @@ import { createTestDatabase } from '../target-service/helpers.ts';
 const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-wallet-race-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-const CHECK_IDS = ['wallet-ledger', 'wallet-conservation', 'wallet-idempotency'];
+const CHECK_IDS = ['wallet-ledger', 'wallet-conservation', 'wallet-idempotency', 'hold-overlap'];
 
 function runWalletRace(walletStrategy: string, scenarioFlags: Record<string, unknown> = {}, vus = walletRace.defaultVus) {
   return runScenario({

@@ -63,6 +63,8 @@ export interface PaymentOptions {
   readonly confirmGuard?: boolean;
   /** The client's idempotency key: a payment already made with it answers its first result. */
   readonly idempotencyKey?: string;
+  /** TEST ONLY (`TARGET_EXPIRY_FAULT=pay-after-expiry`): confirm a hold whose time is up, even one the sweep expired. */
+  readonly acceptExpired?: boolean;
 }
 
 /**
@@ -112,10 +114,11 @@ async function payOnce(pool: Pool, reservationId: number, userId: number, option
     if (Number(reservation.user_id) !== userId) {
       throw new HttpError(403, 'NOT_OWNER', `Reservation ${reservationId} belongs to another user.`);
     }
-    if (reservation.status !== 'HELD') {
+    const payable = reservation.status === 'HELD' || (options.acceptExpired === true && reservation.status === 'EXPIRED');
+    if (!payable) {
       throw new HttpError(409, 'RESERVATION_NOT_HELD', `Reservation ${reservationId} is ${String(reservation.status)}, not HELD.`);
     }
-    if (Number(reservation.expired) === 1) {
+    if (Number(reservation.expired) === 1 && options.acceptExpired !== true) {
       throw new HttpError(409, 'RESERVATION_NOT_HELD', `Reservation ${reservationId} has expired.`);
     }
     const seat = { reservationId, userId, scheduleId: Number(reservation.schedule_id), seatNo: String(reservation.seat_no) };
@@ -191,13 +194,14 @@ async function seatPrice(conn: PoolConnection, scheduleId: number, seatNo: strin
  * @param queue a payment made now gives the user's queue pass back early (schedules with a queue)
  * @param onConfirmed called with the reservation id after a payment committed, before the answer
  *   (the read cache drops the seat's schedule there)
+ * @param acceptExpired TEST ONLY: confirm holds whose time is up (`TARGET_EXPIRY_FAULT=pay-after-expiry`)
  */
-export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics, queue?: WaitingQueue, onConfirmed?: (reservationId: number) => Promise<void>): Router {
+export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics, queue?: WaitingQueue, onConfirmed?: (reservationId: number) => Promise<void>, acceptExpired = false): Router {
   const router = Router();
   router.post('/api/reservations/:id/payment', async (req, res) => {
     const reservationId = parseOrBadRequest(pathIdSchema, req.params.id, 'id');
     const { userId, idempotencyKey } = parseOrBadRequest(paymentBody, req.body, 'body');
-    const options = { wallet, confirmGuard: strategy.usesConfirmGuard, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+    const options = { wallet, confirmGuard: strategy.usesConfirmGuard, acceptExpired, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
     const result = await countWalletOperation(metrics, wallet.name, 'payment', confirmPayment(pool, reservationId, userId, options), (r) => r.applied);
     if (!result.applied) res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
     if (result.applied && queue && (await queue.anyQueue())) await releasePassAfterPayment(pool, queue, reservationId, userId);
