@@ -21,6 +21,10 @@ export interface CheckScope {
   readonly runStartedAtMs: number;
   /** The target's seat-lock lease, ms: a lock may outlive its request by at most this. */
   readonly lockTtlMs: number;
+  /** The target's hold lifetime, ms (the hold-expiry checks judge against it; absent: not known). */
+  readonly holdTtlMs?: number;
+  /** How often the target sweeps expired holds, ms (absent: not known). */
+  readonly expirySweepMs?: number;
   /** Kafka consumer group of the target's idempotent consumer. */
   readonly consumerGroup: string;
   /**

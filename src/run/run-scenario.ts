@@ -19,7 +19,7 @@ import { infraStatus, infraUp, type ServerStatus } from '../infra/index.ts';
 import { resolveStateDir } from '../infra/paths.ts';
 import { startObservation } from '../observe/observe-run.ts';
 import { formatDuration, formatExecutor, formatThresholdValue } from '../report/format.ts';
-import type { AnyScenario } from '../scenario/types.ts';
+import type { AnyScenario, TargetTimings } from '../scenario/types.ts';
 import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress, type LatencySource } from '../thresholds/evaluate.ts';
 import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateCache, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
@@ -45,6 +45,13 @@ export interface RunScenarioOptions {
   readonly walletStrategy?: string;
   /** Read cache of the bundled target, `off` (default) or `on`; not with `targetUrl`. */
   readonly cache?: string;
+  /**
+   * The target's hold lifetime, ms: set on the bundled target (default: the scenario's
+   * `targetDefaults`, else 5 min); with `targetUrl`, what the checks assume of it.
+   */
+  readonly holdTtlMs?: number;
+  /** The target's seat-lock lease, ms: set on the bundled target (default 5 s); with `targetUrl`, what the checks assume. */
+  readonly lockTtlMs?: number;
   /** Per-request timeout, ms. */
   readonly requestTimeoutMs: number;
   /** Longest wait for the outbox and consumer to settle before checking, ms. */
@@ -80,7 +87,12 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const emitter: RunEmitter = options.emitter ?? new EventEmitter<RunEventMap>();
   const startedAt = new Date();
   const stateDir = resolveStateDir(options.stateDir);
-  const settings = { executor: options.executor };
+  const timings: TargetTimings = {
+    holdTtlMs: options.holdTtlMs ?? (options.targetUrl === undefined ? options.scenario.targetDefaults?.holdTtlMs : undefined) ?? BUNDLED_TARGET_SETTINGS.holdTtlMs,
+    lockTtlMs: options.lockTtlMs ?? BUNDLED_TARGET_SETTINGS.lockTtlMs,
+    expirySweepMs: BUNDLED_TARGET_SETTINGS.expirySweepMs,
+  };
+  const settings = { executor: options.executor, target: timings };
   const scenarioOptions = options.scenario.options(options.scenarioFlags, settings);
   // The CLI turns a bad combination into a flag-spelled sentence first (src/cli/target-flags.ts);
   // this guards programmatic callers.
@@ -101,7 +113,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   try {
     if (!baseUrl) {
       emitter.emit('phase', 'target', `starting the bundled target service (strategy ${strategy}, wallet strategy ${walletStrategy}, cache ${cache})`);
-      target = await startBundledTarget(options.connections, stateDir, { strategy, walletStrategy, cache });
+      target = await startBundledTarget(options.connections, stateDir, { strategy, walletStrategy, cache, holdTtlMs: timings.holdTtlMs, lockTtlMs: timings.lockTtlMs });
       baseUrl = target.baseUrl;
       emitter.emit('notice', `target service listening on ${baseUrl} (pid ${target.pid}, log ${target.logFile})`);
     }
@@ -158,7 +170,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const scope: CheckScope = {
       ...options.scenario.scope(data, scenarioOptions),
       runStartedAtMs,
-      lockTtlMs: BUNDLED_TARGET_SETTINGS.lockTtlMs,
+      lockTtlMs: timings.lockTtlMs,
+      holdTtlMs: timings.holdTtlMs,
+      expirySweepMs: timings.expirySweepMs,
       consumerGroup: consumerGroupFor(options.connections.mysqlUrl),
       ...(target ? { eventSource: eventSourceFor(options.connections.mysqlUrl) } : {}),
       settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
@@ -173,7 +187,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       format: 1,
       scenario: options.scenario.name,
       description: options.scenario.description,
-      options: { ...scenarioOptions, strategy, walletStrategy, cache, vus: maxVus(options.executor), executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
+      options: { ...scenarioOptions, strategy, walletStrategy, cache, holdTtlMs: timings.holdTtlMs, lockTtlMs: timings.lockTtlMs, vus: maxVus(options.executor), executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
       connections: {
         mysql: redactUrl(options.connections.mysqlUrl),
         redis: redactUrl(options.connections.redisUrl),

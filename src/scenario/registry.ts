@@ -14,6 +14,7 @@ const BUILT_IN: Record<string, () => Promise<{ default: AnyScenario }>> = {
   'wallet-race': () => import('../../scenarios/wallet-race.ts'),
   'queue-ttl': () => import('../../scenarios/queue-ttl.ts'),
   'seat-query': () => import('../../scenarios/seat-query.ts'),
+  'hold-expiry': () => import('../../scenarios/hold-expiry.ts'),
 };
 
 /** Names of the bundled scenarios. */

@@ -28,9 +28,21 @@ export interface SetupContext {
   readonly connections: ConnectionSettings;
 }
 
+/** The target's times a scenario may plan with, ms. */
+export interface TargetTimings {
+  /** How long a hold lasts before it expires. */
+  readonly holdTtlMs: number;
+  /** The seat-lock lease. */
+  readonly lockTtlMs: number;
+  /** How often expired holds are swept (the bundled target's; an assumption for other targets). */
+  readonly expirySweepMs: number;
+}
+
 /** Shared-by-all scenario settings derived by the runner. */
 export interface ScenarioRunSettings {
   readonly executor: ExecutorConfig;
+  /** The target's times, when the runner knows them (absent while flags are only being checked). */
+  readonly target?: TargetTimings;
 }
 
 /**
@@ -49,6 +61,11 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
    * `wallet` (wallet strategies, `TARGET_WALLET_STRATEGY`).
    */
   readonly strategyKind?: StrategyKind;
+  /**
+   * Settings the bundled target should run with for this scenario when the run does not set them
+   * itself, e.g. hold-expiry's short hold time (`--hold-ttl` wins).
+   */
+  readonly targetDefaults?: { readonly holdTtlMs?: number };
   /**
    * Iterations of `shared-iterations` when `--iterations` is not given, from the scenario's own
    * flags (e.g. one per user); one per VU when absent.

@@ -19,6 +19,8 @@ export const BUNDLED_TARGET_SETTINGS = {
   lockTtlMs: 5_000,
   /** Hold lifetime before the expiry sweep frees the seat, ms. */
   holdTtlMs: 300_000,
+  /** How often the expiry sweep looks for holds past their time, ms. */
+  expirySweepMs: 1_000,
   /** Seat-hold strategy when `--strategy` is not given. */
   strategy: 'redis-lock',
   /** Wallet strategy when `--wallet-strategy` is not given (the target's own default). */
@@ -41,8 +43,12 @@ export function validateCache(mode: string): string {
   return mode;
 }
 
-/** Which strategies the bundled target runs with; each defaults to BUNDLED_TARGET_SETTINGS'. */
+/** Which strategies and times the bundled target runs with; each defaults to BUNDLED_TARGET_SETTINGS'. */
 export interface BundledTargetStrategies {
+  /** Hold lifetime, ms (`TARGET_HOLD_TTL_MS`). */
+  readonly holdTtlMs?: number;
+  /** Seat-lock lease, ms (`TARGET_LOCK_TTL_MS`). */
+  readonly lockTtlMs?: number;
   /** Seat-hold strategy (`TARGET_STRATEGY`). */
   readonly strategy?: string;
   /** Wallet strategy (`TARGET_WALLET_STRATEGY`). */
@@ -104,8 +110,9 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
       TICKETBENCH_MYSQL_URL: connections.mysqlUrl,
       TICKETBENCH_REDIS_URL: connections.redisUrl,
       TICKETBENCH_KAFKA_BROKERS: connections.kafkaBrokers.join(','),
-      TARGET_LOCK_TTL_MS: String(BUNDLED_TARGET_SETTINGS.lockTtlMs),
-      TARGET_HOLD_TTL_MS: String(BUNDLED_TARGET_SETTINGS.holdTtlMs),
+      TARGET_LOCK_TTL_MS: String(strategies.lockTtlMs ?? BUNDLED_TARGET_SETTINGS.lockTtlMs),
+      TARGET_HOLD_TTL_MS: String(strategies.holdTtlMs ?? BUNDLED_TARGET_SETTINGS.holdTtlMs),
+      TARGET_EXPIRY_SWEEP_MS: String(BUNDLED_TARGET_SETTINGS.expirySweepMs),
       TARGET_STRATEGY: strategies.strategy ?? BUNDLED_TARGET_SETTINGS.strategy,
       TARGET_WALLET_STRATEGY: strategies.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy,
       TARGET_CACHE: strategies.cache ?? BUNDLED_TARGET_SETTINGS.cache,

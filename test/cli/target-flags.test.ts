@@ -7,6 +7,9 @@ describe('targetFromFlags', () => {
     expect(targetFromFlags({})).toEqual({});
     expect(targetFromFlags({ strategy: 'none', walletStrategy: 'optimistic', cache: 'on' })).toEqual({ strategy: 'none', walletStrategy: 'optimistic', cache: 'on' });
     expect(targetFromFlags({ targetUrl: 'http://127.0.0.1:8080' })).toEqual({ targetUrl: 'http://127.0.0.1:8080' });
+    // The target's times go with either: set on the bundled target, assumed of another.
+    expect(targetFromFlags({ holdTtl: '3s', lockTtl: '500ms' })).toEqual({ holdTtlMs: 3000, lockTtlMs: 500 });
+    expect(targetFromFlags({ targetUrl: 'http://127.0.0.1:8080', holdTtl: '10m' })).toEqual({ targetUrl: 'http://127.0.0.1:8080', holdTtlMs: 600_000 });
   });
 
   it.each([
@@ -16,6 +19,8 @@ describe('targetFromFlags', () => {
     [{ targetUrl: 'ftp://x' }, /^--target-url "ftp:\/\/x" is not an http\(s\) URL/],
     [{ strategy: 'bogus' }, /^Unknown --strategy "bogus"/],
     [{ cache: 'maybe' }, /^Unknown --cache "maybe"/],
+    [{ holdTtl: 'soon' }, /^--hold-ttl "soon" is not a duration/],
+    [{ lockTtl: '0s' }, /^--lock-ttl must be longer than 0/],
   ])('%j is one sentence naming the flag (INVALID_OPTION)', (opts, message) => {
     let error: unknown;
     try {

@@ -202,6 +202,12 @@ describe('waiting queue', () => {
     expect(() => loadSettings({ TARGET_HOLD_FAULT: 'bogus' })).toThrow(/TARGET_HOLD_FAULT must be one of none, early-release/);
   });
 
+  it('reads TARGET_EXPIRY_FAULT (test only) and refuses unknown values', () => {
+    expect(loadSettings({}).expiryFault).toBe('none');
+    expect(loadSettings({ TARGET_EXPIRY_FAULT: 'late' }).expiryFault).toBe('late');
+    expect(() => loadSettings({ TARGET_EXPIRY_FAULT: 'bogus' })).toThrow(/TARGET_EXPIRY_FAULT must be one of none, late, expire-paid, pay-after-expiry/);
+  });
+
   it('reads TARGET_QUEUE_FAULT (test only) and refuses unknown values', () => {
     expect(loadSettings({}).queueFault).toBe('none');
     expect(loadSettings({ TARGET_QUEUE_FAULT: 'lifo' }).queueFault).toBe('lifo');
