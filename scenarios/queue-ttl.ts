@@ -10,8 +10,8 @@
  * backoff of half its estimated wait (between one advance interval and 10 s). Once admitted, a
  * user abandons its pass with probability `--abandon` (default 30%: never uses it), or holds its
  * seat with the pass and pays (which gives the pass back early). With probability `--probes`
- * (default 5%) an admitted user first tries to hold with no pass and with another user's pass:
- * both must be refused. While the load runs, the first VU samples the pass set and the line
+ * (default 5%), and always for the first 10 admitted users who keep their pass, an admitted user
+ * first tries to hold with no pass and with another user's pass: both must be refused. While the load runs, the first VU samples the pass set and the line
  * directly from Redis every half advance interval (`queue-sample` ops, Redis clock).
  *
  * Proves (checks queue-fifo, queue-capacity, queue-redistribution, queue-admission): admission
@@ -51,6 +51,11 @@ export const QUEUE_TTL_DEFAULTS = {
   advanceMs: 250,
   abandon: 0.3,
   probes: 0.05,
+  /**
+   * Probes run whatever `--probes` says (the first admitted users who keep their pass probe):
+   * without them a gate that accepts any user's pass would pass the run unseen.
+   */
+  minProbes: 10,
   maxWaitMs: 600_000,
   /** Timer slack on top of one advance interval before an expired pass must be gone. */
   slackMs: 100,
@@ -102,6 +107,8 @@ interface QueueTtlData {
   remaining: number;
   /** The latest pass seen, to try it as another user's pass. */
   lastPass: { userId: number; token: string } | undefined;
+  /** Admitted users who have probed the gate so far. */
+  probesRun: number;
 }
 
 export default defineScenario({
@@ -152,7 +159,7 @@ export default defineScenario({
     });
     // The sampler reads Redis itself: the checks must not rely on the target's word alone.
     const redis = new Redis(connections.redisUrl, { maxRetriesPerRequest: 2 });
-    return { fixture, redis, nextShard: 0, remaining: options.users, lastPass: undefined };
+    return { fixture, redis, nextShard: 0, remaining: options.users, lastPass: undefined, probesRun: 0 };
   },
 
   async iteration(vu, data, options) {
@@ -274,9 +281,11 @@ async function useOrAbandon(vu: VuContext, data: QueueTtlData, user: UserState, 
     await abandonPass(vu, { scheduleId, userId: user.userId }, expiresAt);
     return;
   }
-  if (user.probes) {
+  // A probe needs another user's pass to present: the first admitted user has none to borrow.
+  if ((user.probes || data.probesRun < QUEUE_TTL_DEFAULTS.minProbes) && other && other.userId !== user.userId) {
+    data.probesRun += 1;
     await holdWithPass(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'none' });
-    if (other && other.userId !== user.userId) await holdWithPass(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'other', token: other.token });
+    await holdWithPass(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'other', token: other.token });
   }
   const hold = await holdWithPass(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'own', token });
   if (hold.type === 'ok') await payReservation(vu, Number(hold.result?.['reservationId']), user.userId);

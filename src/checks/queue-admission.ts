@@ -7,11 +7,24 @@
  * slack, pass tokens and the pass set agree).
  */
 import { defineChecker } from './checker.ts';
+import { countKinds, type KindPhrases } from './headline.ts';
 import { clientUsers, collectQueueSnapshot, requireQueue, type QueueSnapshot } from './queue-snapshot.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
 const ID = 'queue-admission';
 const TITLE = 'One admission per user, no hold without a valid pass, keys consistent';
+
+/** How the headline words each kind of violation. */
+const ADMISSION_PHRASES: KindPhrases = {
+  'admitted-twice': (n) => `${n} user(s) admitted more than once`,
+  'several-passes': (n) => `${n} user(s) shown more than one pass token`,
+  'hold-without-pass': (n) => `${n} hold(s) with no pass or another user's pass accepted`,
+  'hold-without-admission': (n) => `${n} hold(s) accepted for users the queue never admitted`,
+  'hold-with-expired-pass': (n) => `${n} hold(s) accepted with an expired pass`,
+  'waiting-after-admission': (n) => `${n} admitted user(s) still waiting at the end`,
+  'stale-pass-at-end': (n) => `${n} expired pass(es) still counted at the end`,
+  'orphan-pass-token': (n) => `${n} pass token(s) without a pass`,
+};
 
 /** Check `queue-admission`: repeated admissions, holds without a valid pass, final key state. */
 export const queueAdmissionChecker = defineChecker<QueueSnapshot>({
@@ -39,8 +52,11 @@ export const queueAdmissionChecker = defineChecker<QueueSnapshot>({
     }
     let holdsWithoutPass = 0;
     let holdsOk = 0;
+    const probes = { none: 0, other: 0 };
     // History times are relative to the load's start; the log's are Redis epoch ms (same machine).
     for (const op of history.byF('hold')) {
+      if (op.value['pass'] === 'none') probes.none += 1;
+      if (op.value['pass'] === 'other') probes.other += 1;
       if (op.type === 'fail') continue;
       const user = Number(op.value['userId']);
       if (op.value['pass'] !== 'own') {
@@ -72,11 +88,11 @@ export const queueAdmissionChecker = defineChecker<QueueSnapshot>({
       {
         id: ID,
         title: TITLE,
-        counts: { admitted: admittedUsers.size, repeatedAdmissions: repeated, holdsOk, holdsWithoutPass, waitingAtEnd: snap.waiting.length, passesAtEnd: snap.passes.length, passTokensAtEnd: snap.passKeys.length, unparsedLogLines: snap.unparsed },
+        counts: { admitted: admittedUsers.size, repeatedAdmissions: repeated, holdsOk, holdsWithoutPass, probesNoPass: probes.none, probesOtherPass: probes.other, waitingAtEnd: snap.waiting.length, passesAtEnd: snap.passes.length, passTokensAtEnd: snap.passKeys.length, unparsedLogLines: snap.unparsed },
       },
       violations,
-      `${admittedUsers.size} user(s) admitted once each; ${holdsOk} hold(s) with a valid pass, none without; at the end ${snap.waiting.length} waiting, ${snap.passes.length} pass(es), consistent`,
-      (n) => `${n} violation(s): ${repeated} user(s) admitted more than once, ${holdsWithoutPass} hold(s) without a valid pass accepted`,
+      `${admittedUsers.size} user(s) admitted once each; ${holdsOk} hold(s) with a valid pass; ${probes.none} probe(s) with no pass and ${probes.other} with another user's pass, none accepted; at the end ${snap.waiting.length} waiting, ${snap.passes.length} pass(es), consistent`,
+      (n) => `${n} violation(s): ${countKinds(violations, ADMISSION_PHRASES)} (of ${probes.none + probes.other} probe(s) run)`,
     );
   },
 });

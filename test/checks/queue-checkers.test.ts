@@ -203,5 +203,21 @@ describe('queue-admission', () => {
     expect(result.evidence.map((e) => e['anomaly'])).toEqual(['admitted-twice', 'hold-without-pass', 'hold-with-expired-pass', 'waiting-after-admission', 'stale-pass-at-end', 'orphan-pass-token']);
     expect(result.evidence[1]).toMatchObject({ user: 2, detail: 'hold op #15 with no pass was accepted (reservation 12)' });
     expect(result.counts['holdsWithoutPass']).toBe(1);
+    // The headline names each kind, and how many probes there were to catch a bad gate.
+    expect(result.summary).toBe(
+      "6 violation(s): 1 user(s) admitted more than once, 1 hold(s) with no pass or another user's pass accepted, 1 hold(s) accepted with an expired pass, 1 admitted user(s) still waiting at the end, 1 expired pass(es) still counted at the end, 1 pass token(s) without a pass (of 2 probe(s) run)",
+    );
+  });
+
+  it('says in its summary how many probes ran and were refused', () => {
+    const ops = [
+      ...cleanOps(),
+      op('hold', 2, 300, 310, { status: 401 }, { type: 'fail', value: { scheduleId: 7, userId: 2, seatNo: 'S2', pass: 'none' } }),
+      op('hold', 2, 320, 330, { status: 403 }, { type: 'fail', value: { scheduleId: 7, userId: 2, seatNo: 'S2', pass: 'other' } }),
+    ];
+    const result = queueAdmissionChecker.check(History.of(ops), snapshot(), scope);
+    expect(result.verdict).toBe('pass');
+    expect(result.counts).toMatchObject({ probesNoPass: 1, probesOtherPass: 1 });
+    expect(result.summary).toMatch(/; 1 probe\(s\) with no pass and 1 with another user's pass, none accepted;/);
   });
 });

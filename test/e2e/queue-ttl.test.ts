@@ -1,6 +1,6 @@
 // queue-ttl end to end on the real Redis, MySQL and Kafka: the real advancement passes every queue
 // check; each deliberately broken advancement of the bundled target (TARGET_QUEUE_FAULT, test
-// only: over-admit, skip-expiry, lifo) is caught by the matching check with evidence; and a
+// only: over-admit, skip-expiry, lifo, any-pass) is caught by the matching check with evidence; and a
 // violation seeded in the real Redis log (a second admission of one user) fails queue-admission.
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,6 +37,10 @@ describe('queue-ttl against the real advancement', () => {
     const { report, history, scope } = await runQueue();
     expect(report.checks.map((c) => [c.id, c.verdict])).toEqual(CHECK_IDS.map((id) => [id, 'pass']));
     expect(report.options).toMatchObject({ users: 400, capacity: 20, passTtlMs: 600, advanceMs: 100, abandon: 0.3 });
+    // The gate is always probed, whatever --probes says (here 5% of ~280 users, at least 10).
+    const admission = report.checks.find((c) => c.id === 'queue-admission')!;
+    expect(admission.counts['probesNoPass']).toBeGreaterThanOrEqual(10);
+    expect(admission.counts['probesOtherPass']).toBe(admission.counts['probesNoPass']);
     expect(report.fixture).toMatchObject({ capacity: 20, passTtlMs: 600, advanceIntervalMs: 100 });
     const checks = byId(report.checks);
     expect(checks['queue-fifo'].counts).toMatchObject({ admitted: 400, inversions: 0, clientInversions: 0, waitP95Ms: expect.any(Number) });
@@ -105,5 +109,14 @@ describe('queue-ttl against deliberately broken advancements (TARGET_QUEUE_FAULT
     expect(report.results['gaveUp']).toBeGreaterThan(0);
     // The end state is inconsistent too: expired passes still count.
     expect(byId(report.checks)['queue-admission'].evidence.some((e: any) => e.anomaly === 'stale-pass-at-end')).toBe(true);
+  }, 180_000);
+
+  it('any-pass: queue-admission fails with --probes 0 too, because a minimum of probes always runs', async () => {
+    const { report } = await runQueue('any-pass', { probes: 0 });
+    const admission = byId(report.checks)['queue-admission'];
+    expect(admission.verdict).toBe('fail');
+    expect(admission.counts['probesOtherPass']).toBeGreaterThanOrEqual(10);
+    expect(admission.evidence[0]).toMatchObject({ anomaly: 'hold-without-pass', detail: expect.stringMatching(/with another user's pass was accepted/) });
+    expect(admission.summary).toMatch(/hold\(s\) with no pass or another user's pass accepted \(of \d+ probe\(s\) run\)$/);
   }, 180_000);
 });
