@@ -9,6 +9,7 @@
  */
 import type { Op } from '../engine/history.ts';
 import { defineChecker } from './checker.ts';
+import { countKinds, type KindPhrases } from './headline.ts';
 import { placeholders, selectRows } from './sql.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
@@ -111,7 +112,7 @@ export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
       },
       violations,
       `every acknowledged hold and payment is in MySQL and every row has a client operation (${recovered} indeterminate recovered)`,
-      (n) => `${n} mismatch(es) between the client history and MySQL`,
+      (n) => `${n} mismatch(es) between the client history and MySQL: ${countKinds(violations, MISMATCH_PHRASES)}`,
     );
   },
 });
@@ -119,3 +120,11 @@ export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
 function evidence(anomaly: string, op: Op, detail: string): EvidenceRow {
   return { anomaly, reservationId: num(op.result['reservationId'] ?? op.value['reservationId']), seat: `${op.value['scheduleId'] ?? '?'}/${op.value['seatNo'] ?? '?'}`, userId: num(op.value['userId']), status: op.type, detail };
 }
+
+/** How the headline words each kind of mismatch. */
+const MISMATCH_PHRASES: KindPhrases = {
+  'lost-hold': (n) => `${n} acknowledged hold(s) missing or different in MySQL`,
+  'lost-payment': (n) => `${n} acknowledged payment(s) not CONFIRMED with a payment row`,
+  'unexpected-reservation': (n) => `${n} reservation(s) in MySQL the client was never granted`,
+  'unexpected-payment': (n) => `${n} payment(s) in MySQL the client never made or was refused`,
+};

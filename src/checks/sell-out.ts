@@ -5,6 +5,7 @@
  * conflicts; seed 001) is this check with one seat.
  */
 import { defineChecker } from './checker.ts';
+import { countKinds, type KindPhrases } from './headline.ts';
 import { placeholders, selectRows } from './sql.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
@@ -55,7 +56,23 @@ export const sellOutChecker = defineChecker<SellOutSnapshot>({
       { id: 'sell-out', title: 'Every seat sold exactly once', counts: { seats: snap.seats.length, sold, holdsOk: [...okHolds.values()].reduce((a, b) => a + b, 0), paysOk: [...okPays.values()].reduce((a, b) => a + b, 0) } },
       violations,
       `${sold}/${snap.seats.length} seat(s) sold, each with exactly one acknowledged hold and payment`,
-      (n) => `${n} seat(s) not sold exactly once`,
+      (n) => `${n} seat(s) not sold exactly once: ${countKinds(violations.map((v) => ({ anomaly: sellOutAnomaly(Number(v['confirmedInDb']), Number(v['holdsOk']), Number(v['paysOk'])) })), SELL_OUT_PHRASES)}`,
     );
   },
 });
+
+/** What is wrong with a seat, most serious first. */
+function sellOutAnomaly(confirmed: number, holdsOk: number, paysOk: number): string {
+  if (confirmed > 1 || paysOk > 1) return 'sold-twice';
+  if (holdsOk > 1) return 'held-twice';
+  if (confirmed === 0 && paysOk === 0) return 'unsold';
+  return 'history-differs';
+}
+
+/** How the headline words each kind. */
+const SELL_OUT_PHRASES: KindPhrases = {
+  'sold-twice': (n) => `${n} sold more than once`,
+  unsold: (n) => `${n} never sold`,
+  'held-twice': (n) => `${n} held by more than one user (acknowledged holds)`,
+  'history-differs': (n) => `${n} whose acknowledged hold or payment count differs from MySQL's sale`,
+};

@@ -15,6 +15,7 @@
  */
 import type { Op } from '../engine/history.ts';
 import { defineChecker } from './checker.ts';
+import { countKinds, type KindPhrases } from './headline.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 import { collectWalletSnapshot, points, type LedgerEntry, type WalletSnapshot } from './wallet-snapshot.ts';
 
@@ -137,7 +138,19 @@ export const walletIdempotencyChecker = defineChecker<WalletSnapshot>({
       },
       violations,
       `${chargesByKey.size} key(s) each applied at most once (${replays} replay(s) answered the first result); every acknowledged charge and payment is in the ledger once (${recovered} indeterminate recovered)`,
-      (n) => `${n} violation(s) of idempotency or between the history and the ledger`,
+      (n) => `${n} violation(s) of idempotency or between the history and the ledger: ${countKinds(violations, IDEMPOTENCY_PHRASES)}`,
     );
   },
 });
+
+/** How the headline words each kind of violation. */
+const IDEMPOTENCY_PHRASES: KindPhrases = {
+  'key-applied-twice': (n) => `${n} idempotency key(s) applied more than once`,
+  'lost-charge': (n) => `${n} acknowledged charge(s) missing from the ledger`,
+  'unexpected-charge': (n) => `${n} charge(s) in the ledger the client never made or was refused`,
+  'charge-mismatch': (n) => `${n} charge(s) whose ledger amount differs from the request`,
+  'replay-mismatch': (n) => `${n} replay(s) answered another result than the first`,
+  'lost-payment': (n) => `${n} acknowledged payment(s) missing from the ledger`,
+  'double-payment': (n) => `${n} reservation(s) paid more than once`,
+  'unexpected-payment': (n) => `${n} payment(s) in the ledger the client never made or was refused`,
+};

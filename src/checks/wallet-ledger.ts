@@ -11,6 +11,7 @@
  */
 import type { Op } from '../engine/history.ts';
 import { defineChecker } from './checker.ts';
+import { countKinds, type KindPhrases } from './headline.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 import { collectWalletSnapshot, points, walletReads, type LedgerEntry, type WalletSnapshot } from './wallet-snapshot.ts';
 
@@ -153,7 +154,7 @@ export const walletLedgerChecker = defineChecker<WalletSnapshot>({
       },
       violations,
       `${snap.userIds.length} balance(s) equal their ledger (${snap.ledger.length} rows) and are never negative (${samples} sampled during the load); ${confirmed} confirmed reservation(s) with one debit each`,
-      (n) => `${n} violation(s): ${driftedUsers} user(s) whose balance drifted from the ledger by ${points(drift)} points in all, ${negativeBalances + negativeReads.length} negative balance(s), ${violations.filter((v) => String(v['anomaly']).includes('debit')).length} debit mismatch(es)`,
+      (n) => `${n} violation(s): ${countKinds(violations, { ...LEDGER_PHRASES, 'balance-ne-ledger': (k) => `${k} user(s) whose balance drifted from the ledger by ${points(drift)} points in all` })}`,
     );
   },
 });
@@ -185,3 +186,15 @@ function countTypes(rows: readonly LedgerEntry[]): string {
   for (const r of rows) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   return [...counts].map(([type, n]) => `${n} ${type}`).join(', ');
 }
+
+/** How the headline words each kind of violation. */
+const LEDGER_PHRASES: KindPhrases = {
+  'missing-wallet': (n) => `${n} user(s) without a wallet row`,
+  'negative-balance': (n) => `${n} negative balance(s) at the end`,
+  'negative-read': (n) => `${n} negative balance(s) read during the load`,
+  'debit-mismatch': (n) => `${n} payment debit(s) that differ from the seat price`,
+  'debit-without-reservation': (n) => `${n} debit(s) for no reservation of the run`,
+  'confirmed-without-debit': (n) => `${n} CONFIRMED reservation(s) never debited`,
+  'double-debit': (n) => `${n} CONFIRMED reservation(s) debited more than once`,
+  'debit-without-confirmed': (n) => `${n} debit(s) kept for a reservation that is not CONFIRMED`,
+};

@@ -97,6 +97,7 @@ describe('history-vs-mysql checker', () => {
     const r = historyVsMysqlChecker.check(raceHistory(), { reservations: [], payments: [] }, scope);
     expect(r.verdict).toBe('fail');
     expect(r.evidence.map((e) => e['anomaly'])).toEqual(['lost-hold', 'lost-payment']);
+    expect(r.summary).toBe('2 mismatch(es) between the client history and MySQL: 1 acknowledged hold(s) missing or different in MySQL, 1 acknowledged payment(s) not CONFIRMED with a payment row');
   });
 
   it('fails a reservation owned by a user who was answered 409 (stricter than Jepsen)', () => {
@@ -200,5 +201,6 @@ describe('sell-out checker', () => {
       { seat: '7/A1', confirmedInDb: 0, holdsOk: 2, paysOk: 0 },
       { seat: '7/A2', confirmedInDb: 0, holdsOk: 0, paysOk: 0 },
     ]);
+    expect(r.summary).toBe('2 seat(s) not sold exactly once: 1 held by more than one user (acknowledged holds), 1 never sold');
   });
 });
