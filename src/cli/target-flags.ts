@@ -32,9 +32,18 @@ export function targetFromFlags(opts: Readonly<Record<string, unknown>>): Target
     if (targetUrl !== undefined) throw new TicketbenchError('INVALID_OPTION', `${flag} ${what}; it cannot be combined with --target-url.`);
     options[key] = validate(String(opts[key]));
   }
-  if (opts['holdTtl'] !== undefined) options.holdTtlMs = parseDuration(String(opts['holdTtl']), '--hold-ttl');
-  if (opts['lockTtl'] !== undefined) options.lockTtlMs = parseDuration(String(opts['lockTtl']), '--lock-ttl');
-  return options;
+  return { ...options, ...targetTimesFromFlags(opts) };
+}
+
+/**
+ * The target's times from `--hold-ttl` and `--lock-ttl` (`run` and `compare`), in ms; absent when not given.
+ * @throws TicketbenchError INVALID_OPTION naming the flag for a value that is not a duration.
+ */
+export function targetTimesFromFlags(opts: Readonly<Record<string, unknown>>): Pick<RunScenarioOptions, 'holdTtlMs' | 'lockTtlMs'> {
+  return {
+    ...(opts['holdTtl'] !== undefined ? { holdTtlMs: parseDuration(String(opts['holdTtl']), '--hold-ttl') } : {}),
+    ...(opts['lockTtl'] !== undefined ? { lockTtlMs: parseDuration(String(opts['lockTtl']), '--lock-ttl') } : {}),
+  };
 }
 
 function validateTargetUrl(text: string): string {
