@@ -103,12 +103,4 @@ export class TicketbenchError extends Error {
   }
 }
 
-/** Short description of any thrown value, for one-line messages and evidence. */
-export function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    const base = err.message || err.name;
-    return typeof code === 'string' && !base.includes(code) ? `${code}: ${base}` : base;
-  }
-  return String(err);
-}
+export { describeError } from './util/describe-error.ts';

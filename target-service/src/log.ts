@@ -2,6 +2,7 @@
  * The service's logger: one line per event on stderr (stdout carries only the "listening" line).
  * Injected everywhere so tests can capture or silence it.
  */
+import { describeError as describe } from '../../src/util/describe-error.ts';
 
 /** Where the service writes diagnostics. Each call is one line. */
 export interface Logger {
@@ -61,12 +62,5 @@ export class OutageLog {
   }
 }
 
-/** A one-line description of any thrown value (code prefix when the error has one). */
-export function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    const base = err.message || err.name;
-    return typeof code === 'string' && !base.includes(code) ? `${code}: ${base}` : base;
-  }
-  return String(err);
-}
+/** A one-line description of any thrown value (code prefix when the error has one); the toolkit's own helper. */
+export { describe };
