@@ -8,10 +8,15 @@
  * Keep-Alive), other header lines are skipped without being decoded, and the answer hands on the
  * bytes the head came in rather than a headers object (HttpResponse decodes them on first read).
  *
- * What it follows: Content-Length, chunked (extensions ignored, trailers kept as lines) and
- * connection-delimited bodies; 1xx interim answers other than 101 are skipped; 204, 304, 101 and
- * answers to HEAD have no body; `Connection: close` and HTTP/1.0 without
- * `Connection: keep-alive` end the connection.
+ * What it follows (RFC 9112): Content-Length, chunked (extensions ignored, trailers kept as
+ * lines) and connection-delimited bodies; Transfer-Encoding without a final `chunked` reads
+ * until the close; Content-Length with Transfer-Encoding is an error, as in Node's llhttp; 1xx
+ * interim answers other than 101 are skipped; 204, 304, 101 and answers to HEAD have no body;
+ * `Connection: close` and HTTP/1.0 without `Connection: keep-alive` end the connection; every
+ * line must end with CRLF. Deliberately more lenient than llhttp where RFC 9110/9112 allow it or
+ * where checking would cost a pass over every byte: identical repeated Content-Length values are
+ * accepted, as are whitespace before a chunk extension's `;` and a trailing tab after a framing
+ * header's value; header names, header values and chunk extensions are not validated.
  */
 
 /**
@@ -69,6 +74,8 @@ const INCOMPLETE = -1;
 const FAILED = -2;
 /** Longest response head, and chunk-size or trailer line, accepted: bytes (Node's HTTP parser allows 16 KiB). */
 export const MAX_HEAD_BYTES = 64 * 1024;
+/** Most significant hex digits of a chunk size: 2^48 bytes, far beyond any answer and exact in a double. */
+const MAX_CHUNK_SIZE_DIGITS = 12;
 
 const enum State {
   /** No answer expected: bytes are an error. */
@@ -190,11 +197,8 @@ export class ResponseParser {
         case State.Trailers:
         case State.ChunkDataEnd: {
           const next = this.readLine(buf, at, end);
-          if (next < 0) {
-            this.current = undefined;
-            return;
-          }
-          at = next;
+          if (next < 0) at = end;
+          else at = next;
           break;
         }
         case State.ChunkData: {
@@ -215,7 +219,7 @@ export class ResponseParser {
       }
     }
     // A head parsed from a reused buffer must outlive this piece if its answer is not complete
-    // yet (the body follows in a later piece).
+    // yet (the body follows in a later piece). Checked whatever state the loop stopped in.
     if (this.copyKept && this.answer.data === chunk && this.state !== State.Idle && this.state !== State.Head && this.state !== State.Stopped) this.keepHead();
     this.current = undefined;
   }
@@ -271,7 +275,12 @@ export class ResponseParser {
       text = this.partial.toString('latin1') + text;
       this.partial = undefined;
     }
-    this.onLine(text.endsWith('\r') ? text.slice(0, -1) : text);
+    // A bare LF would let a peer frame bodies differently from other parsers (llhttp refuses it).
+    if (!text.endsWith('\r')) {
+      this.error('chunk line not ended by CRLF');
+      return -1;
+    }
+    this.onLine(text.slice(0, -1));
     return this.state === State.Stopped ? -1 : lf + 1;
   }
 
@@ -285,30 +294,39 @@ export class ResponseParser {
     let line = buf.indexOf(10, start) + 1;
     // Past `end` lie bytes of earlier reads into a shared buffer: never data of this answer.
     if (line === 0 || line > end) return INCOMPLETE;
-    // "HTTP/1.1 200 OK": the version, a space, three digits, then a space or the end of the line.
+    // "HTTP/1.1 200 OK\r\n": the version, a space, three digits, then a space and a reason, or
+    // CRLF at once.
     const d0 = buf[start + 9]! - 48;
     const d1 = buf[start + 10]! - 48;
     const d2 = buf[start + 11]! - 48;
+    const minor = buf[start + 7]! - 48;
     const after = buf[start + 12];
     if (
       line - start < 14 ||
       buf[start] !== 72 || buf[start + 1] !== 84 || buf[start + 2] !== 84 || buf[start + 3] !== 80 || buf[start + 4] !== 47 || buf[start + 5] !== 49 || buf[start + 6] !== 46 ||
-      buf[start + 8] !== 32 || !(d0 >= 1 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) || (after !== 32 && after !== 13)
+      (minor !== 0 && minor !== 1) || buf[start + 8] !== 32 || !(d0 >= 1 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) ||
+      !(after === 32 ? buf[line - 2] === 13 : after === 13 && line === start + 14)
     ) {
       this.error(`not an HTTP/1.x status line: ${JSON.stringify(buf.toString('latin1', start, Math.min(line, start + 40)))}`);
       return FAILED;
     }
     const status = d0 * 100 + d1 * 10 + d2;
-    const http10 = buf[start + 7] === 48; // '0'
+    const http10 = minor === 0;
     let contentLength = -1;
+    let transferEncoding = false;
     let chunked = false;
-    let close = http10;
+    let sawClose = false;
+    let sawKeepAlive = false;
     let keepAliveHint: string | undefined;
     for (;;) {
       const next = buf.indexOf(10, line);
       if (next < 0 || next >= end) return INCOMPLETE;
       const stop = next - 1; // the CR
-      if (stop === line && buf[line] === 13) break; // the blank line
+      if (buf[stop] !== 13) {
+        this.error('response head line not ended by CRLF');
+        return FAILED;
+      }
+      if (stop === line) break; // the blank line
       // Framing headers start with c, t or k: other lines are skipped without looking further.
       const first = buf[line]! | 0x20;
       if (first === 99 || first === 116 || first === 107) {
@@ -327,19 +345,29 @@ export class ResponseParser {
             }
             contentLength = length;
           } else if (nameLength === 17 && matches(buf, line, TRANSFER_ENCODING)) {
-            chunked = /(^|,)\s*chunked$/i.test(buf.toString('latin1', v, e));
+            // The last coding of the last Transfer-Encoding line decides.
+            transferEncoding = true;
+            chunked = /(^|,)[ \t]*chunked$/i.test(buf.toString('latin1', v, e));
           } else if (nameLength === 10 && matches(buf, line, CONNECTION)) {
             // The usual values are compared as bytes; a list of tokens is decoded.
-            if (e - v === 10 && matches(buf, v, KEEP_ALIVE)) close = false;
-            else if (e - v === 5 && matches(buf, v, CLOSE)) close = true;
+            if (e - v === 10 && matches(buf, v, KEEP_ALIVE)) sawKeepAlive = true;
+            else if (e - v === 5 && matches(buf, v, CLOSE)) sawClose = true;
             else {
-              const tokens = buf.toString('latin1', v, e).toLowerCase();
-              close = /\bclose\b/.test(tokens) || (http10 && !/\bkeep-alive\b/.test(tokens));
+              for (const token of buf.toString('latin1', v, e).toLowerCase().split(',')) {
+                const t = token.replace(/^[ \t]+|[ \t]+$/g, '');
+                if (t === 'close') sawClose = true;
+                else if (t === 'keep-alive') sawKeepAlive = true;
+              }
             }
           } else if (nameLength === 10 && matches(buf, line, KEEP_ALIVE)) keepAliveHint = buf.toString('latin1', v, e);
         }
       }
       line = next + 1;
+    }
+    if (transferEncoding && contentLength >= 0) {
+      // Two framings: another parser on the path may pick the other one (response splitting).
+      this.error('both content-length and transfer-encoding');
+      return FAILED;
     }
     const bodyStart = line + 2;
     if (status < 200 && status !== 101) {
@@ -351,8 +379,9 @@ export class ResponseParser {
     answer.data = buf;
     answer.headStart = start;
     answer.headEnd = line - 2;
-    answer.minorVersion = http10 ? 0 : 1;
-    answer.keepAlive = !close;
+    answer.minorVersion = minor;
+    // HTTP/1.0 keeps the connection only when asked to; HTTP/1.1 unless told to close (as llhttp).
+    answer.keepAlive = http10 ? sawKeepAlive : !sawClose;
     answer.keepAliveTimeoutS = keepAliveHint === undefined ? -1 : keepAliveTimeout(keepAliveHint);
     answer.trailers = undefined;
     this.body = undefined;
@@ -384,10 +413,12 @@ export class ResponseParser {
       if (line !== '') return this.error('missing CRLF after a chunk');
       this.state = State.ChunkSize;
     } else if (this.state === State.ChunkSize) {
+      // chunk-size [ BWS ";" chunk-ext ]: whitespace only before an extension (RFC 9112 7.1.1).
       const semicolon = line.indexOf(';');
-      const hex = (semicolon < 0 ? line : line.slice(0, semicolon)).trim();
-      if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) return this.error(`bad chunk size ${hex.slice(0, 20)}`);
-      this.remaining = parseInt(hex, 16);
+      const hex = semicolon < 0 ? line : line.slice(0, semicolon).replace(/[ \t]+$/, '');
+      const digits = /^[0-9a-fA-F]+$/.test(hex) ? hex.replace(/^0+(?=.)/, '') : '';
+      if (digits === '' || digits.length > MAX_CHUNK_SIZE_DIGITS) return this.error(`bad chunk size ${JSON.stringify(line.slice(0, 20))}`);
+      this.remaining = parseInt(digits, 16);
       this.state = this.remaining === 0 ? State.Trailers : State.ChunkData;
     } else if (line === '') this.complete();
     else (this.answer.trailers ??= []).push(line);
@@ -429,11 +460,17 @@ function matches(buf: Buffer, at: number, lower: Uint8Array): boolean {
   return true;
 }
 
-/** The decimal number in `buf[from, to)`, or -1 when it is empty, not all digits or beyond 2^53. */
+/**
+ * The decimal number in `buf[from, to)`, or -1 when it is empty, not all digits or beyond 2^53.
+ * Leading zeros do not count towards the limit (llhttp accepts any number of them).
+ */
 function parseDigits(buf: Buffer, from: number, to: number): number {
-  if (to <= from || to - from > 15) return -1;
+  if (to <= from) return -1;
+  let i = from;
+  while (i < to - 1 && buf[i] === 48) i++;
+  if (to - i > 15) return -1;
   let n = 0;
-  for (let i = from; i < to; i++) {
+  for (; i < to; i++) {
     const d = buf[i]! - 48;
     if (d < 0 || d > 9) return -1;
     n = n * 10 + d;
