@@ -1,5 +1,5 @@
 /**
- * What every measured child process (ticketbench engine, autocannon, plain undici loop) reports
+ * What every measured child process (ticketbench engine, autocannon, the undici and raw-socket loops) reports
  * to the benchmark: one JSON line on stdout, so that the parent never shares a process, and so
  * CPU time and peak memory, with the generator it measures.
  */

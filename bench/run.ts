@@ -7,7 +7,7 @@
  * Options: --connections 50 --duration 10 (s) --repetitions 3 --wrk-threads 1
  * --open-fraction 0.5 (0 skips the open-model check) --open-duration 10 --open-repetitions 3
  * --million 1000000 (0 skips the memory run)
- * --tools ticketbench,autocannon,wrk,undici-loop
+ * --tools ticketbench,autocannon,wrk,undici-loop,undici-dispatch,raw-socket
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,9 @@ const openFraction = numberArg(args, 'open-fraction', 0.5);
 const openDurationS = numberArg(args, 'open-duration', 10);
 const openRepetitions = Math.max(1, numberArg(args, 'open-repetitions', 3));
 const millionRequests = numberArg(args, 'million', 1_000_000);
-const tools = (args.get('tools') ?? 'ticketbench,autocannon,wrk,undici-loop').split(',') as ToolName[];
+const ALL_TOOLS: readonly ToolName[] = ['ticketbench', 'autocannon', 'wrk', 'undici-loop', 'undici-dispatch', 'raw-socket'];
+const tools = (args.get('tools') ?? ALL_TOOLS.join(',')).split(',') as ToolName[];
+for (const tool of tools) if (!ALL_TOOLS.includes(tool)) throw new Error(`unknown tool ${tool} in --tools (known: ${ALL_TOOLS.join(', ')})`);
 /** The issue's memory budget for a 1,000,000-request run, MiB. */
 const MEMORY_BUDGET_MIB = 300;
 
@@ -117,6 +119,10 @@ async function runTool(tool: ToolName, url: string, wrk: string): Promise<ToolRu
       return nodeChild('autocannon-child.ts', common);
     case 'undici-loop':
       return nodeChild('undici-child.ts', common);
+    case 'undici-dispatch':
+      return nodeChild('undici-dispatch-child.ts', common);
+    case 'raw-socket':
+      return nodeChild('raw-socket-child.ts', common);
     case 'wrk': {
       // wrk's figures come from the Lua `done` hook; its CPU is the whole process (startup included: a few ms).
       const run = await runChild(wrk, ['-t', String(wrkThreads), '-c', String(connections), '-d', `${durationS}s`, '-s', join(ROOT, 'bench', 'wrk-report.lua'), `${url}/`]);
@@ -159,7 +165,7 @@ async function main(): Promise<void> {
         const { run, nginxCpuS, backgroundCpuS } = await observe(worker, () => runTool(tool, nginx.url, wrk));
         measured.push({ tool, repetition: rep, run, backgroundCpuS });
         say(
-          `run ${rep + 1}/${repetitions} ${tool.padEnd(11)} ${Math.round(rps(run)).toLocaleString('en-US').padStart(8)} req/s  ` +
+          `run ${rep + 1}/${repetitions} ${tool.padEnd(15)} ${Math.round(rps(run)).toLocaleString('en-US').padStart(8)} req/s  ` +
             `CPU ${cpuPer10k(run).toFixed(3)} s/10k  nginx ${nginxCpuS.toFixed(1)} s  background ${backgroundCpuS.toFixed(1)} CPU s` +
             (run.errors > 0 ? `  ERRORS ${run.errors}` : ''),
         );

@@ -4,8 +4,11 @@
  */
 import type { ToolRun } from './child-report.ts';
 
-/** The generators compared, in table order. */
-export type ToolName = 'ticketbench' | 'autocannon' | 'wrk' | 'undici-loop';
+/**
+ * The generators compared, in table order: the engine, its peers (autocannon, wrk), and three
+ * reference loops (undici `Pool.request`, bare undici `Client.dispatch`, raw sockets).
+ */
+export type ToolName = 'ticketbench' | 'autocannon' | 'wrk' | 'undici-loop' | 'undici-dispatch' | 'raw-socket';
 
 /** One run of one tool in one repetition. */
 export interface Measured {
