@@ -1,11 +1,12 @@
-import { Box, Static, useApp } from 'ink';
-import { useEffect, useLayoutEffect, useReducer } from 'react';
+import { Box, Static } from 'ink';
+import { useLayoutEffect, useReducer } from 'react';
 import { subscribe, type RunListeners } from '../run/subscribe.ts';
 import type { RunEmitter } from '../run/types.ts';
 import { FinalSummary } from './FinalSummary.tsx';
 import { ProgressPanel } from './ProgressPanel.tsx';
 import { initialLiveState, liveReducer } from './state.ts';
 import { StaticRow } from './StaticRow.tsx';
+import { useExitWhenDone } from './view-lifecycle.tsx';
 
 /** Props of App: the emitter of the run to show. */
 export type AppProps = {
@@ -19,7 +20,6 @@ export type AppProps = {
  */
 export function App({ emitter }: AppProps) {
   const [state, dispatch] = useReducer(liveReducer, initialLiveState);
-  const { exit } = useApp();
 
   // A layout effect runs synchronously inside ink's render(), so a runner that emits right after
   // renderLive() returns cannot lose its first events (a passive effect would subscribe later).
@@ -34,14 +34,7 @@ export function App({ emitter }: AppProps) {
     return subscribe(emitter, listeners);
   }, [emitter]);
 
-  // Exit on a later task, not in this effect: <Static> clears its printed rows with a state update
-  // of its own, and ink's final render on exit would print rows added in the same batch as
-  // `done` a second time if it ran before that update.
-  useEffect(() => {
-    if (!state.done) return;
-    const timer = setTimeout(exit, 0);
-    return () => clearTimeout(timer);
-  }, [state.done, exit]);
+  useExitWhenDone(state.done);
 
   return (
     <Box flexDirection="column">

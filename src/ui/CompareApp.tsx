@@ -1,11 +1,12 @@
-import { Box, Static, Text, useApp } from 'ink';
-import { useEffect, useLayoutEffect, useReducer } from 'react';
+import { Box, Static, Text } from 'ink';
+import { useLayoutEffect, useReducer } from 'react';
 import type { CompareEmitter } from '../compare/types.ts';
 import { subscribe } from '../run/subscribe.ts';
 import { CompareCurrent } from './CompareCurrent.tsx';
 import { compareReducer, initialCompareState } from './compare-state.ts';
 import { CompareStaticRow } from './CompareStaticRow.tsx';
 import { CompareSummary } from './CompareSummary.tsx';
+import { useExitWhenDone } from './view-lifecycle.tsx';
 
 /** Props of CompareApp: the emitter of the comparison to show. */
 export type CompareAppProps = {
@@ -20,7 +21,6 @@ export type CompareAppProps = {
  */
 export function CompareApp({ emitter }: CompareAppProps) {
   const [state, dispatch] = useReducer(compareReducer, initialCompareState);
-  const { exit } = useApp();
 
   // Synchronous subscriptions (layout effect, and the run's emitter inside the run-start
   // listener): runScenario emits its first phase before any React effect could run.
@@ -53,12 +53,7 @@ export function CompareApp({ emitter }: CompareAppProps) {
     };
   }, [emitter]);
 
-  // Exit on a later task, as App does, so <Static> has flushed its rows before ink's last frame.
-  useEffect(() => {
-    if (!state.done) return;
-    const timer = setTimeout(exit, 0);
-    return () => clearTimeout(timer);
-  }, [state.done, exit]);
+  useExitWhenDone(state.done);
 
   return (
     <Box flexDirection="column">

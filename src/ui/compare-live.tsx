@@ -1,7 +1,7 @@
-import { render, type RenderOptions } from 'ink';
+import type { RenderOptions } from 'ink';
 import type { CompareEmitter } from '../compare/types.ts';
 import { CompareApp } from './CompareApp.tsx';
-import type { LiveView } from './live.tsx';
+import { renderView, type LiveView } from './view-lifecycle.tsx';
 
 /**
  * Shows a comparison live in the terminal (TTY) with Ink. Call before the comparison starts
@@ -9,13 +9,5 @@ import type { LiveView } from './live.tsx';
  * same as `renderLive`'s: wait for the end, or unmount on error.
  */
 export function renderCompareLive(emitter: CompareEmitter, options?: RenderOptions): LiveView {
-  const instance = render(<CompareApp emitter={emitter} />, options);
-  return {
-    async waitUntilExit() {
-      await instance.waitUntilExit();
-    },
-    unmount() {
-      instance.unmount();
-    },
-  };
+  return renderView(<CompareApp emitter={emitter} />, options);
 }

@@ -1,14 +1,9 @@
-import { render, type RenderOptions } from 'ink';
+import type { RenderOptions } from 'ink';
 import type { RunEmitter } from '../run/types.ts';
 import { App } from './App.tsx';
+import { renderView, type LiveView } from './view-lifecycle.tsx';
 
-/** Handle on the live view returned by renderLive. */
-export interface LiveView {
-  /** Resolves once the run's `done` event has been drawn and Ink has exited (or after unmount). */
-  waitUntilExit(): Promise<void>;
-  /** Tears the view down now; for a run that failed and will never emit `done`. */
-  unmount(): void;
-}
+export type { LiveView } from './view-lifecycle.tsx';
 
 /**
  * Shows a run live in the terminal (TTY) with Ink. Call before the run starts emitting; events
@@ -16,13 +11,5 @@ export interface LiveView {
  * their own stdout).
  */
 export function renderLive(emitter: RunEmitter, options?: RenderOptions): LiveView {
-  const instance = render(<App emitter={emitter} />, options);
-  return {
-    async waitUntilExit() {
-      await instance.waitUntilExit();
-    },
-    unmount() {
-      instance.unmount();
-    },
-  };
+  return renderView(<App emitter={emitter} />, options);
 }
