@@ -7,6 +7,7 @@ import { createOptimisticStrategy } from './optimistic.ts';
 import { createPessimisticStrategy } from './pessimistic.ts';
 import { createRedisLockStrategy } from './redis-lock.ts';
 import { createRedisStockStrategy } from './redis-stock.ts';
+import { defineStrategyRegistry } from '../strategy-registry.ts';
 import type { HoldStrategyDeps, HoldStrategyRegistration, SeatHoldStrategy } from './types.ts';
 
 export type {
@@ -19,34 +20,32 @@ export type {
   SeatHoldStrategy,
 } from './types.ts';
 
+/** The seat-hold strategies, by the name `TARGET_STRATEGY` selects them with. */
+const REGISTRY = defineStrategyRegistry<HoldStrategyDeps, SeatHoldStrategy>(
+  {
+    none: { create: createNoLockStrategy, safe: false },
+    optimistic: { create: createOptimisticStrategy, safe: true },
+    pessimistic: { create: createPessimisticStrategy, safe: true },
+    'redis-lock': { create: createRedisLockStrategy, safe: true },
+    'redis-stock': { create: createRedisStockStrategy, safe: true },
+  },
+  (name) => new UnknownStrategyError(name),
+);
+
 /** Every strategy, by the name `TARGET_STRATEGY` selects it with. */
-export const HOLD_STRATEGIES: Readonly<Record<string, HoldStrategyRegistration>> = {
-  none: { create: createNoLockStrategy, safe: false },
-  optimistic: { create: createOptimisticStrategy, safe: true },
-  pessimistic: { create: createPessimisticStrategy, safe: true },
-  'redis-lock': { create: createRedisLockStrategy, safe: true },
-  'redis-stock': { create: createRedisStockStrategy, safe: true },
-};
+export const HOLD_STRATEGIES: Readonly<Record<string, HoldStrategyRegistration>> = REGISTRY.entries;
 
 /**
  * Strategies that are unsafe on purpose (they exist to show that the checks catch a race). A run
  * whose checks fail with one of these is the expected outcome, not a regression.
  */
-export const UNSAFE_STRATEGIES: ReadonlySet<string> = new Set(
-  Object.entries(HOLD_STRATEGIES)
-    .filter(([, registration]) => !registration.safe)
-    .map(([name]) => name),
-);
+export const UNSAFE_STRATEGIES: ReadonlySet<string> = REGISTRY.unsafe;
 
 /** True unless the strategy is deliberately unsafe (see `UNSAFE_STRATEGIES`). */
-export function isSafeStrategy(name: string): boolean {
-  return !UNSAFE_STRATEGIES.has(name);
-}
+export const isSafeStrategy: (name: string) => boolean = REGISTRY.isSafe;
 
 /** The registered names, sorted. */
-export function holdStrategyNames(): string[] {
-  return Object.keys(HOLD_STRATEGIES).sort();
-}
+export const holdStrategyNames: () => string[] = REGISTRY.names;
 
 /** Thrown for a `TARGET_STRATEGY` that names no registered strategy. */
 export class UnknownStrategyError extends Error {
@@ -61,7 +60,5 @@ export class UnknownStrategyError extends Error {
  * @throws UnknownStrategyError when no strategy has that name.
  */
 export function createHoldStrategy(name: string, deps: HoldStrategyDeps): SeatHoldStrategy {
-  const registration = Object.hasOwn(HOLD_STRATEGIES, name) ? HOLD_STRATEGIES[name] : undefined;
-  if (!registration) throw new UnknownStrategyError(name);
-  return registration.create(deps);
+  return REGISTRY.create(name, deps);
 }

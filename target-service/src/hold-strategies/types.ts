@@ -6,6 +6,7 @@ import type { Pool } from '../db.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Redis } from '../redis.ts';
+import type { StrategyRegistration } from '../strategy-registry.ts';
 
 /** A validated hold request. Ids are positive integers. */
 export interface HoldInput {
@@ -92,12 +93,5 @@ export interface HoldStrategyDeps {
 /** Builds a strategy from its dependencies. */
 export type HoldStrategyFactory = (deps: HoldStrategyDeps) => SeatHoldStrategy;
 
-/** A registry entry: how to build the strategy and whether it is meant to be safe. */
-export interface HoldStrategyRegistration {
-  readonly create: HoldStrategyFactory;
-  /**
-   * False for a strategy that double-books on purpose (it exists to show that the checks catch
-   * a race); a run whose checks fail with it is the expected outcome, not a regression.
-   */
-  readonly safe: boolean;
-}
+/** A registry entry: how to build the strategy and whether it is meant to be safe (see strategy-registry.ts). */
+export type HoldStrategyRegistration = StrategyRegistration<HoldStrategyDeps, SeatHoldStrategy>;

@@ -10,6 +10,7 @@ import type { Pool, PoolConnection } from '../db.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Redis } from '../redis.ts';
+import type { StrategyRegistration } from '../strategy-registry.ts';
 
 /** A wallet row as a strategy read it. `balance` in points. */
 export interface WalletState {
@@ -74,12 +75,5 @@ export interface WalletStrategyDeps {
 /** Builds a wallet strategy from its dependencies. */
 export type WalletStrategyFactory = (deps: WalletStrategyDeps) => WalletStrategy;
 
-/** A registry entry: how to build the strategy and whether it is meant to be safe. */
-export interface WalletStrategyRegistration {
-  readonly create: WalletStrategyFactory;
-  /**
-   * False for a strategy that loses updates on purpose (it exists to show that the wallet checks
-   * catch the drift); a run whose checks fail with it is the expected outcome, not a regression.
-   */
-  readonly safe: boolean;
-}
+/** A registry entry: how to build the strategy and whether it is meant to be safe (see strategy-registry.ts). */
+export type WalletStrategyRegistration = StrategyRegistration<WalletStrategyDeps, WalletStrategy>;
