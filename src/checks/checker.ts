@@ -98,6 +98,20 @@ export function defineChecker<S>(checker: Checker<S>): Checker<S> {
 }
 
 /**
+ * A family of checkers that read one snapshot and one part of the scope (the queue's checkers,
+ * the wallets'): the reader and the scope part are wired once, each member gives its id, title
+ * and verdict function.
+ * @param part picks the scope part the family judges; may throw when the run has none (then the
+ *   member's verdict is `unknown` with that message, as for any checker that throws)
+ */
+export function checkerFamily<S, P>(
+  collect: Checker<S>['collect'],
+  part: (scope: CheckScope) => P,
+): (id: string, title: string, check: (history: History, snapshot: S, part: P, scope: CheckScope) => CheckResult) => Checker<S> {
+  return (id, title, check) => defineChecker<S>({ id, title, collect, check: (history, snapshot, scope) => check(history, snapshot, part(scope), scope) });
+}
+
+/**
  * Runs checkers one after another; `onResult` gets each result as it is known.
  * A checker whose collect or check throws yields `unknown` with the error as its summary.
  */

@@ -6,9 +6,8 @@
  * the end (no one left waiting who was admitted, no pass past its expiry by more than an interval +
  * slack, pass tokens and the pass set agree).
  */
-import { defineChecker } from './checker.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
-import { clientUsers, collectQueueSnapshot, requireQueue, type QueueSnapshot } from './queue-snapshot.ts';
+import { clientUsers, defineQueueChecker, type QueueSnapshot } from './queue-snapshot.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
 const ID = 'queue-admission';
@@ -27,72 +26,66 @@ const ADMISSION_PHRASES: KindPhrases = {
 };
 
 /** Check `queue-admission`: repeated admissions, holds without a valid pass, final key state. */
-export const queueAdmissionChecker = defineChecker<QueueSnapshot>({
-  id: ID,
-  title: TITLE,
-  collect: (stores, scope) => collectQueueSnapshot(stores, scope),
-  check(history, snap, scope) {
-    const q = requireQueue(scope);
-    const violations: EvidenceRow[] = [];
-    const admissions = new Map<number, { count: number; expiryMs: number }>();
-    for (const e of snap.log) {
-      if (e.kind !== 'admit') continue;
-      const a = admissions.get(e.user) ?? { count: 0, expiryMs: e.expiryMs };
-      a.count += 1;
-      admissions.set(e.user, a);
+export const queueAdmissionChecker = defineQueueChecker(ID, TITLE, (history, snap, q, scope) => {
+  const violations: EvidenceRow[] = [];
+  const admissions = new Map<number, { count: number; expiryMs: number }>();
+  for (const e of snap.log) {
+    if (e.kind !== 'admit') continue;
+    const a = admissions.get(e.user) ?? { count: 0, expiryMs: e.expiryMs };
+    a.count += 1;
+    admissions.set(e.user, a);
+  }
+  let repeated = 0;
+  for (const [user, a] of admissions) {
+    if (a.count <= 1) continue;
+    repeated += 1;
+    violations.push({ anomaly: 'admitted-twice', user, detail: `the target's log admits user ${user} ${a.count} times` });
+  }
+  for (const u of clientUsers(history).values()) {
+    if (u.tokens.size > 1) violations.push({ anomaly: 'several-passes', user: u.user, detail: `the client was shown ${u.tokens.size} different pass tokens for user ${u.user}` });
+  }
+  let holdsWithoutPass = 0;
+  let holdsOk = 0;
+  const probes = { none: 0, other: 0 };
+  // History times are relative to the load's start; the log's are Redis epoch ms (same machine).
+  for (const op of history.byF('hold')) {
+    if (op.value['pass'] === 'none') probes.none += 1;
+    if (op.value['pass'] === 'other') probes.other += 1;
+    if (op.type === 'fail') continue;
+    const user = Number(op.value['userId']);
+    if (op.value['pass'] !== 'own') {
+      // An indeterminate probe (timeout) may or may not have been let through: not evidence.
+      if (op.type === 'info') continue;
+      holdsWithoutPass += 1;
+      violations.push({ anomaly: 'hold-without-pass', user, detail: `hold op #${op.index} with ${op.value['pass'] === 'none' ? 'no pass' : "another user's pass"} was accepted (reservation ${String(op.result['reservationId'])})` });
+      continue;
     }
-    let repeated = 0;
-    for (const [user, a] of admissions) {
-      if (a.count <= 1) continue;
-      repeated += 1;
-      violations.push({ anomaly: 'admitted-twice', user, detail: `the target's log admits user ${user} ${a.count} times` });
-    }
-    for (const u of clientUsers(history).values()) {
-      if (u.tokens.size > 1) violations.push({ anomaly: 'several-passes', user: u.user, detail: `the client was shown ${u.tokens.size} different pass tokens for user ${u.user}` });
-    }
-    let holdsWithoutPass = 0;
-    let holdsOk = 0;
-    const probes = { none: 0, other: 0 };
-    // History times are relative to the load's start; the log's are Redis epoch ms (same machine).
-    for (const op of history.byF('hold')) {
-      if (op.value['pass'] === 'none') probes.none += 1;
-      if (op.value['pass'] === 'other') probes.other += 1;
-      if (op.type === 'fail') continue;
-      const user = Number(op.value['userId']);
-      if (op.value['pass'] !== 'own') {
-        // An indeterminate probe (timeout) may or may not have been let through: not evidence.
-        if (op.type === 'info') continue;
-        holdsWithoutPass += 1;
-        violations.push({ anomaly: 'hold-without-pass', user, detail: `hold op #${op.index} with ${op.value['pass'] === 'none' ? 'no pass' : "another user's pass"} was accepted (reservation ${String(op.result['reservationId'])})` });
-        continue;
-      }
-      if (op.type !== 'ok') continue;
-      holdsOk += 1;
-      const admitted = admissions.get(user);
-      const sentAtMs = scope.runStartedAtMs + op.invokeUs / 1000;
-      if (!admitted) violations.push({ anomaly: 'hold-without-admission', user, detail: `hold op #${op.index} was accepted but the target's log never admitted user ${user}` });
-      else if (sentAtMs > admitted.expiryMs + q.slackMs) violations.push({ anomaly: 'hold-with-expired-pass', user, detail: `hold op #${op.index} was sent ${Math.round(sentAtMs - admitted.expiryMs)} ms after user ${user}'s pass expired and was accepted` });
-    }
-    const admittedUsers = new Set(admissions.keys());
-    for (const user of snap.waiting) {
-      if (admittedUsers.has(user)) violations.push({ anomaly: 'waiting-after-admission', user, detail: `user ${user} is still in the waiting set after being admitted` });
-    }
-    const passUsers = new Set(snap.passes.map((p) => p.user));
-    for (const p of snap.passes) {
-      if (snap.nowMs - p.expiryMs > q.advanceMs + q.slackMs) violations.push({ anomaly: 'stale-pass-at-end', user: p.user, detail: `user ${p.user}'s pass expired ${snap.nowMs - p.expiryMs} ms before the end and still counts` });
-    }
-    for (const user of snap.passKeys) {
-      if (!passUsers.has(user)) violations.push({ anomaly: 'orphan-pass-token', user, detail: `a pass token for user ${user} exists without a pass in the pass set` });
-    }
-    return resultFromViolations(
-      {
-        id: ID,
-        title: TITLE,
-        counts: { admitted: admittedUsers.size, repeatedAdmissions: repeated, holdsOk, holdsWithoutPass, probesNoPass: probes.none, probesOtherPass: probes.other, waitingAtEnd: snap.waiting.length, passesAtEnd: snap.passes.length, passTokensAtEnd: snap.passKeys.length, unparsedLogLines: snap.unparsed },
-      },
-      violations,
-      `${admittedUsers.size} user(s) admitted once each; ${holdsOk} hold(s) with a valid pass; ${probes.none} probe(s) with no pass and ${probes.other} with another user's pass, none accepted; at the end ${snap.waiting.length} waiting, ${snap.passes.length} pass(es), consistent`,
-      (n) => `${n} violation(s): ${countKinds(violations, ADMISSION_PHRASES)} (of ${probes.none + probes.other} probe(s) run)`,
-    );
-  },
+    if (op.type !== 'ok') continue;
+    holdsOk += 1;
+    const admitted = admissions.get(user);
+    const sentAtMs = scope.runStartedAtMs + op.invokeUs / 1000;
+    if (!admitted) violations.push({ anomaly: 'hold-without-admission', user, detail: `hold op #${op.index} was accepted but the target's log never admitted user ${user}` });
+    else if (sentAtMs > admitted.expiryMs + q.slackMs) violations.push({ anomaly: 'hold-with-expired-pass', user, detail: `hold op #${op.index} was sent ${Math.round(sentAtMs - admitted.expiryMs)} ms after user ${user}'s pass expired and was accepted` });
+  }
+  const admittedUsers = new Set(admissions.keys());
+  for (const user of snap.waiting) {
+    if (admittedUsers.has(user)) violations.push({ anomaly: 'waiting-after-admission', user, detail: `user ${user} is still in the waiting set after being admitted` });
+  }
+  const passUsers = new Set(snap.passes.map((p) => p.user));
+  for (const p of snap.passes) {
+    if (snap.nowMs - p.expiryMs > q.advanceMs + q.slackMs) violations.push({ anomaly: 'stale-pass-at-end', user: p.user, detail: `user ${p.user}'s pass expired ${snap.nowMs - p.expiryMs} ms before the end and still counts` });
+  }
+  for (const user of snap.passKeys) {
+    if (!passUsers.has(user)) violations.push({ anomaly: 'orphan-pass-token', user, detail: `a pass token for user ${user} exists without a pass in the pass set` });
+  }
+  return resultFromViolations(
+    {
+      id: ID,
+      title: TITLE,
+      counts: { admitted: admittedUsers.size, repeatedAdmissions: repeated, holdsOk, holdsWithoutPass, probesNoPass: probes.none, probesOtherPass: probes.other, waitingAtEnd: snap.waiting.length, passesAtEnd: snap.passes.length, passTokensAtEnd: snap.passKeys.length, unparsedLogLines: snap.unparsed },
+    },
+    violations,
+    `${admittedUsers.size} user(s) admitted once each; ${holdsOk} hold(s) with a valid pass; ${probes.none} probe(s) with no pass and ${probes.other} with another user's pass, none accepted; at the end ${snap.waiting.length} waiting, ${snap.passes.length} pass(es), consistent`,
+    (n) => `${n} violation(s): ${countKinds(violations, ADMISSION_PHRASES)} (of ${probes.none + probes.other} probe(s) run)`,
+  );
 });

@@ -9,7 +9,7 @@
  * load started.
  */
 import type { History, Op } from '../engine/history.ts';
-import type { CheckScope, QueueScope, StoreClients } from './checker.ts';
+import { checkerFamily, type CheckScope, type QueueScope, type StoreClients } from './checker.ts';
 
 /** One event of the target's queue log. */
 export type QueueEvent =
@@ -118,6 +118,9 @@ export function requireQueue(scope: CheckScope): QueueScope {
   if (!scope.queue) throw new Error('this run has no queue in its scope (not a queue scenario)');
   return scope.queue;
 }
+
+/** Defines one of the queue checkers: they all read collectQueueSnapshot and judge `scope.queue`. */
+export const defineQueueChecker = checkerFamily(collectQueueSnapshot, requireQueue);
 
 /** What the client saw of one user. */
 export interface ClientUser {

@@ -14,9 +14,8 @@
  * the actual balance, how far outside it is, and the operations that make up the range.
  */
 import type { Op } from '../engine/history.ts';
-import { defineChecker } from './checker.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
-import { collectWalletSnapshot, points, walletEffects, walletReads, type WalletEffect, type WalletSnapshot } from './wallet-snapshot.ts';
+import { defineWalletChecker, points, type WalletEffect, walletEffects, walletReads, type WalletSnapshot } from './wallet-snapshot.ts';
 
 const ID = 'wallet-conservation';
 const TITLE = 'Final balances = initial + acknowledged charges − acknowledged payments';
@@ -51,82 +50,75 @@ export function balanceRange(initial: number, effects: readonly WalletEffect[], 
 }
 
 /** Check `wallet-conservation`: final and sampled balances against the range the client history allows (Jepsen bank). */
-export const walletConservationChecker = defineChecker<WalletSnapshot>({
-  id: ID,
-  title: TITLE,
+export const walletConservationChecker = defineWalletChecker(ID, TITLE, (history, snap) => {
+  const violations: EvidenceRow[] = [];
+  const { byUser, unknownAmount } = walletEffects(history.ops());
+  const walletByUser = new Map(snap.wallets.map((w) => [w.userId, w]));
+  const reads = walletReads(history.ops());
+  const tally = { chargesOk: 0, chargesInfo: 0, paysOk: 0, paysInfo: 0 };
+  let wrongUsers = 0;
+  let drift = 0;
+  let readsChecked = 0;
+  let wrongReads = 0;
+  // Final balances first: evidence is cut at MAX_EVIDENCE rows and every user's should show.
+  const readViolations: EvidenceRow[] = [];
 
-  collect: collectWalletSnapshot,
-
-  check(history, snap) {
-    const violations: EvidenceRow[] = [];
-    const { byUser, unknownAmount } = walletEffects(history.ops());
-    const walletByUser = new Map(snap.wallets.map((w) => [w.userId, w]));
-    const reads = walletReads(history.ops());
-    const tally = { chargesOk: 0, chargesInfo: 0, paysOk: 0, paysInfo: 0 };
-    let wrongUsers = 0;
-    let drift = 0;
-    let readsChecked = 0;
-    let wrongReads = 0;
-    // Final balances first: evidence is cut at MAX_EVIDENCE rows and every user's should show.
-    const readViolations: EvidenceRow[] = [];
-
-    for (const userId of snap.userIds) {
-      const effects = byUser.get(userId) ?? [];
-      for (const e of effects) {
-        const which = e.f === 'charge' ? 'charges' : 'pays';
-        if (e.certain) tally[`${which}Ok`] += 1;
-        else if (e.possible) tally[`${which}Info`] += 1;
-      }
-      const wallet = walletByUser.get(userId);
-      const final = balanceRange(snap.initialPoints, effects, Infinity, Infinity);
-      if (wallet && (wallet.balance < final.low || wallet.balance > final.high)) {
-        wrongUsers += 1;
-        const off = wallet.balance < final.low ? wallet.balance - final.low : wallet.balance - final.high;
-        drift += Math.abs(off);
-        violations.push({
-          anomaly: 'wrong-balance',
-          userId,
-          expected: rangeText(final),
-          actual: points(wallet.balance),
-          diff: off,
-          ops: describeEffects(snap.initialPoints, effects),
-        });
-      }
-      for (const read of reads.get(userId) ?? []) {
-        readsChecked += 1;
-        const range = balanceRange(snap.initialPoints, effects, read.invokeUs, read.completeUs);
-        const balance = Number(read.result['balance']);
-        if (balance >= range.low && balance <= range.high) continue;
-        wrongReads += 1;
-        readViolations.push({
-          anomaly: 'wrong-read',
-          userId,
-          expected: rangeText(range),
-          actual: points(balance),
-          diff: balance < range.low ? balance - range.low : balance - range.high,
-          ops: `read op #${read.index} (vu ${read.vu}) at ${Math.round(read.invokeUs / 1000)}–${Math.round(read.completeUs / 1000)} ms; changes invoked before it ended: ${describeEffects(snap.initialPoints, effects.filter((e) => e.possibleFromUs <= read.completeUs))}`,
-        });
-      }
+  for (const userId of snap.userIds) {
+    const effects = byUser.get(userId) ?? [];
+    for (const e of effects) {
+      const which = e.f === 'charge' ? 'charges' : 'pays';
+      if (e.certain) tally[`${which}Ok`] += 1;
+      else if (e.possible) tally[`${which}Info`] += 1;
     }
-    violations.push(...readViolations);
-    for (const op of unknownAmount) {
-      violations.push({ anomaly: 'unknown-amount', userId: Number(op.value['userId']), expected: 'an amount', actual: 'none', diff: null, ops: `pay op #${op.index} (${op.type}) of reservation ${String(op.value['reservationId'])} records no amount, so it cannot be accounted for` });
+    const wallet = walletByUser.get(userId);
+    const final = balanceRange(snap.initialPoints, effects, Infinity, Infinity);
+    if (wallet && (wallet.balance < final.low || wallet.balance > final.high)) {
+      wrongUsers += 1;
+      const off = wallet.balance < final.low ? wallet.balance - final.low : wallet.balance - final.high;
+      drift += Math.abs(off);
+      violations.push({
+        anomaly: 'wrong-balance',
+        userId,
+        expected: rangeText(final),
+        actual: points(wallet.balance),
+        diff: off,
+        ops: describeEffects(snap.initialPoints, effects),
+      });
     }
+    for (const read of reads.get(userId) ?? []) {
+      readsChecked += 1;
+      const range = balanceRange(snap.initialPoints, effects, read.invokeUs, read.completeUs);
+      const balance = Number(read.result['balance']);
+      if (balance >= range.low && balance <= range.high) continue;
+      wrongReads += 1;
+      readViolations.push({
+        anomaly: 'wrong-read',
+        userId,
+        expected: rangeText(range),
+        actual: points(balance),
+        diff: balance < range.low ? balance - range.low : balance - range.high,
+        ops: `read op #${read.index} (vu ${read.vu}) at ${Math.round(read.invokeUs / 1000)}–${Math.round(read.completeUs / 1000)} ms; changes invoked before it ended: ${describeEffects(snap.initialPoints, effects.filter((e) => e.possibleFromUs <= read.completeUs))}`,
+      });
+    }
+  }
+  violations.push(...readViolations);
+  for (const op of unknownAmount) {
+    violations.push({ anomaly: 'unknown-amount', userId: Number(op.value['userId']), expected: 'an amount', actual: 'none', diff: null, ops: `pay op #${op.index} (${op.type}) of reservation ${String(op.value['reservationId'])} records no amount, so it cannot be accounted for` });
+  }
 
-    const indeterminate = tally.chargesInfo + tally.paysInfo;
-    return resultFromViolations(
-      {
-        id: ID,
-        title: TITLE,
-        counts: { users: snap.userIds.length, wrongUsers, drift, ...tally, indeterminate, reads: readsChecked, wrongReads },
-      },
-      violations,
-      `every final balance matches the history: ${tally.chargesOk} acknowledged charge(s), ${tally.paysOk} payment(s)` +
-        (indeterminate > 0 ? `; ${indeterminate} indeterminate (info) op(s) allowed either way (${tally.chargesInfo} charge(s), ${tally.paysInfo} payment(s))` : '') +
-        `; ${readsChecked} sampled balance(s) consistent`,
-      (n) => `${n} violation(s): ${wrongUsers} user(s) whose final balance is off by ${points(drift)} points in all, ${wrongReads} sampled balance(s) outside their range` + (indeterminate > 0 ? ` (${indeterminate} indeterminate op(s) allowed either way)` : ''),
-    );
-  },
+  const indeterminate = tally.chargesInfo + tally.paysInfo;
+  return resultFromViolations(
+    {
+      id: ID,
+      title: TITLE,
+      counts: { users: snap.userIds.length, wrongUsers, drift, ...tally, indeterminate, reads: readsChecked, wrongReads },
+    },
+    violations,
+    `every final balance matches the history: ${tally.chargesOk} acknowledged charge(s), ${tally.paysOk} payment(s)` +
+      (indeterminate > 0 ? `; ${indeterminate} indeterminate (info) op(s) allowed either way (${tally.chargesInfo} charge(s), ${tally.paysInfo} payment(s))` : '') +
+      `; ${readsChecked} sampled balance(s) consistent`,
+    (n) => `${n} violation(s): ${wrongUsers} user(s) whose final balance is off by ${points(drift)} points in all, ${wrongReads} sampled balance(s) outside their range` + (indeterminate > 0 ? ` (${indeterminate} indeterminate op(s) allowed either way)` : ''),
+  );
 });
 
 function rangeText(range: BalanceRange): string {

@@ -10,7 +10,7 @@
  * Source: Jepsen's bank test (`jepsen.tests.bank`): every read and the final state must add up.
  */
 import type { Op } from '../engine/history.ts';
-import type { CheckScope, StoreClients } from './checker.ts';
+import { checkerFamily, type CheckScope, type StoreClients } from './checker.ts';
 import { placeholders, selectRows } from './sql.ts';
 
 /** One wallet row. */
@@ -191,3 +191,6 @@ export function points(n: number, signed = false): string {
   const text = Math.abs(n).toLocaleString('en-US');
   return n < 0 ? `−${text}` : signed ? `+${text}` : text;
 }
+
+/** Defines one of the wallet checkers: they all read collectWalletSnapshot (the scope's wallets). */
+export const defineWalletChecker = checkerFamily(collectWalletSnapshot, (scope) => scope.wallets);
