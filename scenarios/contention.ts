@@ -17,7 +17,7 @@ import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { sellOutChecker } from '../src/checks/sell-out.ts';
-import { parsePositiveInt } from '../src/engine/executor-options.ts';
+import { positiveInt } from '../src/options/values.ts';
 import { isArrivalRate, maxVus } from '../src/engine/executors/index.ts';
 import { TicketbenchError } from '../src/errors.ts';
 import { defineScenario } from '../src/scenario/types.ts';
@@ -34,7 +34,7 @@ export default defineScenario({
   // Speed is the CLI's call (this 2-core machine's default p95 is ~100 ms); an error answer (not a
   // 409, which is the expected lost race) means the target broke under contention.
   thresholds: ['errors:rate<0.01'],
-  flags: [{ flags: '--seats <n>', description: 'seats contested; VUs are spread over them (default 1)', parse: (text) => parsePositiveInt(text, '--seats', MAX_SEATS) }],
+  flags: [{ flags: '--seats <n>', description: 'seats contested; VUs are spread over them (default 1)', parse: positiveInt({ max: MAX_SEATS }) }],
 
   options(flags, { executor }) {
     const seats = (flags['seats'] as number | undefined) ?? 1;

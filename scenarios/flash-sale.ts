@@ -19,7 +19,7 @@ import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { sellOutChecker } from '../src/checks/sell-out.ts';
-import { parseNonNegativeInt, parsePositiveInt } from '../src/engine/executor-options.ts';
+import { nonNegativeInt, oneOf, positiveInt } from '../src/options/values.ts';
 import { TicketbenchError } from '../src/errors.ts';
 import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
 import { holdSeat, payReservation, reservationResults } from '../src/scenario/reservation-ops.ts';
@@ -47,17 +47,14 @@ export default defineScenario({
   // did not hold up under the sale; latency limits are left to --threshold.
   thresholds: ['errors:rate<0.01'],
   flags: [
-    { flags: '--users <n>', description: 'users, one iteration each (default 10000)', parse: (text) => parsePositiveInt(text, '--users', MAX_USERS) },
-    { flags: '--seats <n>', description: 'seats on sale (default 1000)', parse: (text) => parsePositiveInt(text, '--seats', MAX_SEATS) },
+    { flags: '--users <n>', description: 'users, one iteration each (default 10000)', parse: positiveInt({ max: MAX_USERS }) },
+    { flags: '--seats <n>', description: 'seats on sale (default 1000)', parse: positiveInt({ max: MAX_SEATS }) },
     {
       flags: '--pick <mode>',
       description: 'uniform | hot (80% of first picks on 20% of seats) (default uniform)',
-      parse: (text) => {
-        if (text !== 'uniform' && text !== 'hot') throw new TicketbenchError('INVALID_OPTION', `--pick must be uniform or hot, got "${text}".`);
-        return text;
-      },
+      parse: oneOf(['uniform', 'hot']),
     },
-    { flags: '--retries <n>', description: 'other seats a user tries after a 409 (default 3)', parse: (text) => parseNonNegativeInt(text, '--retries', 100) },
+    { flags: '--retries <n>', description: 'other seats a user tries after a 409 (default 3)', parse: nonNegativeInt({ max: 100 }) },
   ],
 
   defaultIterations: (flags) => (flags['users'] as number | undefined) ?? DEFAULT_USERS,

@@ -23,13 +23,12 @@ import { historyVsMysqlChecker } from '../src/checks/history-vs-mysql.ts';
 import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
-import { parsePositiveInt } from '../src/engine/executor-options.ts';
+import { positiveInt, share } from '../src/options/values.ts';
 import type { VuContext } from '../src/engine/vu.ts';
 import { TicketbenchError } from '../src/errors.ts';
 import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
 import { holdSeat, payReservation, reservationResults } from '../src/scenario/reservation-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
-import { parseShare } from './queue-ttl.ts';
 
 /** Defaults; the hold time is the bundled target's for this scenario unless `--hold-ttl` is given. */
 export const HOLD_EXPIRY_DEFAULTS = {
@@ -78,8 +77,8 @@ export default defineScenario({
   targetDefaults: { holdTtlMs: HOLD_EXPIRY_DEFAULTS.holdTtlMs },
   thresholds: ['errors:rate<0.01'],
   flags: [
-    { flags: '--seats <n>', description: `seats; twice as many users (default ${HOLD_EXPIRY_DEFAULTS.seats})`, parse: (text) => parsePositiveInt(text, '--seats', MAX_SEATS) },
-    { flags: '--abandon <share>', description: 'share of the first holders who never pay in time, e.g. 30% (default 30%)', parse: (text) => parseShare(text, '--abandon') },
+    { flags: '--seats <n>', description: `seats; twice as many users (default ${HOLD_EXPIRY_DEFAULTS.seats})`, parse: positiveInt({ max: MAX_SEATS }) },
+    { flags: '--abandon <share>', description: 'share of the first holders who never pay in time, e.g. 30% (default 30%)', parse: share() },
   ],
 
   defaultIterations: (flags) => 2 * ((flags['seats'] as number | undefined) ?? HOLD_EXPIRY_DEFAULTS.seats),

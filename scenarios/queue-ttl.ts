@@ -33,7 +33,7 @@ import { queueCapacityChecker } from '../src/checks/queue-capacity.ts';
 import { queueFifoChecker } from '../src/checks/queue-fifo.ts';
 import { queueRedistributionChecker } from '../src/checks/queue-redistribution.ts';
 import { queueClientResults } from '../src/checks/queue-snapshot.ts';
-import { parseDuration, parsePositiveInt } from '../src/engine/executor-options.ts';
+import { duration, positiveInt, share } from '../src/options/values.ts';
 import type { VuContext } from '../src/engine/vu.ts';
 import { ok } from '../src/engine/vu.ts';
 import { TicketbenchError } from '../src/errors.ts';
@@ -64,13 +64,6 @@ export const QUEUE_TTL_DEFAULTS = {
 const MAX_USERS = 100_000;
 const MAX_POLL_MS = 10_000;
 
-/** Parses a share: `30%` or `0.3`, within [0, 1]. */
-export function parseShare(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
-  const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
-  if (!(value >= 0 && value <= 1)) throw new TicketbenchError('INVALID_OPTION', `${flag} must be a share between 0 and 1 or 0% and 100%, e.g. 30%; got "${text}".`);
-  return value;
-}
 
 /** Resolved options of queue-ttl; durations in ms, shares in [0, 1]. */
 export interface QueueTtlOptions extends Record<string, number> {
@@ -118,13 +111,13 @@ export default defineScenario({
   // 401/403 are the refusals the probes expect; a 500 means the target broke.
   thresholds: ['http_reqs{status:500}:count==0'],
   flags: [
-    { flags: '--users <n>', description: `users entering the queue (default ${QUEUE_TTL_DEFAULTS.users})`, parse: (text) => parsePositiveInt(text, '--users', MAX_USERS) },
-    { flags: '--capacity <n>', description: `passes active at once (default ${QUEUE_TTL_DEFAULTS.capacity})`, parse: (text) => parsePositiveInt(text, '--capacity', 100_000) },
-    { flags: '--pass-ttl <d>', description: 'how long a pass stays valid, e.g. 2s (default 2s)', parse: (text) => parseDuration(text, '--pass-ttl') },
-    { flags: '--advance-interval <d>', description: 'how often the queue advances, e.g. 250ms (default 250ms)', parse: (text) => parseDuration(text, '--advance-interval') },
-    { flags: '--abandon <share>', description: 'share of admitted users who never use their pass, e.g. 30% (default 30%)', parse: (text) => parseShare(text, '--abandon') },
-    { flags: '--probes <share>', description: 'share of admitted users who first try to hold with no pass and with another user\'s (default 5%)', parse: (text) => parseShare(text, '--probes') },
-    { flags: '--max-wait <d>', description: 'a user leaves the line after waiting this long (default 10m)', parse: (text) => parseDuration(text, '--max-wait') },
+    { flags: '--users <n>', description: `users entering the queue (default ${QUEUE_TTL_DEFAULTS.users})`, parse: positiveInt({ max: MAX_USERS }) },
+    { flags: '--capacity <n>', description: `passes active at once (default ${QUEUE_TTL_DEFAULTS.capacity})`, parse: positiveInt({ max: 100_000 }) },
+    { flags: '--pass-ttl <d>', description: 'how long a pass stays valid, e.g. 2s (default 2s)', parse: duration() },
+    { flags: '--advance-interval <d>', description: 'how often the queue advances, e.g. 250ms (default 250ms)', parse: duration() },
+    { flags: '--abandon <share>', description: 'share of admitted users who never use their pass, e.g. 30% (default 30%)', parse: share() },
+    { flags: '--probes <share>', description: 'share of admitted users who first try to hold with no pass and with another user\'s (default 5%)', parse: share() },
+    { flags: '--max-wait <d>', description: 'a user leaves the line after waiting this long (default 10m)', parse: duration() },
   ],
 
   options(flags, { executor }): QueueTtlOptions {

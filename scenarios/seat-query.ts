@@ -25,7 +25,7 @@ import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { encodeSeatBitmap, seatStalenessChecker } from '../src/checks/seat-staleness.ts';
 import type { History } from '../src/engine/history.ts';
-import { parsePositiveInt } from '../src/engine/executor-options.ts';
+import { percent, positiveInt } from '../src/options/values.ts';
 import { classifyUnexpected, info, ok, type OpResult, type VuContext } from '../src/engine/vu.ts';
 import { TicketbenchError } from '../src/errors.ts';
 import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
@@ -61,9 +61,9 @@ export default defineScenario({
   defaultVus: 200,
   thresholds: ['errors:rate<0.01'],
   flags: [
-    { flags: '--hot-schedules <n>', description: 'hot schedules the readers share (default 4)', parse: (text) => parsePositiveInt(text, '--hot-schedules', MAX_HOT) },
-    { flags: '--seats <n>', description: 'seats of each hot schedule (default 1000)', parse: (text) => parsePositiveInt(text, '--seats', MAX_SEATS) },
-    { flags: '--write-share <pct>', description: 'percent of iterations that hold and pay a seat, 0-100 (default 5)', parse: parsePercent },
+    { flags: '--hot-schedules <n>', description: 'hot schedules the readers share (default 4)', parse: positiveInt({ max: MAX_HOT }) },
+    { flags: '--seats <n>', description: 'seats of each hot schedule (default 1000)', parse: positiveInt({ max: MAX_SEATS }) },
+    { flags: '--write-share <pct>', description: 'percent of iterations that hold and pay a seat, 0-100 (default 5)', parse: percent() },
   ],
 
   defaultIterations: () => DEFAULT_ITERATIONS,
@@ -152,10 +152,3 @@ function readResults(history: History): Record<string, number> {
   return { seatReads: okCount('seats'), scheduleReads: okCount('schedules'), concertReads: okCount('concerts') };
 }
 
-function parsePercent(text: string): number {
-  const value = Number(text.trim());
-  if (!/^\d+(\.\d+)?$/.test(text.trim()) || value > 100) {
-    throw new TicketbenchError('INVALID_OPTION', `--write-share must be a percentage from 0 to 100, got "${text}".`);
-  }
-  return value;
-}

@@ -29,7 +29,7 @@ import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { walletConservationChecker } from '../src/checks/wallet-conservation.ts';
 import { walletIdempotencyChecker } from '../src/checks/wallet-idempotency.ts';
 import { walletLedgerChecker } from '../src/checks/wallet-ledger.ts';
-import { parseDuration, parseNonNegativeInt, parsePositiveInt } from '../src/engine/executor-options.ts';
+import { duration, nonNegativeInt, positiveInt } from '../src/options/values.ts';
 import { isArrivalRate, maxVus } from '../src/engine/executors/index.ts';
 import type { History } from '../src/engine/history.ts';
 import type { VuContext } from '../src/engine/vu.ts';
@@ -113,17 +113,17 @@ export default defineScenario({
   // rate says nothing here; a 500 means the target broke.
   thresholds: ['http_reqs{status:500}:count==0'],
   flags: [
-    { flags: '--users <n>', description: `users whose wallets are raced, K (default ${DEFAULT_USERS}); each gets VUs / K VUs`, parse: (text) => parsePositiveInt(text, '--users', MAX_USERS) },
-    { flags: '--ops <n>', description: 'operations per iteration of a VU (default 10)', parse: (text) => parsePositiveInt(text, '--ops', MAX_OPS) },
+    { flags: '--users <n>', description: `users whose wallets are raced, K (default ${DEFAULT_USERS}); each gets VUs / K VUs`, parse: positiveInt({ max: MAX_USERS }) },
+    { flags: '--ops <n>', description: 'operations per iteration of a VU (default 10)', parse: positiveInt({ max: MAX_OPS }) },
     {
       flags: '--mix <list>',
       description: `weights of charge, pay, duplicate, overdraft (default ${DEFAULT_MIX})`,
       parse: (text) => mixText(parseMix(text)),
     },
-    { flags: '--points <n>', description: 'points every wallet starts with (default 10000)', parse: (text) => parseNonNegativeInt(text, '--points', MAX_POINTS) },
-    { flags: '--price <n>', description: 'price of a seat paid with points (default 1000)', parse: (text) => parsePositiveInt(text, '--price', MAX_PRICE) },
-    { flags: '--max-charge <n>', description: 'largest charge, points; charges are uniform in 1..n (default 1000)', parse: (text) => parsePositiveInt(text, '--max-charge', MAX_CHARGE_POINTS) },
-    { flags: '--sample-interval <d>', description: 'how often each balance is sampled during the load, e.g. 150ms (default 150ms)', parse: (text) => parseDuration(text, '--sample-interval') },
+    { flags: '--points <n>', description: 'points every wallet starts with (default 10000)', parse: nonNegativeInt({ max: MAX_POINTS }) },
+    { flags: '--price <n>', description: 'price of a seat paid with points (default 1000)', parse: positiveInt({ max: MAX_PRICE }) },
+    { flags: '--max-charge <n>', description: 'largest charge, points; charges are uniform in 1..n (default 1000)', parse: positiveInt({ max: MAX_CHARGE_POINTS }) },
+    { flags: '--sample-interval <d>', description: 'how often each balance is sampled during the load, e.g. 150ms (default 150ms)', parse: duration() },
   ],
 
   options(flags, { executor }) {

@@ -6,7 +6,10 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import type { ConnectionSettings } from '../config/connections.ts';
-import { executorFromFlags, parseDuration, parseNonNegativeInt, parsePositiveInt, parseStages, MAX_VUS } from '../engine/executor-options.ts';
+import { EXECUTOR_OPTIONS } from '../engine/executors/flags.ts';
+import { executorFlagsFromOpts, executorFromFlags } from '../options/executor-flags.ts';
+import { addDeclaredOptions, attributeOf, parseDeclared } from '../options/option.ts';
+import { parseDuration } from '../options/values.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { AnyScenario, ScenarioFlag } from '../scenario/types.ts';
 import { parseThreshold, resolveThresholds, type Threshold } from '../thresholds/parse.ts';
@@ -22,17 +25,7 @@ import type { CliIo } from './io.ts';
  */
 export function addRunFlags(command: Command): Command {
   return addConnectionFlags(
-    command
-      .option('--vus <n>', 'virtual users (scenario default otherwise)')
-      .option('--iterations <n>', 'iterations shared by all VUs (shared-iterations; default one per VU)')
-      .option('--duration <d>', 'run each VU in a loop for this long, e.g. 30s (constant-vus), or start iterations at --rate for this long (constant-arrival-rate)')
-      .option('--executor <name>', 'shared-iterations | constant-vus | constant-arrival-rate | ramping-arrival-rate (default: constant-vus with --duration, else shared-iterations)')
-      .option('--rate <n>', 'iterations started per --time-unit, however long earlier ones take (constant-arrival-rate)')
-      .option('--time-unit <d>', 'period of --rate, --start-rate and stage targets (arrival-rate executors; default 1s)')
-      .option('--pre-allocated-vus <n>', 'VUs created before the start (arrival-rate executors; default the scenario VUs)')
-      .option('--max-vus <n>', 'most VUs; an iteration due while all are busy is dropped (arrival-rate executors; default --pre-allocated-vus)')
-      .option('--start-rate <n>', 'rate at the start (ramping-arrival-rate; default 0)')
-      .option('--stages <list>', 'duration:target ramps, e.g. 30s:100,1m:500,30s:0 (ramping-arrival-rate)')
+    addDeclaredOptions(command, Object.values(EXECUTOR_OPTIONS))
       .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
       .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
       .option('--out <dir>', 'report folder', 'reports')
@@ -98,21 +91,7 @@ export function ciOutputsFromFlags(opts: Readonly<Record<string, unknown>>): CiO
  */
 export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Record<string, unknown>>, scenarioArgs: readonly string[], io: CliIo, commandName = 'run'): RunFlagSettings {
   const scenarioFlags = parseScenarioFlags(scenario.flags, scenarioArgs, `${commandName} ${scenario.name}`, io);
-  const executor = executorFromFlags(
-    {
-      vus: opt(opts, 'vus', (t) => parsePositiveInt(t, '--vus', MAX_VUS)),
-      iterations: opt(opts, 'iterations', (t) => parsePositiveInt(t, '--iterations')),
-      durationMs: opt(opts, 'duration', (t) => parseDuration(t, '--duration')),
-      executor: opt(opts, 'executor', String),
-      rate: opt(opts, 'rate', (t) => parsePositiveInt(t, '--rate')),
-      timeUnitMs: opt(opts, 'timeUnit', (t) => parseDuration(t, '--time-unit')),
-      preAllocatedVUs: opt(opts, 'preAllocatedVus', (t) => parsePositiveInt(t, '--pre-allocated-vus', MAX_VUS)),
-      maxVUs: opt(opts, 'maxVus', (t) => parsePositiveInt(t, '--max-vus', MAX_VUS)),
-      startRate: opt(opts, 'startRate', (t) => parseNonNegativeInt(t, '--start-rate')),
-      stages: opt(opts, 'stages', (t) => parseStages(t, '--stages')),
-    },
-    { vus: scenario.defaultVus, iterations: scenario.defaultIterations?.(scenarioFlags) },
-  );
+  const executor = executorFromFlags(executorFlagsFromOpts(opts), { vus: scenario.defaultVus, iterations: scenario.defaultIterations?.(scenarioFlags) });
   const requestTimeoutMs = parseDuration(String(opts['timeout']), '--timeout');
   const settleTimeoutMs = parseDuration(String(opts['settleTimeout']), '--settle-timeout');
   const connections = connectionsFromFlags(opts);
@@ -133,25 +112,14 @@ export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Recor
   };
 }
 
-function opt<T>(opts: Readonly<Record<string, unknown>>, key: string, parse: (text: string) => T): T | undefined {
-  const value = opts[key];
-  return value === undefined ? undefined : parse(String(value));
-}
-
 function parseScenarioFlags(flags: readonly ScenarioFlag[], args: readonly string[], name: string, io: CliIo): Record<string, unknown> {
   const parser = new Command(name)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .allowExcessArguments(false)
     .helpOption(false);
-  for (const flag of flags) parser.option(flag.flags, flag.description);
+  addDeclaredOptions(parser, flags);
   parser.parse([...args], { from: 'user' });
-  const values = parser.opts();
-  const byName = Object.fromEntries(flags.map((f) => [camelName(f.flags), f]));
-  return Object.fromEntries(Object.entries(values).map(([key, text]) => [key, byName[key]!.parse(String(text))]));
-}
-
-function camelName(flags: string): string {
-  const long = flags.split(/[ ,]+/).find((part) => part.startsWith('--')) ?? '';
-  return long.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  // Keyed by commander's attribute name, as scenarios read them (`--write-share` → `writeShare`).
+  return parseDeclared(Object.fromEntries(flags.map((spec) => [attributeOf(spec), spec])), parser.opts());
 }

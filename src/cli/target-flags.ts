@@ -4,7 +4,7 @@
  * `--lock-ttl`: set on the bundled target, assumed of another), validated and turned into run
  * options in one place, so every bad value or combination is one sentence naming the flags.
  */
-import { parseDuration } from '../engine/executor-options.ts';
+import { parseDuration } from '../options/values.ts';
 import { TicketbenchError } from '../errors.ts';
 import type { RunScenarioOptions } from '../run/run-scenario.ts';
 import { validateCache, validateStrategy, validateWalletStrategy } from '../target/launch.ts';

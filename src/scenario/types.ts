@@ -10,15 +10,16 @@ import type { History } from '../engine/history.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { VuContext } from '../engine/vu.ts';
 import type { StrategyKind } from '../model/compare.ts';
+import type { OptionSpec } from '../options/option.ts';
 
-/** A scenario-specific CLI flag, e.g. `--seats <n>`. */
-export interface ScenarioFlag {
-  /** commander syntax, e.g. `--seats <n>`. */
-  readonly flags: string;
-  readonly description: string;
-  /** Parses the flag's text; throws TicketbenchError INVALID_OPTION with a sentence on bad input. */
-  readonly parse: (text: string) => number | string | boolean;
-}
+/**
+ * A scenario's own option, declared once in the scenario file: its flag (`--seats <n>`), help
+ * text and kind of value (src/options/values.ts), e.g.
+ * `{ flags: '--seats <n>', description: 'seats contested (default 1)', parse: positiveInt({ max: 10_000 }) }`.
+ * The CLI builds the commander option from it and hands `options()` the parsed value under
+ * commander's attribute name (`seats`, `writeShare`).
+ */
+export type ScenarioFlag = OptionSpec<number | string | boolean>;
 
 /** Values given to `setup`. */
 export interface SetupContext {

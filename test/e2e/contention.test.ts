@@ -15,7 +15,7 @@ import { orphanLocksChecker } from '../../src/checks/orphan-locks.ts';
 import { openStores } from '../../src/checks/stores.ts';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import type { History } from '../../src/engine/history.ts';
-import { executorFromFlags } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { RESERVATION_CONFIRMED_TOPIC } from '../../src/infra/kafka-admin.ts';
 import { runAndWriteReport, type WrittenRunOutcome } from '../../src/run/run-and-write.ts';
 import contention from '../../scenarios/contention.ts';

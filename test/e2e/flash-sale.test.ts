@@ -3,7 +3,7 @@
 // (seats sold, attempts per sale, sell-out time) are in the report.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
-import { executorFromFlags } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { TicketbenchError } from '../../src/errors.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import flashSale from '../../scenarios/flash-sale.ts';

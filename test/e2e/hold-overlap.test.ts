@@ -5,7 +5,7 @@
 // also in a flash sale with fewer users than seats, where sell-out does not apply.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
-import { executorFromFlags } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import contention from '../../scenarios/contention.ts';
 import flashSale from '../../scenarios/flash-sale.ts';

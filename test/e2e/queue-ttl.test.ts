@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStores } from '../../src/checks/stores.ts';
 import { queueAdmissionChecker } from '../../src/checks/queue-admission.ts';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
-import { executorFromFlags } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import queueTtl from '../../scenarios/queue-ttl.ts';
 

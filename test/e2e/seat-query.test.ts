@@ -4,7 +4,7 @@
 // seat-staleness check fails with the offending reads as evidence.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
-import { executorFromFlags } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import seatQuery from '../../scenarios/seat-query.ts';
 

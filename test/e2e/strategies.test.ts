@@ -3,7 +3,7 @@
 // and every safe strategy passes every check.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
-import { executorFromFlags } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import contention from '../../scenarios/contention.ts';
 

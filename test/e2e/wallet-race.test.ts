@@ -15,7 +15,7 @@ import { walletIdempotencyChecker } from '../../src/checks/wallet-idempotency.ts
 import { walletLedgerChecker } from '../../src/checks/wallet-ledger.ts';
 import { compareStrategies } from '../../src/compare/run-compare.ts';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
-import { executorFromFlags } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { History } from '../../src/engine/history.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import walletRace from '../../scenarios/wallet-race.ts';

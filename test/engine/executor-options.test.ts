@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { executorFromFlags, parseDuration, parseNonNegativeInt, parsePositiveInt, parseStages } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
+import { parseDuration, parseNonNegativeInt, parsePositiveInt, parseStages } from '../../src/options/values.ts';
 import { TicketbenchError } from '../../src/errors.ts';
 
 describe('parseDuration', () => {

@@ -1,9 +1,10 @@
 // queue-ttl's pure parts: the share parser and the options it derives from the flags and the
 // executor (defaults, validation with a sentence).
 import { describe, expect, it } from 'vitest';
-import { executorFromFlags } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { TicketbenchError } from '../../src/errors.ts';
-import queueTtl, { parseShare, QUEUE_TTL_DEFAULTS } from '../../scenarios/queue-ttl.ts';
+import queueTtl, { QUEUE_TTL_DEFAULTS } from '../../scenarios/queue-ttl.ts';
+import { parseShare } from '../../src/options/values.ts';
 
 const settings = (flags: { vus?: number; iterations?: number; durationMs?: number } = {}) => ({ executor: executorFromFlags(flags, { vus: queueTtl.defaultVus }) });
 

@@ -1,7 +1,7 @@
 // wallet-race's pure parts: the --mix parser, the weighted draw, the options it derives from the
 // flags and the executor, and the figures it reports from a hand-written history.
 import { describe, expect, it } from 'vitest';
-import { executorFromFlags } from '../../src/engine/executor-options.ts';
+import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { History } from '../../src/engine/history.ts';
 import { TicketbenchError } from '../../src/errors.ts';
 import walletRace, { DEFAULT_MIX, drawOp, OVERDRAFT_PRICE, parseMix, walletRaceResults } from '../../scenarios/wallet-race.ts';

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { compareStrategies, MAX_REPEAT, planComparison } from '../../compare/run-compare.ts';
 import { fixedRunOptions, parseVary, varyKeyOfKind, type FixedSettings } from '../../compare/vary.ts';
 import type { CompareEventMap } from '../../compare/types.ts';
-import { parsePositiveInt } from '../../engine/executor-options.ts';
+import { parsePositiveInt } from '../../options/values.ts';
 import { TicketbenchError } from '../../errors.ts';
 import { compareJUnit, writeJUnit } from '../../report/junit.ts';
 import { compareSummaryJson, writeSummaryJson } from '../../report/summary-json.ts';

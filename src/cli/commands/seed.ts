@@ -4,7 +4,7 @@
  * with a one-line progress bar (plain lines every 2 s with `--ci` or without a terminal), and
  * prints what it inserted, rows per second and the seats table's size.
  */
-import { parsePositiveInt } from '../../engine/executor-options.ts';
+import { parsePositiveInt } from '../../options/values.ts';
 import { ExitCode, TicketbenchError } from '../../errors.ts';
 import { applyMigrations } from '../../infra/migrations.ts';
 import { ensureDatabase } from '../../infra/mysql.ts';
