@@ -7,7 +7,7 @@
  * the layers below it, never from a layer above. Import loops are forbidden everywhere.
  */
 const LAYERS = [
-  { name: 'core', paths: ['^src/errors\\.ts$', '^src/util/', '^src/model/'] },
+  { name: 'core', paths: ['^src/errors\\.ts$', '^src/util/', '^src/model/', '^contract/'] },
   { name: 'config', paths: ['^src/config/'] },
   { name: 'drivers', paths: ['^src/options/', '^src/engine/', '^src/infra/', '^src/target/', '^src/seed/'] },
   { name: 'judges', paths: ['^src/checks/', '^src/thresholds/', '^src/observe/'] },
@@ -56,10 +56,17 @@ module.exports = {
     },
     {
       name: 'target-service-stays-apart',
-      comment: 'The bundled target is a separate program: it may share only leaf helpers (src/util, src/config) with the toolkit.',
+      comment: 'The bundled target is a separate program: it may share only the contract and leaf helpers (src/util, src/config) with the toolkit.',
       severity: 'error',
       from: { path: '^target-service/' },
       to: { path: '^(src|scenarios)/', pathNot: ['^src/util/', '^src/config/connections\\.ts$', '^src/errors\\.ts$'] },
+    },
+    {
+      name: 'toolkit-never-imports-the-target',
+      comment: 'ticketbench drives any service: what it knows of the bundled one comes from contract/bundled-target.ts, never from target-service code.',
+      severity: 'error',
+      from: { path: '^(src|scenarios|bin)/' },
+      to: { path: '^target-service/' },
     },
   ],
   options: {

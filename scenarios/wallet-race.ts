@@ -38,7 +38,7 @@ import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
 import { holdSeat, payReservation } from '../src/scenario/reservation-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 import { chargeWallet, readWallet } from '../src/scenario/wallet-ops.ts';
-import { MAX_CHARGE_POINTS } from '../target-service/src/wallet.ts';
+import { MAX_CHARGE_POINTS } from '../contract/bundled-target.ts';
 
 /** The operations an iteration draws from. */
 export const WALLET_OPS = ['charge', 'pay', 'duplicate', 'overdraft'] as const;

@@ -7,9 +7,7 @@
 import { TicketbenchError } from '../errors.ts';
 import type { RunScenarioOptions } from '../run/run-scenario.ts';
 import { VARY_OPTION_KEYS, type StrategyKind, type VaryKey } from '../model/compare.ts';
-import { CACHE_MODES, validateCache, validateStrategy, validateWalletStrategy } from '../target/launch.ts';
-import { holdStrategyNames, isSafeStrategy } from '../../target-service/src/hold-strategies/index.ts';
-import { isSafeWalletStrategy, walletStrategyNames } from '../../target-service/src/wallet-strategies/index.ts';
+import { CACHE_MODES, holdStrategyNames, isSafeStrategy, isSafeWalletStrategy, validateCache, validateStrategy, validateWalletStrategy, walletStrategyNames } from '../target/launch.ts';
 
 /** What each key means: its values, validation, safety, wording and the run option it sets. */
 export interface VarySpec {

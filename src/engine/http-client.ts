@@ -4,6 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Http1Pool, type Http1Answer, type Http1Error, type Http1Exchange } from './http1.ts';
+import { isValidRequestPath, RequestWriter } from './http1/request-writer.ts';
 import type { RunMetrics } from './metrics.ts';
 
 /** An answer from the target. `json` is the parsed body, or undefined when it was not JSON. */
@@ -52,19 +53,11 @@ export interface IntendedStart {
 /** HTTP methods the engine sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** Characters undici also refuses in a request path: controls, space and anything beyond latin1. */
-const INVALID_PATH = /[^\u0021-\u00ff]/;
-const ASCII = /^[\u0000-\u007f]*$/;
-/** Serialised heads of body-less requests kept for reuse; a scenario has a handful of such paths. */
-const MAX_CACHED_HEADS = 1024;
 
 /** Sends JSON requests to one origin and records each one's latency and outcome. */
 export class TargetHttpClient {
   private readonly pool: Http1Pool;
-  /** Serialised body-less requests by method, then path (two lookups of literals, no key string built per request). */
-  private readonly heads = new Map<string, Map<string, Buffer>>();
-  private cachedHeads = 0;
-  private readonly hostHeader: string;
+  private readonly writer: RequestWriter;
   /** Set only on views made by `withIntendedStart`. */
   private intended: IntendedStart | undefined;
 
@@ -78,7 +71,7 @@ export class TargetHttpClient {
     private readonly metrics?: RunMetrics,
   ) {
     this.pool = new Http1Pool(baseUrl, { connections: options.connections, timeoutResolutionMs: options.timeoutMs / 20 });
-    this.hostHeader = new URL(baseUrl).host;
+    this.writer = new RequestWriter(new URL(baseUrl).host);
   }
 
   /**
@@ -101,42 +94,17 @@ export class TargetHttpClient {
    * @returns rejects with RequestError when no HTTP answer arrived (timeout, connection error)
    */
   request(name: string, method: HttpMethod, path: string, body?: unknown): Promise<HttpResponse> {
-    if (INVALID_PATH.test(path) || (path[0] !== '/' && path !== '*')) {
+    // undici refuses the same paths: controls, space and anything beyond latin1.
+    if (!isValidRequestPath(path)) {
       return Promise.reject(new RequestError('invalid-request', `${method} ${path}: invalid request path`, undefined));
     }
     const started = performance.now();
     // Read at send time, so that concurrent requests of one iteration share the same intended start.
     const intendedAt = this.intended?.intendedStartMs;
-    let payload: string | Buffer;
-    if (body === undefined) payload = this.bodylessHead(method, path);
-    else {
-      const json = JSON.stringify(body);
-      // A path is latin1 (checked above) and so one byte per character; the JSON is UTF-8.
-      payload = `${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
-      if (!ASCII.test(path)) payload = Buffer.concat([Buffer.from(payload.slice(0, payload.length - json.length), 'latin1'), Buffer.from(json)]);
-    }
+    const payload = this.writer.write(method, path, body);
     return new Promise<HttpResponse>((resolve, reject) => {
       this.pool.send(new Exchange(this, name, method, path, payload, started, started + this.options.timeoutMs, intendedAt, resolve, reject));
     });
-  }
-
-  private bodylessHead(method: HttpMethod, path: string): Buffer {
-    let byPath = this.heads.get(method);
-    if (byPath === undefined) this.heads.set(method, (byPath = new Map()));
-    let head = byPath.get(path);
-    if (head === undefined) {
-      // A request without a body says so with content-length 0 when its method usually has one.
-      const length = method === 'POST' || method === 'PUT' ? 'content-length: 0\r\n' : '';
-      // Kept as bytes: written as is, with no string encoding per request.
-      head = Buffer.from(`${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n${length}\r\n`, 'latin1');
-      if (++this.cachedHeads > MAX_CACHED_HEADS) {
-        // Paths built per request (ids in them) would grow the cache without end.
-        for (const paths of this.heads.values()) paths.clear();
-        this.cachedHeads = 1;
-      }
-      byPath.set(path, head);
-    }
-    return head;
   }
 
   /**

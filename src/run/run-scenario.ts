@@ -23,7 +23,7 @@ import type { AnyScenario, TargetTimings } from '../scenario/types.ts';
 import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress, type LatencySource } from '../thresholds/evaluate.ts';
 import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateCache, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
-import { consumerGroupFor, eventSourceFor } from '../../target-service/src/config.ts';
+import { consumerGroupFor, eventSourceFor } from '../../contract/bundled-target.ts';
 import { describeMachine } from './machine.ts';
 import type { RunReport } from '../model/run-report.ts';
 import type { RunEmitter, RunEventMap } from './types.ts';

@@ -18,7 +18,7 @@
  */
 import { Readable } from 'node:stream';
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import { inTransaction } from '../../target-service/src/db.ts';
+import { inTransaction } from '../util/transaction.ts';
 
 /** How seat rows are sent: multi-row `INSERT IGNORE` statements, or `LOAD DATA LOCAL INFILE` of a CSV built in memory. */
 export type SeedMethod = 'insert' | 'load-data';

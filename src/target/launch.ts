@@ -8,8 +8,7 @@ import path from 'node:path';
 import type { ConnectionSettings } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
 import { REPO_ROOT } from '../infra/paths.ts';
-import { holdStrategyNames } from '../../target-service/src/hold-strategies/index.ts';
-import { DEFAULT_WALLET_STRATEGY, walletStrategyNames } from '../../target-service/src/wallet-strategies/index.ts';
+import { DEFAULT_HOLD_STRATEGY, DEFAULT_WALLET_STRATEGY, HOLD_STRATEGY_SAFETY, WALLET_STRATEGY_SAFETY } from '../../contract/bundled-target.ts';
 
 const ENTRY = path.join(REPO_ROOT, 'target-service/src/main.ts');
 
@@ -22,7 +21,7 @@ export const BUNDLED_TARGET_SETTINGS = {
   /** How often the expiry sweep looks for holds past their time, ms. */
   expirySweepMs: 1_000,
   /** Seat-hold strategy when `--strategy` is not given. */
-  strategy: 'redis-lock',
+  strategy: DEFAULT_HOLD_STRATEGY,
   /** Wallet strategy when `--wallet-strategy` is not given (the target's own default). */
   walletStrategy: DEFAULT_WALLET_STRATEGY,
   /** Read cache (`TARGET_CACHE`) when `--cache` is not given. */
@@ -30,6 +29,26 @@ export const BUNDLED_TARGET_SETTINGS = {
   /** Life of a cached read answer, ms; the `seat-staleness` check allows this plus a small bound. */
   cacheTtlMs: 1_000,
 } as const;
+
+/** The bundled target's seat-hold strategies (the contract's), sorted. */
+export function holdStrategyNames(): string[] {
+  return Object.keys(HOLD_STRATEGY_SAFETY).sort();
+}
+
+/** The bundled target's wallet strategies (the contract's), sorted. */
+export function walletStrategyNames(): string[] {
+  return Object.keys(WALLET_STRATEGY_SAFETY).sort();
+}
+
+/** False for a seat-hold strategy that double-books on purpose (its failed checks are expected). */
+export function isSafeStrategy(name: string): boolean {
+  return (HOLD_STRATEGY_SAFETY as Readonly<Record<string, boolean>>)[name] !== false;
+}
+
+/** False for a wallet strategy that loses updates on purpose (its failed checks are expected). */
+export function isSafeWalletStrategy(name: string): boolean {
+  return (WALLET_STRATEGY_SAFETY as Readonly<Record<string, boolean>>)[name] !== false;
+}
 
 /** Values of the bundled target's read cache setting (`--cache`, `compare --vary cache=…`). */
 export const CACHE_MODES: readonly string[] = ['off', 'on'];

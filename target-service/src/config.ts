@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { EXPIRY_FAULTS, type ExpiryFault } from './hold-expiry.ts';
 import { HOLD_FAULTS, type HoldFault } from './hold-strategies/types.ts';
 import { QUEUE_FAULTS, type QueueFault } from './queue/waiting-queue.ts';
+import { consumerGroupFor } from '../../contract/bundled-target.ts';
 
 /** Validated settings of one service instance. Durations in milliseconds. */
 export interface TargetSettings {
@@ -251,28 +252,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
   };
 }
 
-/**
- * The default consumer group of a service instance: one group per database, so instances of the
- * same service share the partitions while services on other databases (other runs, tests)
- * sharing the broker never take partitions from it.
- */
-export function consumerGroupFor(mysqlUrl: string): string {
-  return `ticketbench-target.${databaseOf(mysqlUrl)}`;
-}
-
-/**
- * The `source` header the outbox relay puts on every event (CloudEvents' `source` attribute):
- * which service database the event came from, since several may publish to one topic.
- */
-export function eventSourceFor(mysqlUrl: string): string {
-  return `ticketbench-target/${databaseOf(mysqlUrl)}`;
-}
-
-/** The database named by a MySQL URL (`default` when it names none); namespaces the read cache's keys. */
-export function databaseOf(mysqlUrl: string): string {
-  try {
-    return decodeURIComponent(new URL(mysqlUrl).pathname.replace(/^\//, '')) || 'default';
-  } catch {
-    return 'default';
-  }
-}
+// How the target names its consumer group and event source per database is part of the contract
+// the toolkit's checks read too.
+export { consumerGroupFor, databaseOf, eventSourceFor } from '../../contract/bundled-target.ts';

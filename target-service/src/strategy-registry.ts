@@ -49,3 +49,13 @@ export function defineStrategyRegistry<D, S>(
     },
   };
 }
+
+/**
+ * Registry entries from a safety table (`contract/bundled-target.ts`) and one factory per name:
+ * the type requires a factory for every name the contract lists, and no other.
+ */
+export function withSafety<N extends string, D, S>(safety: Readonly<Record<N, boolean>>, factories: Readonly<Record<N, (deps: D) => S>>): Record<N, StrategyRegistration<D, S>> {
+  const entries = {} as Record<N, StrategyRegistration<D, S>>;
+  for (const name of Object.keys(safety) as N[]) entries[name] = { create: factories[name], safe: safety[name] };
+  return entries;
+}

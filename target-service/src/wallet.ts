@@ -15,9 +15,10 @@ import { HttpError, isDuplicateKey } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import type { WalletStrategy } from './wallet-strategies/index.ts';
 import { readWallet } from './wallet-strategies/wallet-queries.ts';
+import { MAX_CHARGE_POINTS } from '../../contract/bundled-target.ts';
 
 /** Largest amount one charge may add, points. */
-export const MAX_CHARGE_POINTS = 10_000_000;
+export { MAX_CHARGE_POINTS } from '../../contract/bundled-target.ts';
 
 /** Ledger row types. `INITIAL` is the fixture's opening balance. */
 export type LedgerType = 'INITIAL' | 'CHARGE' | 'PAYMENT' | 'REFUND';

@@ -34,7 +34,7 @@ const describeViolation = (v: Violation): string => `${v.rule.name}: ${v.from} â
 
 describe('import rules (.dependency-cruiser.cjs)', () => {
   it('hold for src/, scenarios/, target-service/ and bin/: no import loop, no import from a higher layer', async () => {
-    const violations = await violationsIn(REPO_ROOT, ['src', 'scenarios', 'target-service/src', 'bin']);
+    const violations = await violationsIn(REPO_ROOT, ['src', 'scenarios', 'target-service/src', 'contract', 'bin']);
     expect(violations.map(describeViolation)).toEqual([]);
   }, 120_000);
 
@@ -53,12 +53,15 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
     write('src/model/thing.ts', "import type { Runner } from '../run/runner.ts';\nexport type Thing = Runner;\n");
     write('src/run/runner.ts', 'export type Runner = { readonly id: number };\n');
     write('src/run/run-scenario.ts', "import { writeFile } from 'node:fs/promises';\nexport const save = (): Promise<void> => writeFile('x', 'y');\n");
+    // The toolkit reaching into the bundled target's code instead of the contract.
+    write('target-service/src/registry.ts', 'export const NAMES = [1];\n');
+    write('src/target/names.ts', "import { NAMES } from '../../target-service/src/registry.ts';\nexport const names = NAMES;\n");
 
     it('reports each of them, by rule', async () => {
-      const violations = await violationsIn(scratch, ['src']);
+      const violations = await violationsIn(scratch, ['src', 'target-service']);
       // dependency-cruiser names a loop once, from its first module.
       const rules = violations.map((v) => `${v.rule.name} ${v.from}`).sort();
-      expect(rules).toEqual(['layer-core src/model/thing.ts', 'no-circular src/report/a.ts', 'run-scenario-writes-nothing src/run/run-scenario.ts']);
+      expect(rules).toEqual(['layer-core src/model/thing.ts', 'no-circular src/report/a.ts', 'run-scenario-writes-nothing src/run/run-scenario.ts', 'toolkit-never-imports-the-target src/target/names.ts']);
     }, 120_000);
   });
 });

@@ -7,7 +7,8 @@ import { createOptimisticStrategy } from './optimistic.ts';
 import { createPessimisticStrategy } from './pessimistic.ts';
 import { createRedisLockStrategy } from './redis-lock.ts';
 import { createRedisStockStrategy } from './redis-stock.ts';
-import { defineStrategyRegistry } from '../strategy-registry.ts';
+import { HOLD_STRATEGY_SAFETY } from '../../../contract/bundled-target.ts';
+import { defineStrategyRegistry, withSafety } from '../strategy-registry.ts';
 import type { HoldStrategyDeps, HoldStrategyRegistration, SeatHoldStrategy } from './types.ts';
 
 export type {
@@ -22,13 +23,13 @@ export type {
 
 /** The seat-hold strategies, by the name `TARGET_STRATEGY` selects them with. */
 const REGISTRY = defineStrategyRegistry<HoldStrategyDeps, SeatHoldStrategy>(
-  {
-    none: { create: createNoLockStrategy, safe: false },
-    optimistic: { create: createOptimisticStrategy, safe: true },
-    pessimistic: { create: createPessimisticStrategy, safe: true },
-    'redis-lock': { create: createRedisLockStrategy, safe: true },
-    'redis-stock': { create: createRedisStockStrategy, safe: true },
-  },
+  withSafety(HOLD_STRATEGY_SAFETY, {
+    none: createNoLockStrategy,
+    optimistic: createOptimisticStrategy,
+    pessimistic: createPessimisticStrategy,
+    'redis-lock': createRedisLockStrategy,
+    'redis-stock': createRedisStockStrategy,
+  }),
   (name) => new UnknownStrategyError(name),
 );
 

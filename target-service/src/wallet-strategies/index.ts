@@ -7,27 +7,28 @@ import { createNoLockWalletStrategy } from './none.ts';
 import { createOptimisticWalletStrategy } from './optimistic.ts';
 import { createPessimisticWalletStrategy } from './pessimistic.ts';
 import { createRedisLockWalletStrategy } from './redis-lock.ts';
-import { defineStrategyRegistry } from '../strategy-registry.ts';
+import { DEFAULT_WALLET_STRATEGY as CONTRACT_DEFAULT_WALLET_STRATEGY, WALLET_STRATEGY_SAFETY } from '../../../contract/bundled-target.ts';
+import { defineStrategyRegistry, withSafety } from '../strategy-registry.ts';
 import type { WalletStrategy, WalletStrategyDeps, WalletStrategyRegistration } from './types.ts';
 
 export type { WalletChange, WalletState, WalletStrategy, WalletStrategyDeps, WalletStrategyFactory, WalletStrategyRegistration, WalletWork } from './types.ts';
 
 /** The wallet strategies, by the name `TARGET_WALLET_STRATEGY` selects them with. */
 const REGISTRY = defineStrategyRegistry<WalletStrategyDeps, WalletStrategy>(
-  {
-    none: { create: createNoLockWalletStrategy, safe: false },
-    optimistic: { create: createOptimisticWalletStrategy, safe: true },
-    pessimistic: { create: createPessimisticWalletStrategy, safe: true },
-    'redis-lock': { create: createRedisLockWalletStrategy, safe: true },
-  },
+  withSafety(WALLET_STRATEGY_SAFETY, {
+    none: createNoLockWalletStrategy,
+    optimistic: createOptimisticWalletStrategy,
+    pessimistic: createPessimisticWalletStrategy,
+    'redis-lock': createRedisLockWalletStrategy,
+  }),
   (name) => new UnknownWalletStrategyError(name),
 );
 
 /** Every wallet strategy, by the name `TARGET_WALLET_STRATEGY` selects it with. */
 export const WALLET_STRATEGIES: Readonly<Record<string, WalletStrategyRegistration>> = REGISTRY.entries;
 
-/** The default wallet strategy (seed 002's pessimistic lock for points). */
-export const DEFAULT_WALLET_STRATEGY = 'pessimistic';
+/** The default wallet strategy (seed 002's pessimistic lock for points; the contract's). */
+export const DEFAULT_WALLET_STRATEGY: string = CONTRACT_DEFAULT_WALLET_STRATEGY;
 
 /**
  * Wallet strategies that lose updates on purpose (they exist to show that the wallet checks catch
