@@ -41,8 +41,6 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--wallet-strategy <name>', 'wallet strategy of the bundled target: none, optimistic, pessimistic, redis-lock (default pessimistic)')
     .option('--cache <mode>', 'read cache of the bundled target: off or on (default off)')
     .option('--target-url <url>', 'drive this already-running target instead of starting the bundled one')
-    .option('--hold-ttl <d>', "how long a hold lasts, e.g. 3s: set on the bundled target, what the checks assume of --target-url's (default 5m, or the scenario's)")
-    .option('--lock-ttl <d>', "the seat-lock lease, e.g. 5s: set on the bundled target, what the checks assume of --target-url's (default 5s)")
     .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)')
     .action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
       const { runCommand } = await import('./commands/run.ts');
@@ -62,8 +60,6 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--strategy <name>', 'seat-hold strategy every run keeps while another setting varies')
     .option('--wallet-strategy <name>', 'wallet strategy every run keeps while another setting varies')
     .option('--cache <mode>', 'read cache every run keeps while another setting varies: off or on')
-    .option('--hold-ttl <d>', "how long a hold lasts on the bundled target in every run, e.g. 3s (default 5m, or the scenario's)")
-    .option('--lock-ttl <d>', 'the seat-lock lease of the bundled target in every run, e.g. 5s (default 5s)')
     .helpOption('-h, --help', 'show help; scenario options: --seats <n> (contention)')
     .action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
       const { compareCommand } = await import('./commands/compare.ts');

@@ -8,24 +8,42 @@ import path from 'node:path';
 import type { ConnectionSettings } from '../config/connections.ts';
 import { EXECUTOR_OPTIONS } from '../engine/executors/flags.ts';
 import { executorFlagsFromOpts, executorFromFlags } from '../options/executor-flags.ts';
-import { addDeclaredOptions, attributeOf, parseDeclared } from '../options/option.ts';
-import { parseDuration } from '../options/values.ts';
+import { addDeclaredOptions, attributeOf, option, parseDeclared } from '../options/option.ts';
+import { duration, parseDuration } from '../options/values.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { AnyScenario, ScenarioFlag } from '../scenario/types.ts';
 import { parseThreshold, resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { addConnectionFlags, connectionsFromFlags } from './connection-flags.ts';
 import type { CliIo } from './io.ts';
 
+/** The target's times, which `run` and `compare` both take. */
+export const TARGET_TIME_OPTIONS = {
+  holdTtlMs: option({
+    flags: '--hold-ttl <d>',
+    description: "how long a hold lasts, e.g. 3s: set on the bundled target (in every run), what the checks assume of --target-url's (default 5m, or the scenario's)",
+    parse: duration(),
+  }),
+  lockTtlMs: option({ flags: '--lock-ttl <d>', description: "the seat-lock lease, e.g. 5s: set on the bundled target (in every run), what the checks assume of --target-url's (default 5s)", parse: duration() }),
+};
+
+/**
+ * The target's times from `--hold-ttl` and `--lock-ttl`, in ms; absent when not given.
+ * @throws TicketbenchError INVALID_OPTION naming the flag for a value that is not a duration.
+ */
+export function targetTimesFromFlags(opts: Readonly<Record<string, unknown>>): { holdTtlMs?: number; lockTtlMs?: number } {
+  return parseDeclared(TARGET_TIME_OPTIONS, opts) as { holdTtlMs?: number; lockTtlMs?: number };
+}
+
 /**
  * Adds the shared run flags (`--vus`, `--iterations`, `--duration`, the arrival-rate flags
  * `--executor`, `--rate`, `--time-unit`, `--pre-allocated-vus`, `--max-vus`, `--start-rate`,
- * `--stages`, and `--timeout`, `--settle-timeout`, `--out`, `--ci`, `--no-infra`, the CI gates
+ * `--stages`, the target's times `--hold-ttl` and `--lock-ttl`, and `--timeout`, `--settle-timeout`, `--out`, `--ci`, `--no-infra`, the CI gates
  * `--threshold` (repeatable), `--summary-json`, `--junit`) and the connection flags to a command
  * that takes `<scenario>`, and lets unknown options through: they are the scenario's own flags.
  */
 export function addRunFlags(command: Command): Command {
   return addConnectionFlags(
-    addDeclaredOptions(command, Object.values(EXECUTOR_OPTIONS))
+    addDeclaredOptions(command, [...Object.values(EXECUTOR_OPTIONS), ...Object.values(TARGET_TIME_OPTIONS)])
       .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
       .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
       .option('--out <dir>', 'report folder', 'reports')
@@ -67,6 +85,10 @@ export interface RunFlagSettings {
   readonly stateDir?: string;
   /** `--threshold` values, parsed (source `cli`); runScenario adds the scenario's defaults. */
   readonly thresholds: readonly Threshold[];
+  /** `--hold-ttl`, ms; absent when not given. */
+  readonly holdTtlMs?: number;
+  /** `--lock-ttl`, ms; absent when not given. */
+  readonly lockTtlMs?: number;
 }
 
 /** Where `--summary-json` and `--junit` write, as absolute paths; absent when not asked for. */
@@ -109,6 +131,7 @@ export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Recor
     settleTimeoutMs,
     ...(opts['stateDir'] ? { stateDir: String(opts['stateDir']) } : {}),
     thresholds,
+    ...targetTimesFromFlags(opts),
   };
 }
 

@@ -1,16 +1,15 @@
 /**
  * `run`'s target flags: `--target-url` (drive a running service) or the bundled target's
- * settings (`--strategy`, `--wallet-strategy`, `--cache`), and the target's times (`--hold-ttl`,
- * `--lock-ttl`: set on the bundled target, assumed of another), validated and turned into run
- * options in one place, so every bad value or combination is one sentence naming the flags.
+ * settings (`--strategy`, `--wallet-strategy`, `--cache`), validated and turned into run options
+ * in one place, so every bad value or combination is one sentence naming the flags. The target's
+ * times (`--hold-ttl`, `--lock-ttl`) are shared run flags (run-flags.ts).
  */
-import { parseDuration } from '../options/values.ts';
 import { TicketbenchError } from '../errors.ts';
 import type { RunScenarioOptions } from '../run/run-scenario.ts';
 import { validateCache, validateStrategy, validateWalletStrategy } from '../target/launch.ts';
 
 /** The run options the target flags set. */
-export type TargetRunOptions = Pick<RunScenarioOptions, 'targetUrl' | 'strategy' | 'walletStrategy' | 'cache' | 'holdTtlMs' | 'lockTtlMs'>;
+export type TargetRunOptions = Pick<RunScenarioOptions, 'targetUrl' | 'strategy' | 'walletStrategy' | 'cache'>;
 
 const BUNDLED_FLAGS = [
   { key: 'strategy', flag: '--strategy', what: "selects the bundled target's strategy", validate: validateStrategy },
@@ -21,8 +20,7 @@ const BUNDLED_FLAGS = [
 /**
  * Validates the target flags (`opts` as commander gives them) and returns the run options they set.
  * @throws TicketbenchError INVALID_OPTION for a `--target-url` that is not an http(s) URL, an
- *   unknown strategy or cache mode, a bundled-target setting given with `--target-url`, or a
- *   `--hold-ttl` / `--lock-ttl` that is not a duration.
+ *   unknown strategy or cache mode, or a bundled-target setting given with `--target-url`.
  */
 export function targetFromFlags(opts: Readonly<Record<string, unknown>>): TargetRunOptions {
   const targetUrl = opts['targetUrl'] === undefined ? undefined : validateTargetUrl(String(opts['targetUrl']));
@@ -32,18 +30,7 @@ export function targetFromFlags(opts: Readonly<Record<string, unknown>>): Target
     if (targetUrl !== undefined) throw new TicketbenchError('INVALID_OPTION', `${flag} ${what}; it cannot be combined with --target-url.`);
     options[key] = validate(String(opts[key]));
   }
-  return { ...options, ...targetTimesFromFlags(opts) };
-}
-
-/**
- * The target's times from `--hold-ttl` and `--lock-ttl` (`run` and `compare`), in ms; absent when not given.
- * @throws TicketbenchError INVALID_OPTION naming the flag for a value that is not a duration.
- */
-export function targetTimesFromFlags(opts: Readonly<Record<string, unknown>>): Pick<RunScenarioOptions, 'holdTtlMs' | 'lockTtlMs'> {
-  return {
-    ...(opts['holdTtl'] !== undefined ? { holdTtlMs: parseDuration(String(opts['holdTtl']), '--hold-ttl') } : {}),
-    ...(opts['lockTtl'] !== undefined ? { lockTtlMs: parseDuration(String(opts['lockTtl']), '--lock-ttl') } : {}),
-  };
+  return options;
 }
 
 function validateTargetUrl(text: string): string {

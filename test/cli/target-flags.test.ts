@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { targetTimesFromFlags } from '../../src/cli/run-flags.ts';
 import { targetFromFlags } from '../../src/cli/target-flags.ts';
 import { TicketbenchError } from '../../src/errors.ts';
 
@@ -8,8 +9,9 @@ describe('targetFromFlags', () => {
     expect(targetFromFlags({ strategy: 'none', walletStrategy: 'optimistic', cache: 'on' })).toEqual({ strategy: 'none', walletStrategy: 'optimistic', cache: 'on' });
     expect(targetFromFlags({ targetUrl: 'http://127.0.0.1:8080' })).toEqual({ targetUrl: 'http://127.0.0.1:8080' });
     // The target's times go with either: set on the bundled target, assumed of another.
-    expect(targetFromFlags({ holdTtl: '3s', lockTtl: '500ms' })).toEqual({ holdTtlMs: 3000, lockTtlMs: 500 });
-    expect(targetFromFlags({ targetUrl: 'http://127.0.0.1:8080', holdTtl: '10m' })).toEqual({ targetUrl: 'http://127.0.0.1:8080', holdTtlMs: 600_000 });
+    expect(targetTimesFromFlags({ holdTtl: '3s', lockTtl: '500ms' })).toEqual({ holdTtlMs: 3000, lockTtlMs: 500 });
+    expect(targetFromFlags({ targetUrl: 'http://127.0.0.1:8080', holdTtl: '10m' })).toEqual({ targetUrl: 'http://127.0.0.1:8080' });
+    expect(targetTimesFromFlags({ targetUrl: 'http://127.0.0.1:8080', holdTtl: '10m' })).toEqual({ holdTtlMs: 600_000 });
   });
 
   it.each([
@@ -25,6 +27,7 @@ describe('targetFromFlags', () => {
     let error: unknown;
     try {
       targetFromFlags(opts);
+      targetTimesFromFlags(opts);
     } catch (err) {
       error = err;
     }

@@ -16,7 +16,6 @@ import { loadScenario } from '../../scenario/registry.ts';
 import type { CliIo } from '../io.ts';
 import { ciOutputsFromFlags, runSettingsFromFlags } from '../run-flags.ts';
 import { writeErrorOutputs } from '../ci-outputs.ts';
-import { targetTimesFromFlags } from '../target-flags.ts';
 import { withViewSession } from '../view-session.ts';
 
 /**
@@ -58,7 +57,6 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
     ...(opts['cache'] !== undefined ? { cache: String(opts['cache']) } : {}),
   };
   fixedRunOptions(fixed, varied);
-  const times = targetTimesFromFlags(opts);
   const outputs = ciOutputsFromFlags(opts);
   const startedAt = new Date().toISOString();
 
@@ -73,7 +71,7 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
       // covers the runs made.
       onInterrupt: () => emitter.emit('notice', "interrupted: stopping this run's load, checking it, then writing the comparison (Ctrl-C again to quit)"),
     },
-    (signal) => compareStrategies({ scenario, ...settings, ...times, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), ...(vary ? { vary: vary.key } : {}), fixed, signal }, emitter),
+    (signal) => compareStrategies({ scenario, ...settings, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), ...(vary ? { vary: vary.key } : {}), fixed, signal }, emitter),
   ).catch(async (err: unknown) => {
     if (err instanceof TicketbenchError) await writeErrorOutputs(outputs, scenario.name, startedAt, err, 'compare');
     throw err;
