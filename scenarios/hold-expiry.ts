@@ -29,6 +29,7 @@ import { TicketbenchError } from '../src/errors.ts';
 import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
 import { holdSeat, payReservation, reservationResults } from '../src/scenario/reservation-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
+import { BUNDLED_TARGET_SETTINGS } from '../src/target/launch.ts';
 
 /** Defaults; the hold time is the bundled target's for this scenario unless `--hold-ttl` is given. */
 export const HOLD_EXPIRY_DEFAULTS = {
@@ -97,7 +98,7 @@ export default defineScenario({
       users: 2 * seats,
       abandon: (flags['abandon'] as number | undefined) ?? HOLD_EXPIRY_DEFAULTS.abandon,
       holdTtlMs,
-      expirySweepMs: target?.expirySweepMs ?? 1_000,
+      expirySweepMs: target?.expirySweepMs ?? BUNDLED_TARGET_SETTINGS.expirySweepMs,
       slackMs: HOLD_EXPIRY_DEFAULTS.slackMs,
     };
   },

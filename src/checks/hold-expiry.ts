@@ -140,6 +140,9 @@ export function expiryOnTimeChecker(options: ExpiryOnTimeOptions) {
       const violations: EvidenceRow[] = [];
       const delays: number[] = [];
       let reheld = 0;
+      // A freed seat was held again when its latest reservation began after the expiry.
+      const lastStartBySeat = new Map<string, number>();
+      for (const r of snap.reservations) lastStartBySeat.set(r.seat, Math.max(lastStartBySeat.get(r.seat) ?? -Infinity, r.createdUs));
       for (const r of snap.reservations) {
         if (r.status === 'HELD' && snap.readAtUs - r.expiresUs > boundUs) {
           violations.push({ anomaly: 'not-expired', seat: r.seat, reservation: r.id, userId: r.userId, detail: `due ${ms(snap.readAtUs - r.expiresUs)} ms ago, still HELD` });
@@ -152,8 +155,7 @@ export function expiryOnTimeChecker(options: ExpiryOnTimeOptions) {
         } else if (delayUs > boundUs) {
           violations.push({ anomaly: 'expired-late', seat: r.seat, reservation: r.id, userId: r.userId, detail: `expired ${ms(delayUs)} ms after its time; bound ${ms(boundUs)} ms` });
         }
-        const later = snap.reservations.some((o) => o.seat === r.seat && o.createdUs >= r.changedUs && o.id !== r.id);
-        if (later) reheld += 1;
+        if (lastStartBySeat.get(r.seat)! >= r.changedUs) reheld += 1;
         else if (options.expectReheld) violations.push({ anomaly: 'not-held-again', seat: r.seat, reservation: r.id, userId: r.userId, detail: 'no reservation of this seat after it expired' });
       }
       delays.sort((a, b) => a - b);

@@ -11,12 +11,10 @@ import { TicketbenchError } from '../errors.ts';
 import { writeCompareReport } from '../report/compare-write.ts';
 import { runAndWriteReport, type RunAndWriteOptions } from '../run/run-and-write.ts';
 import type { RunEventMap } from '../run/types.ts';
-import type { StrategyKind } from '../model/compare.ts';
 import { fixedRunOptions, runOptionOf, VARY_KEYS, varyKeyOfKind, type FixedSettings } from './vary.ts';
-import type { VaryKey } from '../model/compare.ts';
 import { buildCompareTable, regressions, strategyLabels } from '../report/compare-table.ts';
 import type { CompareEmitter, CompareEventMap } from './types.ts';
-import type { ComparePaths, CompareResult, CompareRunInfo, StrategyRun } from '../model/compare.ts';
+import type { ComparePaths, CompareResult, CompareRunInfo, StrategyKind, StrategyRun, VaryKey } from '../model/compare.ts';
 
 /** Most runs per strategy `--repeat` accepts; each run starts a target and checks the stores. */
 export const MAX_REPEAT = 100;

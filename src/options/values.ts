@@ -6,6 +6,7 @@
  * Durations follow k6's syntax (`500ms`, `30s`, `1m30s`, `1h`); k6 stages are `duration:target`.
  */
 import { TicketbenchError } from '../errors.ts';
+import type { RateStage } from '../model/run-report.ts';
 
 /** Parses one flag's text; `flag` is how the message names it, e.g. `--seats`. */
 export type ValueParser<T> = (text: string, flag: string) => T;
@@ -56,18 +57,12 @@ export function parseDuration(text: string, flag = '--duration'): number {
   return Math.round(ms);
 }
 
-/** One stage of `ramping-arrival-rate`, as `parseStages` returns it. */
-export interface ParsedStage {
-  readonly durationMs: number;
-  readonly target: number;
-}
-
 /**
  * Parses k6-style stages `duration:target,...`, e.g. `30s:100,1m:500,30s:0`: ramp linearly to
  * 100 iterations per time unit over 30 s, then to 500 over 1 min, then down to 0 over 30 s.
  * @throws TicketbenchError INVALID_OPTION naming the flag and the bad stage.
  */
-export function parseStages(text: string, flag = '--stages'): ParsedStage[] {
+export function parseStages(text: string, flag = '--stages'): RateStage[] {
   const parts = text.split(',').map((part) => part.trim());
   return parts.map((part, i) => {
     const match = /^([^:]+):(\d+)$/.exec(part);
@@ -126,7 +121,7 @@ export const share = (): ValueParser<number> => parseShare;
 export const percent = (): ValueParser<number> => parsePercent;
 
 /** k6 stages `duration:target,…`. */
-export const stages = (): ValueParser<ParsedStage[]> => parseStages;
+export const stages = (): ValueParser<RateStage[]> => parseStages;
 
 /** Any text (checked later, e.g. an executor or strategy name). */
 export const text = (): ValueParser<string> => (value) => value;

@@ -170,9 +170,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const scope: CheckScope = {
       ...options.scenario.scope(data, scenarioOptions),
       runStartedAtMs,
-      lockTtlMs: timings.lockTtlMs,
-      holdTtlMs: timings.holdTtlMs,
-      expirySweepMs: timings.expirySweepMs,
+      ...timings,
       consumerGroup: consumerGroupFor(options.connections.mysqlUrl),
       ...(target ? { eventSource: eventSourceFor(options.connections.mysqlUrl) } : {}),
       settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
