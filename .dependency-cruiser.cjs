@@ -9,7 +9,7 @@
 const LAYERS = [
   { name: 'core', paths: ['^src/errors\\.ts$', '^src/util/', '^src/model/', '^contract/'] },
   { name: 'config', paths: ['^src/config/'] },
-  { name: 'drivers', paths: ['^src/options/', '^src/engine/', '^src/infra/', '^src/target/', '^src/seed/'] },
+  { name: 'drivers', paths: ['^src/options/', '^src/engine/', '^src/infra/', '^src/target/', '^src/seed/', '^src/profile/', '^profiles/'] },
   { name: 'judges', paths: ['^src/checks/', '^src/thresholds/', '^src/observe/'] },
   { name: 'scenarios', paths: ['^src/scenario/', '^scenarios/'] },
   { name: 'report', paths: ['^src/report/'] },
@@ -65,7 +65,7 @@ module.exports = {
       name: 'toolkit-never-imports-the-target',
       comment: 'ticketbench drives any service: what it knows of the bundled one comes from contract/bundled-target.ts, never from target-service code.',
       severity: 'error',
-      from: { path: '^(src|scenarios|bin)/' },
+      from: { path: '^(src|scenarios|profiles|bin)/' },
       to: { path: '^target-service/' },
     },
   ],

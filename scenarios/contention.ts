@@ -21,8 +21,9 @@ import { positiveInt } from '../src/options/values.ts';
 import { isArrivalRate, maxVus } from '../src/engine/executors/index.ts';
 import { TicketbenchError } from '../src/errors.ts';
 import { defineScenario } from '../src/scenario/types.ts';
-import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
-import { holdSeat, payReservation, reservationResults } from '../src/scenario/reservation-ops.ts';
+import type { Fixture } from '../src/profile/setup.ts';
+import type { TargetOps } from '../src/profile/target-ops.ts';
+import { reservationResults } from '../src/scenario/reservation-ops.ts';
 
 /** Most seats one contention run may create. */
 const MAX_SEATS = 10_000;
@@ -31,6 +32,7 @@ export default defineScenario({
   name: 'contention',
   description: 'Many VUs race to hold and pay for the same seat(s); proves each seat is sold exactly once, with one Kafka event, and no lock left behind.',
   defaultVus: 80,
+  operations: ['hold', 'pay'],
   // Speed is the CLI's call (this 2-core machine's default p95 is ~100 ms); an error answer (not a
   // 409, which is the expected lost race) means the target broke under contention.
   thresholds: ['errors:rate<0.01'],
@@ -50,22 +52,22 @@ export default defineScenario({
     return { seats, users: vus };
   },
 
-  async setup({ http }, { seats, users }): Promise<Fixture> {
-    return createFixture(http, { seats, users, name: 'contention' });
+  async setup({ target, createFixture }, { seats, users }): Promise<Fixture & { target: TargetOps }> {
+    return { ...(await createFixture({ seats, users, name: 'contention' })), target };
   },
 
   async iteration(vu, data) {
     const userId = data.userIds[(vu.id - 1) % data.userIds.length]!;
     const seatNo = data.seatNos[(vu.id - 1) % data.seatNos.length]!;
-    const hold = await holdSeat(vu, { scheduleId: data.scheduleId, seatNo, userId });
-    if (hold.type === 'ok') await payReservation(vu, Number(hold.result?.['reservationId']), userId);
+    const hold = await data.target.hold(vu, { scheduleId: data.scheduleId, seatNo, userId });
+    if (hold.type === 'ok') await data.target.pay(vu, hold.result!['reservationId'] as string | number, userId);
   },
 
   scope: (data) => ({ scheduleIds: [data.scheduleId], seatCount: data.seatNos.length }),
 
   checkers: () => [doubleBookingChecker, holdOverlapChecker, historyVsMysqlChecker, orphanLocksChecker, kafkaEventsChecker, sellOutChecker],
 
-  fixture: (data) => ({ concertId: data.concertId, scheduleId: data.scheduleId, seats: data.seatNos.length, users: data.userIds.length }),
+  fixture: (data) => ({ ...(data.concertId === undefined ? {} : { concertId: data.concertId }), scheduleId: data.scheduleId, seats: data.seatNos.length, users: data.userIds.length }),
 
   summarize: (history, data) => reservationResults(history, data.seatNos.length),
 });

@@ -21,8 +21,9 @@ import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { sellOutChecker } from '../src/checks/sell-out.ts';
 import { nonNegativeInt, oneOf, positiveInt } from '../src/options/values.ts';
 import { TicketbenchError } from '../src/errors.ts';
-import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
-import { holdSeat, payReservation, reservationResults } from '../src/scenario/reservation-ops.ts';
+import type { Fixture } from '../src/profile/setup.ts';
+import type { TargetOps } from '../src/profile/target-ops.ts';
+import { reservationResults } from '../src/scenario/reservation-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 
 /** Limits of one run's fixture (the bundled target's `/admin/fixtures` accepts up to 100,000 of each). */
@@ -36,6 +37,7 @@ const HOT_SEAT_SHARE = 0.2;
 
 /** Fixture plus the shared counter that hands each iteration the next user. */
 interface FlashSaleData extends Fixture {
+  readonly target: TargetOps;
   readonly nextUser: { value: number };
 }
 
@@ -43,6 +45,7 @@ export default defineScenario({
   name: 'flash-sale',
   description: 'Thousands of users race for a limited set of seats, retrying other seats after a 409; proves no overselling, one payment and one Kafka event per sale, and that every seat sells.',
   defaultVus: 200,
+  operations: ['hold', 'pay'],
   // As in contention: a 409 is a lost race, but error answers or timeouts above 1% mean the target
   // did not hold up under the sale; latency limits are left to --threshold.
   thresholds: ['errors:rate<0.01'],
@@ -73,9 +76,9 @@ export default defineScenario({
     return { users, seats, pick, retries };
   },
 
-  async setup({ http }, { users, seats }): Promise<FlashSaleData> {
-    const fixture = await createFixture(http, { seats, users, name: 'flash-sale' });
-    return { ...fixture, nextUser: { value: 0 } };
+  async setup({ target, createFixture }, { users, seats }): Promise<FlashSaleData> {
+    const fixture = await createFixture({ seats, users, name: 'flash-sale' });
+    return { ...fixture, target, nextUser: { value: 0 } };
   },
 
   async iteration(vu, data, { pick, retries }) {
@@ -83,14 +86,14 @@ export default defineScenario({
     const seats = data.seatNos;
     for (let attempt = 0; attempt <= retries; attempt++) {
       const seatNo = seats[attempt === 0 && pick === 'hot' ? hotIndex(seats.length) : uniformIndex(seats.length)]!;
-      const hold = await holdSeat(vu, { scheduleId: data.scheduleId, seatNo, userId });
+      const hold = await data.target.hold(vu, { scheduleId: data.scheduleId, seatNo, userId });
       if (hold.type === 'ok') {
-        await payReservation(vu, Number(hold.result?.['reservationId']), userId);
+        await data.target.pay(vu, hold.result!['reservationId'] as string | number, userId);
         return;
       }
-      // Only a definite "someone else has it" is worth another seat; an unknown outcome may be our
-      // own hold, and a sold-out answer ends the sale for this user.
-      if (hold.type !== 'fail' || hold.result?.['status'] !== 409 || hold.result?.['code'] === 'SOLD_OUT') return;
+      // Only a definite "someone else has it" (the profile's lostRace) is worth another seat; an
+      // unknown outcome may be our own hold, and a sold-out answer ends the sale for this user.
+      if (hold.type !== 'fail' || hold.result?.['reason'] !== 'lost-race') return;
     }
   },
 
@@ -106,7 +109,7 @@ export default defineScenario({
     ...(users >= seats ? [sellOutChecker] : []),
   ],
 
-  fixture: (data) => ({ concertId: data.concertId, scheduleId: data.scheduleId, seats: data.seatNos.length, users: data.userIds.length }),
+  fixture: (data) => ({ ...(data.concertId === undefined ? {} : { concertId: data.concertId }), scheduleId: data.scheduleId, seats: data.seatNos.length, users: data.userIds.length }),
 
   summarize: (history, data) => reservationResults(history, data.seatNos.length),
 });

@@ -26,8 +26,9 @@ import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
 import { positiveInt, share } from '../src/options/values.ts';
 import type { VuContext } from '../src/engine/vu.ts';
 import { TicketbenchError } from '../src/errors.ts';
-import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
-import { holdSeat, payReservation, reservationResults } from '../src/scenario/reservation-ops.ts';
+import type { Fixture } from '../src/profile/setup.ts';
+import type { Id, TargetOps } from '../src/profile/target-ops.ts';
+import { reservationResults } from '../src/scenario/reservation-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 import { BUNDLED_TARGET_SETTINGS } from '../src/target/launch.ts';
 
@@ -63,6 +64,7 @@ export interface HoldExpiryOptions extends Record<string, number> {
 }
 
 interface HoldExpiryData extends Fixture {
+  readonly target: TargetOps;
   /** Hands each iteration its user, in order. */
   nextUser: number;
   /** When the first iteration started (Date.now()): late users' and payers' times count from it. */
@@ -75,6 +77,7 @@ export default defineScenario({
   name: 'hold-expiry',
   description: 'Users hold seats, some never pay and some pay too late, late users keep trying the same seats; proves unpaid holds expire on time and free their seats, paid ones never expire, and no payment is accepted after its hold ran out.',
   defaultVus: HOLD_EXPIRY_DEFAULTS.seats * 2,
+  operations: ['hold', 'pay'],
   targetDefaults: { holdTtlMs: HOLD_EXPIRY_DEFAULTS.holdTtlMs },
   thresholds: ['errors:rate<0.01'],
   flags: [
@@ -103,9 +106,9 @@ export default defineScenario({
     };
   },
 
-  async setup({ http }, { seats, users }): Promise<HoldExpiryData> {
-    const fixture = await createFixture(http, { seats, users, name: 'hold-expiry' });
-    return { ...fixture, nextUser: 0, startedAt: undefined };
+  async setup({ target, createFixture }, { seats, users }): Promise<HoldExpiryData> {
+    const fixture = await createFixture({ seats, users, name: 'hold-expiry' });
+    return { ...fixture, target, nextUser: 0, startedAt: undefined };
   },
 
   async iteration(vu, data, options) {
@@ -129,7 +132,7 @@ export default defineScenario({
     kafkaEventsChecker,
   ],
 
-  fixture: (data) => ({ concertId: data.concertId, scheduleId: data.scheduleId, seats: data.seatNos.length, users: data.userIds.length }),
+  fixture: (data) => ({ ...(data.concertId === undefined ? {} : { concertId: data.concertId }), scheduleId: data.scheduleId, seats: data.seatNos.length, users: data.userIds.length }),
 
   summarize: (history, data) => {
     const pays = history.byF('pay');
@@ -138,35 +141,36 @@ export default defineScenario({
 });
 
 /** Holds its seat, then pays in time, never pays, or pays just after the hold ran out. */
-async function firstHolder(vu: VuContext, data: HoldExpiryData, options: HoldExpiryOptions, userId: number, seatNo: string): Promise<void> {
-  const hold = await holdSeat(vu, { scheduleId: data.scheduleId, seatNo, userId });
+async function firstHolder(vu: VuContext, data: HoldExpiryData, options: HoldExpiryOptions, userId: Id, seatNo: string): Promise<void> {
+  const hold = await data.target.hold(vu, { scheduleId: data.scheduleId, seatNo, userId });
   if (hold.type !== 'ok') return;
   const heldAt = Date.now();
-  const reservationId = Number(hold.result?.['reservationId']);
+  const reservationId = hold.result!['reservationId'] as Id;
   if (Math.random() < options.abandon) {
     if (Math.random() >= HOLD_EXPIRY_DEFAULTS.returners) return;
     // Too late on purpose: the target must refuse.
     await sleep(heldAt + options.holdTtlMs + HOLD_EXPIRY_DEFAULTS.returnAfterMs - Date.now());
-    await payReservation(vu, reservationId, userId);
+    await data.target.pay(vu, reservationId, userId);
     return;
   }
   await sleep(options.holdTtlMs * (0.1 + 0.5 * Math.random()) - (Date.now() - heldAt));
-  await payReservation(vu, reservationId, userId);
+  await data.target.pay(vu, reservationId, userId);
 }
 
 /** Keeps trying the seat from half the hold time on until the expiry bound has long passed; pays once it holds it. */
-async function lateUser(vu: VuContext, data: HoldExpiryData, options: HoldExpiryOptions, userId: number, seatNo: string): Promise<void> {
+async function lateUser(vu: VuContext, data: HoldExpiryData, options: HoldExpiryOptions, userId: Id, seatNo: string): Promise<void> {
   const start = data.startedAt ?? Date.now();
   const deadline = start + options.holdTtlMs + options.expirySweepMs + options.slackMs + HOLD_EXPIRY_DEFAULTS.retryMarginMs;
   await sleep(start + options.holdTtlMs / 2 - Date.now());
   while (Date.now() < deadline) {
-    const hold = await holdSeat(vu, { scheduleId: data.scheduleId, seatNo, userId });
+    const hold = await data.target.hold(vu, { scheduleId: data.scheduleId, seatNo, userId });
     if (hold.type === 'ok') {
-      await payReservation(vu, Number(hold.result?.['reservationId']), userId);
+      await data.target.pay(vu, hold.result!['reservationId'] as Id, userId);
       return;
     }
-    // Only "someone has it" is worth another try; anything else ends this user's attempts.
-    if (hold.type !== 'fail' || hold.result?.['status'] !== 409) return;
+    // Only "someone has it" (the profile's lostRace or soldOut) is worth another try: the holder
+    // may let it expire. Anything else ends this user's attempts.
+    if (hold.type !== 'fail' || (hold.result?.['reason'] !== 'lost-race' && hold.result?.['reason'] !== 'sold-out')) return;
     await sleep(HOLD_EXPIRY_DEFAULTS.retryEveryMs);
   }
 }

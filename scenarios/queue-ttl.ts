@@ -37,8 +37,8 @@ import { duration, positiveInt, share } from '../src/options/values.ts';
 import type { VuContext } from '../src/engine/vu.ts';
 import { ok } from '../src/engine/vu.ts';
 import { TicketbenchError } from '../src/errors.ts';
-import { abandonPass, createQueueFixture, enterQueue, holdWithPass, leaveQueue, queueStatus, type QueueFixture } from '../src/scenario/queue-ops.ts';
-import { payReservation } from '../src/scenario/reservation-ops.ts';
+import { abandonPass, createQueueFixture, type QueueFixture } from '../src/scenario/queue-ops.ts';
+import type { TargetOps } from '../src/profile/target-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 
 /** Defaults: the 2,000 users, capacity 100, 30% abandon. */
@@ -93,6 +93,7 @@ interface UserState {
 /** What setup created, plus what the VUs share while the load runs. */
 interface QueueTtlData {
   readonly fixture: QueueFixture;
+  readonly target: TargetOps;
   readonly redis: Redis;
   /** Next shard an iteration takes (one iteration = one shard of the users). */
   nextShard: number;
@@ -108,6 +109,10 @@ export default defineScenario({
   name: 'queue-ttl',
   description: 'Users enter a waiting queue in one burst and are admitted capacity at a time with expiring passes; 30% abandon theirs. Proves FIFO admission, capacity never exceeded, abandoned passes reclaimed within TTL + one advance interval, one admission per user and no hold without a valid pass.',
   defaultVus: QUEUE_TTL_DEFAULTS.vus,
+  operations: ['queueEnter', 'queueStatus', 'queueLeave', 'hold', 'pay'],
+  // Its setup creates a queue with the bundled target's fixture API, and its sampler and checks
+  // read the bundled queue's Redis keys.
+  bundledOnly: true,
   // 401/403 are the refusals the probes expect; a 500 means the target broke.
   thresholds: ['http_reqs{status:500}:count==0'],
   flags: [
@@ -143,7 +148,7 @@ export default defineScenario({
     };
   },
 
-  async setup({ http, connections }, options): Promise<QueueTtlData> {
+  async setup({ http, connections, target }, options): Promise<QueueTtlData> {
     const fixture = await createQueueFixture(http, {
       seats: options.users,
       users: options.users,
@@ -152,7 +157,7 @@ export default defineScenario({
     });
     // The sampler reads Redis itself: the checks must not rely on the target's word alone.
     const redis = new Redis(connections.redisUrl, { maxRetriesPerRequest: 2 });
-    return { fixture, redis, nextShard: 0, remaining: options.users, lastPass: undefined, probesRun: 0 };
+    return { fixture, target, redis, nextShard: 0, remaining: options.users, lastPass: undefined, probesRun: 0 };
   },
 
   async iteration(vu, data, options) {
@@ -223,7 +228,7 @@ async function serveUsers(vu: VuContext, data: QueueTtlData, options: Options, u
     // come one advance interval after the sale opens, long before a VU has entered all its users.
     if (toEnter < users.length && (next === -1 || pending[next]!.nextPollAt > Date.now())) {
       const user = users[toEnter++]!;
-      const entered = await enterQueue(vu, { scheduleId, userId: user.userId });
+      const entered = await data.target.enterQueue(vu, { scheduleId, userId: user.userId });
       const now = Date.now();
       user.giveUpAt = now + options.maxWaitMs;
       if (entered.type === 'ok') {
@@ -234,7 +239,7 @@ async function serveUsers(vu: VuContext, data: QueueTtlData, options: Options, u
     }
     const user = pending[next]!;
     await sleep(user.nextPollAt - Date.now());
-    const status = await queueStatus(vu, { scheduleId, userId: user.userId });
+    const status = await data.target.queueStatus(vu, { scheduleId, userId: user.userId });
     const state = status.result?.['state'];
     const now = Date.now();
     if (status.type === 'ok' && state === 'waiting' && now < user.giveUpAt) {
@@ -251,7 +256,7 @@ async function serveUsers(vu: VuContext, data: QueueTtlData, options: Options, u
     pending.splice(next, 1);
     data.remaining -= 1;
     if (state === 'admitted') await useOrAbandon(vu, data, user, String(status.result?.['passToken']), Number(status.result?.['passExpiresAt']));
-    else if (state === 'waiting' || status.type !== 'ok') await leaveQueue(vu, { scheduleId, userId: user.userId });
+    else if (state === 'waiting' || status.type !== 'ok') await data.target.leaveQueue(vu, { scheduleId, userId: user.userId });
   }
 }
 
@@ -277,11 +282,11 @@ async function useOrAbandon(vu: VuContext, data: QueueTtlData, user: UserState, 
   // A probe needs another user's pass to present: the first admitted user has none to borrow.
   if ((user.probes || data.probesRun < QUEUE_TTL_DEFAULTS.minProbes) && other && other.userId !== user.userId) {
     data.probesRun += 1;
-    await holdWithPass(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'none' });
-    await holdWithPass(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'other', token: other.token });
+    await data.target.hold(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'none' });
+    await data.target.hold(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'other', queueToken: other.token });
   }
-  const hold = await holdWithPass(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'own', token });
-  if (hold.type === 'ok') await payReservation(vu, Number(hold.result?.['reservationId']), user.userId);
+  const hold = await data.target.hold(vu, { scheduleId, userId: user.userId, seatNo: user.seatNo, pass: 'own', queueToken: token });
+  if (hold.type === 'ok') await data.target.pay(vu, hold.result!['reservationId'] as string | number, user.userId);
 }
 
 /**

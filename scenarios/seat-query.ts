@@ -28,8 +28,9 @@ import type { History } from '../src/engine/history.ts';
 import { percent, positiveInt } from '../src/options/values.ts';
 import { classifyUnexpected, info, ok, type OpResult, type VuContext } from '../src/engine/vu.ts';
 import { TicketbenchError } from '../src/errors.ts';
-import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
-import { holdSeat, payReservation, reservationResults } from '../src/scenario/reservation-ops.ts';
+import type { Fixture } from '../src/profile/setup.ts';
+import type { TargetOps } from '../src/profile/target-ops.ts';
+import { reservationResults } from '../src/scenario/reservation-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 import { BUNDLED_TARGET_SETTINGS } from '../src/target/launch.ts';
 
@@ -51,6 +52,7 @@ interface SeatQueryData {
   readonly hot: readonly Fixture[];
   /** Per hot schedule, the next seat index a writer takes. */
   readonly cursors: number[];
+  readonly target: TargetOps;
 }
 
 const seatMapAnswer = z.object({ seatNos: z.array(z.string()) });
@@ -59,6 +61,9 @@ export default defineScenario({
   name: 'seat-query',
   description: 'Many VUs read seat maps of a few hot schedules (plus schedule lists and concert pages) while 5% of iterations hold and pay seats; proves no read shows a sold seat as available beyond the cache TTL, and the writers never double-book.',
   defaultVus: 200,
+  operations: ['hold', 'pay'],
+  // Its reads (seat map bitmaps, schedule and concert lists) are the bundled target's API.
+  bundledOnly: true,
   thresholds: ['errors:rate<0.01'],
   flags: [
     { flags: '--hot-schedules <n>', description: 'hot schedules the readers share (default 4)', parse: positiveInt({ max: MAX_HOT }) },
@@ -76,12 +81,12 @@ export default defineScenario({
     };
   },
 
-  async setup({ http }, { hotSchedules, seats }): Promise<SeatQueryData> {
+  async setup({ target, createFixture }, { hotSchedules, seats }): Promise<SeatQueryData> {
     const hot: Fixture[] = [];
     for (let i = 0; i < hotSchedules; i++) {
-      hot.push(await createFixture(http, { seats, users: USERS_PER_SCHEDULE, name: `seat-query hot ${i + 1}`, price: PRICE }));
+      hot.push(await createFixture({ seats, users: USERS_PER_SCHEDULE, name: `seat-query hot ${i + 1}`, price: PRICE }));
     }
-    return { hot, cursors: hot.map(() => 0) };
+    return { hot, cursors: hot.map(() => 0), target };
   },
 
   async iteration(vu, data, { writeShare }) {
@@ -92,14 +97,15 @@ export default defineScenario({
       // Sold out: the writer reads instead, so the mix of requests stays the same.
       if (index < fixture.seatNos.length) {
         const userId = fixture.userIds[Math.floor(Math.random() * fixture.userIds.length)]!;
-        const hold = await holdSeat(vu, { scheduleId: fixture.scheduleId, seatNo: fixture.seatNos[index]!, userId });
-        if (hold.type === 'ok') await payReservation(vu, Number(hold.result?.['reservationId']), userId);
+        const hold = await data.target.hold(vu, { scheduleId: fixture.scheduleId, seatNo: fixture.seatNos[index]!, userId });
+        if (hold.type === 'ok') await data.target.pay(vu, hold.result!['reservationId'] as string | number, userId);
         return;
       }
     }
     const pick = Math.random();
     if (pick < SEAT_MAP_SHARE) await readSeatMap(vu, fixture);
-    else if (pick < (1 + SEAT_MAP_SHARE) / 2) await readJson(vu, 'schedules', `/api/concerts/${fixture.concertId}/schedules`, { concertId: fixture.concertId });
+    // The bundled target's fixtures always have a concert (seat-query is bundledOnly).
+    else if (pick < (1 + SEAT_MAP_SHARE) / 2) await readJson(vu, 'schedules', `/api/concerts/${fixture.concertId}/schedules`, { concertId: fixture.concertId ?? 0 });
     else await readJson(vu, 'concerts', '/api/concerts?limit=20', {});
   },
 

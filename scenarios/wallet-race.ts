@@ -34,10 +34,9 @@ import { isArrivalRate, maxVus } from '../src/engine/executors/index.ts';
 import type { History } from '../src/engine/history.ts';
 import type { VuContext } from '../src/engine/vu.ts';
 import { TicketbenchError } from '../src/errors.ts';
-import { createFixture, type Fixture } from '../src/scenario/fixtures.ts';
-import { holdSeat, payReservation } from '../src/scenario/reservation-ops.ts';
+import type { Fixture } from '../src/profile/setup.ts';
+import type { Id, TargetOps } from '../src/profile/target-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
-import { chargeWallet, readWallet } from '../src/scenario/wallet-ops.ts';
 import { MAX_CHARGE_POINTS } from '../contract/bundled-target.ts';
 
 /** The operations an iteration draws from. */
@@ -101,13 +100,15 @@ interface WalletRaceData {
   readonly weights: Record<WalletOp, number>;
   readonly nextSeat: { pay: number; overdraft: number };
   /** When each user's balance was last sampled, epoch ms. */
-  readonly lastSampleMs: Map<number, number>;
+  readonly lastSampleMs: Map<Id, number>;
+  readonly target: TargetOps;
 }
 
 export default defineScenario({
   name: 'wallet-race',
   description: 'K users each hit by M concurrent VUs charging points, paying for held seats, resubmitting the same idempotency key and overdrawing; proves, as Jepsen\'s bank test does, that every balance equals its ledger and the history, never goes negative, and that each key is applied once.',
   defaultVus: DEFAULT_VUS,
+  operations: ['hold', 'pay', 'charge', 'balance'],
   strategyKind: 'wallet',
   // 402 and 409 are answers this race expects (refused overdrafts, busy wallets), so the error
   // rate says nothing here; a 500 means the target broke.
@@ -153,13 +154,13 @@ export default defineScenario({
     };
   },
 
-  async setup({ http }, options): Promise<WalletRaceData> {
+  async setup({ target, createFixture }, options): Promise<WalletRaceData> {
     const weights = parseMix(options.mix);
     const seatsFor = (op: WalletOp) => (weights[op] > 0 ? options.seatsPerSchedule : 1);
-    const users = await createFixture(http, { seats: seatsFor('pay'), users: options.users, price: options.price, points: options.points, name: 'wallet-race' });
+    const users = await createFixture({ seats: seatsFor('pay'), users: options.users, price: options.price, points: options.points, name: 'wallet-race' });
     // A second schedule whose seats nobody can afford; its one user (no points) never plays.
-    const overdraft = await createFixture(http, { seats: seatsFor('overdraft'), users: 1, price: OVERDRAFT_PRICE, points: 0, name: 'wallet-race overdraft' });
-    return { users, overdraft, weights, nextSeat: { pay: 0, overdraft: 0 }, lastSampleMs: new Map() };
+    const overdraft = await createFixture({ seats: seatsFor('overdraft'), users: 1, price: OVERDRAFT_PRICE, points: 0, name: 'wallet-race overdraft' });
+    return { users, overdraft, weights, nextSeat: { pay: 0, overdraft: 0 }, lastSampleMs: new Map(), target };
   },
 
   async iteration(vu, data, options) {
@@ -169,18 +170,18 @@ export default defineScenario({
       const op = drawOp(data.weights);
       switch (op) {
         case 'charge':
-          await chargeWallet(vu, { userId, amount: chargeAmount(options.maxCharge), idempotencyKey: newKey(userId) });
+          await data.target.charge(vu, { userId, amount: chargeAmount(options.maxCharge), idempotencyKey: newKey(userId) });
           break;
         case 'duplicate': {
           const request = { userId, amount: chargeAmount(options.maxCharge), idempotencyKey: newKey(userId) };
-          await Promise.all([chargeWallet(vu, request), chargeWallet(vu, request)]);
+          await Promise.all([data.target.charge(vu, request), data.target.charge(vu, request)]);
           break;
         }
         case 'pay':
-          await holdAndPay(vu, data.users, data.nextSeat, 'pay', userId, options.price);
+          await holdAndPay(vu, data.target, data.users, data.nextSeat, 'pay', userId, options.price);
           break;
         case 'overdraft':
-          await holdAndPay(vu, data.overdraft, data.nextSeat, 'overdraft', userId, OVERDRAFT_PRICE);
+          await holdAndPay(vu, data.target, data.overdraft, data.nextSeat, 'overdraft', userId, OVERDRAFT_PRICE);
           break;
       }
     }
@@ -195,7 +196,7 @@ export default defineScenario({
   checkers: () => [walletLedgerChecker, walletConservationChecker, walletIdempotencyChecker, holdOverlapChecker],
 
   fixture: (data) => ({
-    concertId: data.users.concertId,
+    ...(data.users.concertId === undefined ? {} : { concertId: data.users.concertId }),
     scheduleId: data.users.scheduleId,
     overdraftScheduleId: data.overdraft.scheduleId,
     users: data.users.userIds.length,
@@ -206,7 +207,7 @@ export default defineScenario({
   summarize: (history) => walletRaceResults(history),
 });
 
-function newKey(userId: number): string {
+function newKey(userId: Id): string {
   return `u${userId}-${randomUUID()}`;
 }
 
@@ -215,20 +216,20 @@ function chargeAmount(maxCharge: number): number {
 }
 
 /** Reads the user's balance when nobody has for `intervalMs`; the claim is synchronous, so one VU takes each slot. */
-async function maybeSample(vu: VuContext, data: WalletRaceData, userId: number, intervalMs: number): Promise<void> {
+async function maybeSample(vu: VuContext, data: WalletRaceData, userId: Id, intervalMs: number): Promise<void> {
   const now = Date.now();
   if (now - (data.lastSampleMs.get(userId) ?? 0) < intervalMs) return;
   data.lastSampleMs.set(userId, now);
-  await readWallet(vu, userId);
+  await data.target.readWallet(vu, userId);
 }
 
 /** Holds the next unused seat of `fixture` and, when held, pays for it with the user's points. */
-async function holdAndPay(vu: VuContext, fixture: Fixture, next: WalletRaceData['nextSeat'], counter: 'pay' | 'overdraft', userId: number, price: number): Promise<void> {
+async function holdAndPay(vu: VuContext, target: TargetOps, fixture: Fixture, next: WalletRaceData['nextSeat'], counter: 'pay' | 'overdraft', userId: Id, price: number): Promise<void> {
   const index = next[counter]++;
   // Out of seats (a long open-model run): nothing left to pay for.
   if (index >= fixture.seatNos.length) return;
-  const hold = await holdSeat(vu, { scheduleId: fixture.scheduleId, seatNo: fixture.seatNos[index]!, userId });
-  if (hold.type === 'ok') await payReservation(vu, Number(hold.result?.['reservationId']), userId, { amount: price });
+  const hold = await target.hold(vu, { scheduleId: fixture.scheduleId, seatNo: fixture.seatNos[index]!, userId });
+  if (hold.type === 'ok') await target.pay(vu, hold.result!['reservationId'] as Id, userId, { amount: price });
 }
 
 /**
@@ -241,7 +242,7 @@ export function walletRaceResults(history: History): Record<string, number> {
   const charges = history.byF('charge');
   const pays = history.byF('pay');
   const count = (ops: typeof charges, test: (op: (typeof charges)[number]) => boolean) => ops.filter(test).length;
-  const insufficient = (op: (typeof pays)[number]) => op.type === 'fail' && op.result['code'] === 'INSUFFICIENT_FUNDS';
+  const insufficient = (op: (typeof pays)[number]) => op.type === 'fail' && op.result['reason'] === 'insufficient-funds';
   return {
     chargesApplied: count(charges, (op) => op.type === 'ok' && op.result['applied'] === true),
     chargeReplays: count(charges, (op) => op.type === 'ok' && op.result['applied'] === false),

@@ -58,6 +58,7 @@ export function exitCodeName(code: number): string {
 /** Stable machine-readable error codes. */
 export type ErrorCode =
   | 'INVALID_OPTION'
+  | 'INVALID_PROFILE'
   | 'UNKNOWN_SCENARIO'
   | 'INFRA_UNAVAILABLE'
   | 'KAFKA_SETUP_FAILED'
@@ -71,6 +72,7 @@ export type ErrorCode =
  */
 export const DEFAULT_EXIT_CODES: Readonly<Record<ErrorCode, ExitCode>> = {
   INVALID_OPTION: ExitCode.INVALID_CONFIG,
+  INVALID_PROFILE: ExitCode.INVALID_CONFIG,
   UNKNOWN_SCENARIO: ExitCode.INVALID_CONFIG,
   INFRA_UNAVAILABLE: ExitCode.INFRA_UNAVAILABLE,
   KAFKA_SETUP_FAILED: ExitCode.INFRA_UNAVAILABLE,
@@ -87,13 +89,16 @@ export class TicketbenchError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
+  /** One line per problem, printed under the message (e.g. each invalid field of a profile with its path). */
+  readonly details: readonly string[];
 
-  constructor(code: ErrorCode, message: string, options: { exitCode?: ExitCode; hint?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { exitCode?: ExitCode; hint?: string; cause?: unknown; details?: readonly string[] } = {}) {
     super(message, { cause: options.cause });
     this.name = 'TicketbenchError';
     this.code = code;
     this.exitCode = options.exitCode ?? DEFAULT_EXIT_CODES[code];
     this.hint = options.hint;
+    this.details = options.details ?? [];
   }
 
   /** The message and hint on one line, as printed to the user. */

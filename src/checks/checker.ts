@@ -9,7 +9,8 @@ import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { describeError } from '../errors.ts';
 import type { History } from '../engine/history.ts';
-import type { CheckResult } from './types.ts';
+import type { StoresSpec } from '../profile/schema.ts';
+import { CheckSkipped, type CheckResult } from './types.ts';
 
 /** What a run's checks look at: which data is this run's, and the target's settings that matter. */
 export interface CheckScope {
@@ -25,7 +26,7 @@ export interface CheckScope {
   readonly holdTtlMs?: number;
   /** How often the target sweeps expired holds, ms (absent: not known). */
   readonly expirySweepMs?: number;
-  /** Kafka consumer group of the target's idempotent consumer. */
+  /** Kafka consumer group of the target's idempotent consumer (the profile's `stores.kafka.consumerGroup`). */
   readonly consumerGroup: string;
   /**
    * The `source` header of this target's events, when it sets one: several services (other runs,
@@ -43,8 +44,8 @@ export interface CheckScope {
 
 /** Which wallets a wallet scenario exercises and what they started with. */
 export interface WalletScope {
-  /** Users created for this run (each with a fresh wallet). */
-  readonly userIds: readonly number[];
+  /** Users created for this run (each with a fresh wallet); numbers or strings, as the service has them. */
+  readonly userIds: readonly (number | string)[];
   /** Points every one of them started with (the fixture's INITIAL ledger row). */
   readonly initialPoints: number;
 }
@@ -75,11 +76,16 @@ export interface QueueScope {
   };
 }
 
-/** Connections checkers read from; opened once for all checks of a run. */
+/** Connections checkers read from, and the profile saying what to read; opened once for all checks of a run. */
 export interface StoreClients {
+  /** A pool on the service's database. */
   readonly mysql: Pool;
   readonly redis: Redis;
   readonly kafka: Kafka;
+  /** The profile's stores: canonical queries, Redis keys, Kafka topic (src/profile/schema.ts). */
+  readonly profile: StoresSpec;
+  /** The profile's name, for skip reasons. */
+  readonly profileName: string;
 }
 
 /** One check: a snapshot reader and a pure verdict function. */
@@ -113,7 +119,8 @@ export function checkerFamily<S, P>(
 
 /**
  * Runs checkers one after another; `onResult` gets each result as it is known.
- * A checker whose collect or check throws yields `unknown` with the error as its summary.
+ * A checker whose collect or check throws yields `unknown` with the error as its summary, or
+ * `skipped` when it threw CheckSkipped (the profile lacks its inputs).
  */
 export async function runCheckers(
   checkers: readonly Checker<any>[],
@@ -129,7 +136,10 @@ export async function runCheckers(
       const snapshot = await checker.collect(stores, scope, history);
       result = checker.check(history, snapshot, scope);
     } catch (err) {
-      result = { id: checker.id, title: checker.title, verdict: 'unknown', summary: `could not check: ${describeError(err)}`, counts: {}, evidence: [], evidenceTotal: 0 };
+      result =
+        err instanceof CheckSkipped
+          ? { id: checker.id, title: checker.title, verdict: 'skipped', summary: `skipped: ${err.message}`, counts: {}, evidence: [], evidenceTotal: 0 }
+          : { id: checker.id, title: checker.title, verdict: 'unknown', summary: `could not check: ${describeError(err)}`, counts: {}, evidence: [], evidenceTotal: 0 };
     }
     results.push(result);
     onResult?.(result);

@@ -8,40 +8,31 @@
  * `pay` {reservationId, userId} → {paymentId}.
  */
 import type { Op } from '../engine/history.ts';
+import type { Id } from '../profile/target-ops.ts';
+import { canonicalRows, idKey } from './canonical.ts';
 import { defineChecker } from './checker.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
-import { placeholders, selectRows } from './sql.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
-/** This run's reservations and payments. */
+/** This run's reservations and payments (ids as the service has them: numbers or strings). */
 export interface HistoryVsMysqlSnapshot {
-  readonly reservations: readonly { id: number; scheduleId: number; seatNo: string; userId: number; status: string }[];
-  readonly payments: readonly { id: number; reservationId: number; userId: number }[];
+  readonly reservations: readonly { id: Id; scheduleId: number; seatNo: string; userId: Id; status: string }[];
+  readonly payments: readonly { id: Id; reservationId: Id; userId: Id }[];
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-const holdKey = (scheduleId: unknown, seatNo: unknown, userId: unknown) => `${num(scheduleId)}/${String(seatNo)}/${num(userId)}`;
+const holdKey = (scheduleId: unknown, seatNo: unknown, userId: unknown) => `${num(scheduleId)}/${String(seatNo)}/${idKey(userId)}`;
 
 export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
   id: 'history-vs-mysql',
   title: 'Client history matches MySQL',
 
-  async collect({ mysql }, scope) {
-    const ids = scope.scheduleIds;
-    const inList = placeholders(ids.length);
-    const reservations = await selectRows<HistoryVsMysqlSnapshot['reservations'][number]>(
-      mysql,
-      `SELECT id, schedule_id AS scheduleId, seat_no AS seatNo, user_id AS userId, status FROM reservations WHERE schedule_id IN (${inList})`,
-      ids,
-    );
-    const payments = await selectRows<HistoryVsMysqlSnapshot['payments'][number]>(
-      mysql,
-      `SELECT p.id, p.reservation_id AS reservationId, p.user_id AS userId FROM payments p JOIN reservations r ON r.id = p.reservation_id WHERE r.schedule_id IN (${inList})`,
-      ids,
-    );
+  async collect(stores, scope) {
+    const reservations = await canonicalRows(stores, scope, 'reservations');
+    const payments = await canonicalRows(stores, scope, 'payments');
     return {
-      reservations: reservations.map((r) => ({ ...r, id: num(r.id), scheduleId: num(r.scheduleId), userId: num(r.userId) })),
-      payments: payments.map((p) => ({ id: num(p.id), reservationId: num(p.reservationId), userId: num(p.userId) })),
+      reservations: reservations.map((r) => ({ id: r.id as Id, scheduleId: num(r.scheduleId), seatNo: String(r.seatNo), userId: r.userId as Id, status: String(r.status) })),
+      payments: payments.map((p) => ({ id: p.id as Id, reservationId: p.reservationId as Id, userId: p.userId as Id })),
     };
   },
 
@@ -49,12 +40,12 @@ export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
     const violations: EvidenceRow[] = [];
     const holds = history.byF('hold');
     const pays = history.byF('pay');
-    const reservationById = new Map(snap.reservations.map((r) => [r.id, r]));
-    const paymentByReservation = new Map(snap.payments.map((p) => [p.reservationId, p]));
+    const reservationById = new Map(snap.reservations.map((r) => [idKey(r.id), r]));
+    const paymentByReservation = new Map(snap.payments.map((p) => [idKey(p.reservationId), p]));
 
-    const okHoldIds = new Set<number>();
+    const okHoldIds = new Set<string>();
     for (const op of holds.filter((o) => o.type === 'ok')) {
-      const id = num(op.result['reservationId']);
+      const id = idKey(op.result['reservationId']);
       okHoldIds.add(id);
       const row = reservationById.get(id);
       if (!row) violations.push(evidence('lost-hold', op, `reservation ${id} acknowledged but not in MySQL`));
@@ -63,10 +54,10 @@ export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
       }
     }
 
-    const okPayIds = new Set<number>();
-    const infoPayIds = new Set<number>();
+    const okPayIds = new Set<string>();
+    const infoPayIds = new Set<string>();
     for (const op of pays) {
-      const id = num(op.value['reservationId']);
+      const id = idKey(op.value['reservationId']);
       if (op.type === 'info') infoPayIds.add(id);
       if (op.type !== 'ok') continue;
       okPayIds.add(id);
@@ -84,7 +75,7 @@ export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
     }
     let recovered = 0;
     for (const row of snap.reservations) {
-      if (okHoldIds.has(row.id)) continue;
+      if (okHoldIds.has(idKey(row.id))) continue;
       const ops = holdsByKey.get(holdKey(row.scheduleId, row.seatNo, row.userId)) ?? [];
       if (ops.some((o) => o.type === 'info')) {
         recovered += 1;
@@ -94,8 +85,8 @@ export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
       violations.push({ anomaly: 'unexpected-reservation', reservationId: row.id, seat: `${row.scheduleId}/${row.seatNo}`, userId: row.userId, status: row.status, detail: told });
     }
     for (const payment of snap.payments) {
-      if (okPayIds.has(payment.reservationId) || infoPayIds.has(payment.reservationId)) continue;
-      const row = reservationById.get(payment.reservationId);
+      if (okPayIds.has(idKey(payment.reservationId)) || infoPayIds.has(idKey(payment.reservationId))) continue;
+      const row = reservationById.get(idKey(payment.reservationId));
       violations.push({ anomaly: 'unexpected-payment', reservationId: payment.reservationId, seat: row ? `${row.scheduleId}/${row.seatNo}` : '?', userId: payment.userId, status: row?.status ?? 'missing', detail: `payment ${payment.id} without an acknowledged or indeterminate pay` });
     }
 
@@ -118,7 +109,7 @@ export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
 });
 
 function evidence(anomaly: string, op: Op, detail: string): EvidenceRow {
-  return { anomaly, reservationId: num(op.result['reservationId'] ?? op.value['reservationId']), seat: `${op.value['scheduleId'] ?? '?'}/${op.value['seatNo'] ?? '?'}`, userId: num(op.value['userId']), status: op.type, detail };
+  return { anomaly, reservationId: op.result['reservationId'] ?? op.value['reservationId'] ?? null, seat: `${op.value['scheduleId'] ?? '?'}/${op.value['seatNo'] ?? '?'}`, userId: op.value['userId'] ?? null, status: op.type, detail };
 }
 
 /** How the headline words each kind of mismatch. */

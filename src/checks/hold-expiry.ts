@@ -16,14 +16,15 @@
 import type { History } from '../engine/history.ts';
 import { defineChecker, type CheckScope, type StoreClients } from './checker.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
-import { placeholders, selectRows } from './sql.ts';
+import type { Id } from '../profile/target-ops.ts';
+import { canonicalRows, normId } from './canonical.ts';
 import { type CheckResult, type EvidenceRow, resultFromViolations } from './types.ts';
 
 /** One reservation with its times, µs on the database clock. */
 export interface ReservationTimes {
-  readonly id: number;
+  readonly id: Id;
   readonly seat: string;
-  readonly userId: number;
+  readonly userId: Id;
   readonly status: string;
   readonly createdUs: number;
   readonly expiresUs: number;
@@ -45,56 +46,39 @@ export interface ExpirySnapshot {
 /** A payment transaction may commit this long after the check that its hold was live, ms. */
 export const PAYMENT_TX_SLACK_MS = 1_000;
 
-// Microseconds since a fixed instant, computed by the database without time zone conversion.
-const usSince2000 = (column: string) => `TIMESTAMPDIFF(MICROSECOND, '2000-01-01 00:00:00', ${column})`;
-
 /**
  * Reads every reservation of the run's schedules, after waiting (at most `settleTimeoutMs`) until
  * no HELD one is overdue by more than one sweep interval + `slackMs`: what is still HELD then was
- * not expired in time.
+ * not expired in time. Reads the profile's `reservations` (with `expiresUs` and `paidUs`) and
+ * `nowUs`.
  */
-async function readExpirySnapshot({ mysql }: StoreClients, scope: CheckScope, slackMs: number): Promise<ExpirySnapshot> {
-  const ids = scope.scheduleIds;
-  const inList = placeholders(ids.length);
+async function readExpirySnapshot(stores: StoreClients, scope: CheckScope, slackMs: number): Promise<ExpirySnapshot> {
   const boundUs = ((scope.expirySweepMs ?? 0) + slackMs) * 1000;
   const started = Date.now();
   for (;;) {
+    const [rows, [now]] = await Promise.all([canonicalRows(stores, scope, 'reservations'), canonicalRows(stores, scope, 'nowUs')]);
+    const nowUs = Number(now?.nowUs ?? 0);
     // HELD holds that are due within a minute, or overdue but still within their bound: the
     // sweep may yet come for them. Holds due later are not this check's to wait for.
-    const [row] = await selectRows<{ pending: number | string | null }>(
-      mysql,
-      `SELECT COUNT(*) AS pending FROM reservations
-        WHERE schedule_id IN (${inList}) AND status = 'HELD'
-          AND ${usSince2000('NOW(6)')} - ${usSince2000('expires_at')} BETWEEN ? AND ?`,
-      [...ids, -60_000_000, boundUs],
-    );
-    const pending = Number(row?.pending ?? 0) > 0;
-    if (!pending || Date.now() - started >= scope.settleTimeoutMs) break;
+    const pending = rows.some((r) => r.status === 'HELD' && nowUs - Number(r.expiresUs) >= -60_000_000 && nowUs - Number(r.expiresUs) <= boundUs);
+    if (!pending || Date.now() - started >= scope.settleTimeoutMs) {
+      return {
+        reservations: rows.map((r) => ({
+          id: normId(r.id),
+          seat: `${Number(r.scheduleId)}/${String(r.seatNo)}`,
+          userId: normId(r.userId),
+          status: String(r.status),
+          createdUs: Number(r.createdUs),
+          expiresUs: Number(r.expiresUs),
+          changedUs: Number(r.changedUs),
+          paidUs: r.paidUs === null || r.paidUs === undefined ? null : Number(r.paidUs),
+        })),
+        readAtUs: nowUs,
+        waitedMs: Date.now() - started,
+      };
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const rows = await selectRows<{ id: number; scheduleId: number; seatNo: string; userId: number; status: string; createdUs: string; expiresUs: string; changedUs: string; paidUs: string | null }>(
-    mysql,
-    `SELECT r.id, r.schedule_id AS scheduleId, r.seat_no AS seatNo, r.user_id AS userId, r.status,
-            ${usSince2000('r.created_at')} AS createdUs, ${usSince2000('r.expires_at')} AS expiresUs, ${usSince2000('r.updated_at')} AS changedUs,
-            (SELECT ${usSince2000('p.created_at')} FROM payments p WHERE p.reservation_id = r.id) AS paidUs
-       FROM reservations r WHERE r.schedule_id IN (${inList})`,
-    ids,
-  );
-  const [now] = await selectRows<{ nowUs: string }>(mysql, `SELECT ${usSince2000('NOW(6)')} AS nowUs`, []);
-  return {
-    reservations: rows.map((r) => ({
-      id: Number(r.id),
-      seat: `${Number(r.scheduleId)}/${r.seatNo}`,
-      userId: Number(r.userId),
-      status: String(r.status),
-      createdUs: Number(r.createdUs),
-      expiresUs: Number(r.expiresUs),
-      changedUs: Number(r.changedUs),
-      paidUs: r.paidUs === null ? null : Number(r.paidUs),
-    })),
-    readAtUs: Number(now?.nowUs ?? 0),
-    waitedMs: Date.now() - started,
-  };
 }
 
 const ms = (us: number) => Math.round(us / 100) / 10;
@@ -187,7 +171,7 @@ export const paidNeverExpiredChecker = defineChecker<ExpirySnapshot>({
   title: 'No paid reservation ever expired',
   collect: (stores, scope) => readExpirySnapshot(stores, scope, 0),
   check(history, snap) {
-    const paidByClient = new Set(history.byF('pay').filter((o) => o.type === 'ok').map((o) => Number(o.value['reservationId'])));
+    const paidByClient = new Set(history.byF('pay').filter((o) => o.type === 'ok').map((o) => normId(o.value['reservationId'])));
     const violations: EvidenceRow[] = [];
     for (const r of snap.reservations) {
       if (r.status !== 'EXPIRED') continue;
@@ -236,19 +220,19 @@ export const noPayAfterExpiryChecker = defineChecker<ExpirySnapshot>({
 
 /** Payments the client saw accepted, invoked after their hold's answer plus the hold time. */
 function paidAfterExpiryByClient(history: History, holdTtlMs: number): EvidenceRow[] {
-  const answeredAt = new Map<number, { completeUs: number; seat: string }>();
+  const answeredAt = new Map<Id, { completeUs: number; seat: string }>();
   for (const op of history.byF('hold')) {
-    if (op.type === 'ok') answeredAt.set(Number(op.result['reservationId']), { completeUs: op.completeUs, seat: `${Number(op.value['scheduleId'])}/${String(op.value['seatNo'])}` });
+    if (op.type === 'ok') answeredAt.set(normId(op.result['reservationId']), { completeUs: op.completeUs, seat: `${Number(op.value['scheduleId'])}/${String(op.value['seatNo'])}` });
   }
   const violations: EvidenceRow[] = [];
   for (const op of history.byF('pay')) {
     if (op.type !== 'ok') continue;
-    const reservationId = Number(op.value['reservationId']);
+    const reservationId = normId(op.value['reservationId']);
     const hold = answeredAt.get(reservationId);
     if (!hold) continue;
     const afterUs = op.invokeUs - hold.completeUs - holdTtlMs * 1000;
     if (afterUs > 0) {
-      violations.push({ anomaly: 'paid-after-expiry', seat: hold.seat, reservation: reservationId, userId: Number(op.value['userId']), detail: `payment sent ${ms(afterUs)} ms after the hold's time was up, and accepted` });
+      violations.push({ anomaly: 'paid-after-expiry', seat: hold.seat, reservation: reservationId, userId: normId(op.value['userId']), detail: `payment sent ${ms(afterUs)} ms after the hold's time was up, and accepted` });
     }
   }
   return violations;

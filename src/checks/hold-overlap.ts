@@ -20,15 +20,16 @@
 import type { History } from '../engine/history.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
 import { defineChecker } from './checker.ts';
-import { placeholders, selectRows } from './sql.ts';
+import type { Id } from '../profile/target-ops.ts';
+import { canonicalRows, idKey } from './canonical.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
 /** One reservation as the check reads it; times are µs on the database clock. */
 export interface HeldInterval {
-  readonly id: number;
+  readonly id: Id;
   readonly scheduleId: number;
   readonly seatNo: string;
-  readonly userId: number;
+  readonly userId: Id;
   readonly status: string;
   readonly startUs: number;
   /** When the hold ended (EXPIRED or CANCELLED), else null: still held, or sold. */
@@ -50,32 +51,22 @@ const PHRASES: KindPhrases = {
   'held-while-owned': (n) => `${n} hold(s) acknowledged while another user's paid hold owned the seat`,
 };
 
-// Microseconds since a fixed instant, computed by the database without time zone conversion.
-const US_SINCE_2000 = (column: string) => `TIMESTAMPDIFF(MICROSECOND, '2000-01-01 00:00:00', ${column})`;
-
 /** The `hold-overlap` checker; see the module comment. */
 export const holdOverlapChecker = defineChecker<HoldOverlapSnapshot>({
   id: 'hold-overlap',
   title: 'Holds on one seat exclude each other in time',
 
-  async collect({ mysql }, scope) {
-    const ids = scope.scheduleIds;
-    const rows = await selectRows<{ id: number; scheduleId: number; seatNo: string; userId: number; status: string; startUs: number | string; changedUs: number | string }>(
-      mysql,
-      `SELECT id, schedule_id AS scheduleId, seat_no AS seatNo, user_id AS userId, status,
-              ${US_SINCE_2000('created_at')} AS startUs, ${US_SINCE_2000('updated_at')} AS changedUs
-         FROM reservations WHERE schedule_id IN (${placeholders(ids.length)})`,
-      ids,
-    );
-    const [now] = await selectRows<{ nowUs: number | string }>(mysql, `SELECT ${US_SINCE_2000('NOW(6)')} AS nowUs`, []);
+  async collect(stores, scope) {
+    const rows = await canonicalRows(stores, scope, 'reservations');
+    const [now] = await canonicalRows(stores, scope, 'nowUs');
     return {
       reservations: rows.map((r) => ({
-        id: Number(r.id),
+        id: r.id as Id,
         scheduleId: Number(r.scheduleId),
         seatNo: String(r.seatNo),
-        userId: Number(r.userId),
+        userId: r.userId as Id,
         status: String(r.status),
-        startUs: Number(r.startUs),
+        startUs: Number(r.createdUs),
         endUs: ENDED_STATUSES.includes(String(r.status)) ? Number(r.changedUs) : null,
       })),
       readAtUs: Number(now?.nowUs ?? 0),
@@ -110,7 +101,7 @@ function overlapsInMysql(snap: HoldOverlapSnapshot): EvidenceRow[] {
   }
   const violations: EvidenceRow[] = [];
   for (const [seat, list] of bySeat) {
-    list.sort((a, b) => a.startUs - b.startUs || a.id - b.id);
+    list.sort((a, b) => a.startUs - b.startUs || compareIds(a.id, b.id));
     for (let i = 0; i < list.length; i++) {
       const a = list[i]!;
       const aEnd = a.endUs ?? snap.readAtUs;
@@ -134,17 +125,22 @@ function overlapsInMysql(snap: HoldOverlapSnapshot): EvidenceRow[] {
   return violations;
 }
 
+/** Orders ids: numerically when both are numbers, else as text. */
+function compareIds(a: Id, b: Id): number {
+  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
+}
+
 /**
  * Holds acknowledged after another hold of the same seat was acknowledged and then paid: that
  * seat was owned from the paid hold's answer on, so the later hold was given an owned seat.
  */
 function holdsWhileOwned(history: History): EvidenceRow[] {
-  const paid = new Set(history.byF('pay').filter((o) => o.type === 'ok').map((o) => Number(o.value['reservationId'])));
-  const holdsBySeat = new Map<string, { reservationId: number; userId: number; invokeUs: number; completeUs: number }[]>();
+  const paid = new Set(history.byF('pay').filter((o) => o.type === 'ok').map((o) => idKey(o.value['reservationId'])));
+  const holdsBySeat = new Map<string, { reservationId: string; userId: string; invokeUs: number; completeUs: number }[]>();
   for (const op of history.byF('hold')) {
     if (op.type !== 'ok') continue;
     const seat = `${Number(op.value['scheduleId'])}/${String(op.value['seatNo'])}`;
-    const hold = { reservationId: Number(op.result['reservationId']), userId: Number(op.value['userId']), invokeUs: op.invokeUs, completeUs: op.completeUs };
+    const hold = { reservationId: idKey(op.result['reservationId']), userId: idKey(op.value['userId']), invokeUs: op.invokeUs, completeUs: op.completeUs };
     const list = holdsBySeat.get(seat);
     if (list) list.push(hold);
     else holdsBySeat.set(seat, [hold]);

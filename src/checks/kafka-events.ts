@@ -8,29 +8,33 @@
  * (`lost-write`, `duplicate`) where they mean the same.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
-import { RESERVATION_CONFIRMED_TOPIC as RESERVATION_CONFIRMED } from '../infra/kafka-admin.ts';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { StoresSpec } from '../profile/schema.ts';
+import type { Id } from '../profile/target-ops.ts';
+import { readPath } from '../profile/template.ts';
+import { canonicalRows, hasQuery, idKey } from './canonical.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
 import { defineChecker, type CheckScope, type StoreClients } from './checker.ts';
-import { placeholders, selectRows } from './sql.ts';
-import { type EvidenceRow, resultFromViolations } from './types.ts';
+import { CheckSkipped, type EvidenceRow, resultFromViolations } from './types.ts';
 
+/** The profile's description of the service's events. */
+type KafkaSpec = NonNullable<StoresSpec['kafka']>;
 
 /** An event read back from the topic. */
 export interface TopicEvent {
   readonly eventId: string;
-  readonly reservationId: number;
+  readonly reservationId: Id;
   readonly scheduleId: number;
   readonly partition: number;
   readonly offset: string;
 }
 
-/** What the check reads. */
+/** What the check reads; `null` parts are ones the profile does not give (those anomalies are not judged). */
 export interface KafkaEventsSnapshot {
-  readonly confirmedIds: readonly number[];
-  readonly outbox: readonly { eventId: string; reservationId: number; sent: boolean }[];
-  readonly consumedEventIds: readonly string[];
-  readonly soldCounts: readonly { scheduleId: number; soldCount: number; consumed: number }[];
+  readonly confirmedIds: readonly Id[];
+  readonly outbox: readonly { eventId: string; reservationId: Id; sent: boolean }[] | null;
+  readonly consumedEventIds: readonly string[] | null;
+  readonly soldCounts: readonly { scheduleId: number; soldCount: number; consumed: number }[] | null;
   readonly events: readonly TopicEvent[];
   /** False when the topic could not be read to its end within the time allowed. */
   readonly topicReadComplete: boolean;
@@ -44,29 +48,22 @@ export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
   title: 'Exactly one Kafka event per confirmed reservation, consumed once',
 
   async collect(stores, scope) {
+    const spec = stores.profile.kafka;
+    if (spec === undefined) throw new CheckSkipped(`profile "${stores.profileName}" gives no stores.kafka (the service publishes no events, or says not where)`);
     const started = Date.now();
     const settled = await waitForSettle(stores, scope);
     const waitedMs = Date.now() - started;
-    const ids = scope.scheduleIds;
-    const inList = placeholders(ids.length);
-    const confirmed = await selectRows<{ id: number }>(stores.mysql, `SELECT id FROM reservations WHERE schedule_id IN (${inList}) AND status = 'CONFIRMED'`, ids);
-    const outbox = await selectRows<{ eventId: string; reservationId: number; sent: number }>(
-      stores.mysql,
-      `SELECT event_id AS eventId, aggregate_id AS reservationId, sent_at IS NOT NULL AS sent FROM outbox_event WHERE schedule_id IN (${inList}) AND topic = ?`,
-      [...ids, RESERVATION_CONFIRMED],
-    );
-    const consumed = await selectRows<{ eventId: string; scheduleId: number }>(
-      stores.mysql,
-      `SELECT event_id AS eventId, schedule_id AS scheduleId FROM consumer_dedup WHERE consumer_group = ? AND schedule_id IN (${inList})`,
-      [scope.consumerGroup, ...ids],
-    );
-    const schedules = await selectRows<{ id: number; soldCount: number }>(stores.mysql, `SELECT id, sold_count AS soldCount FROM schedules WHERE id IN (${inList})`, ids);
-    const { events, complete } = await readTopicSince(stores.kafka, scope);
+    const reservations = await canonicalRows(stores, scope, 'reservations');
+    const outbox = hasQuery(stores, 'outbox') ? await canonicalRows(stores, scope, 'outbox') : null;
+    const consumed = hasQuery(stores, 'consumed') ? await canonicalRows(stores, scope, 'consumed') : null;
+    const sold = hasQuery(stores, 'soldCounts') && consumed !== null ? await canonicalRows(stores, scope, 'soldCounts') : null;
+    const { events, complete } = await readTopicSince(stores.kafka, spec, scope);
     return {
-      confirmedIds: confirmed.map((r) => Number(r.id)),
-      outbox: outbox.map((o) => ({ eventId: o.eventId, reservationId: Number(o.reservationId), sent: Boolean(Number(o.sent)) })),
-      consumedEventIds: consumed.map((c) => c.eventId),
-      soldCounts: schedules.map((s) => ({ scheduleId: Number(s.id), soldCount: Number(s.soldCount), consumed: consumed.filter((c) => Number(c.scheduleId) === Number(s.id)).length })),
+      confirmedIds: reservations.filter((r) => r.status === 'CONFIRMED').map((r) => r.id as Id),
+      outbox: outbox?.map((o) => ({ eventId: String(o.eventId), reservationId: o.reservationId as Id, sent: Boolean(Number(o.sent)) })) ?? null,
+      consumedEventIds: consumed?.map((c) => String(c.eventId)) ?? null,
+      soldCounts:
+        sold?.map((s) => ({ scheduleId: Number(s.scheduleId), soldCount: Number(s.soldCount), consumed: consumed!.filter((c) => Number(c.scheduleId) === Number(s.scheduleId)).length })) ?? null,
       events,
       topicReadComplete: complete,
       settled,
@@ -76,35 +73,35 @@ export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
 
   check(_history, snap) {
     const violations: EvidenceRow[] = [];
-    const confirmed = new Set(snap.confirmedIds);
-    const eventsByReservation = new Map<number, TopicEvent[]>();
-    for (const e of snap.events) eventsByReservation.set(e.reservationId, [...(eventsByReservation.get(e.reservationId) ?? []), e]);
-    const outboxByReservation = new Map(snap.outbox.map((o) => [o.reservationId, o]));
-    const consumed = new Set(snap.consumedEventIds);
+    const confirmed = new Set(snap.confirmedIds.map(idKey));
+    const eventsByReservation = new Map<string, TopicEvent[]>();
+    for (const e of snap.events) eventsByReservation.set(idKey(e.reservationId), [...(eventsByReservation.get(idKey(e.reservationId)) ?? []), e]);
+    const outboxByReservation = new Map((snap.outbox ?? []).map((o) => [idKey(o.reservationId), o]));
+    const consumed = snap.consumedEventIds === null ? null : new Set(snap.consumedEventIds);
 
     for (const id of snap.confirmedIds) {
-      const events = eventsByReservation.get(id) ?? [];
-      if (!outboxByReservation.has(id)) violations.push({ anomaly: 'missing-outbox', reservationId: id, detail: 'CONFIRMED without an outbox row' });
+      const events = eventsByReservation.get(idKey(id)) ?? [];
+      if (snap.outbox !== null && !outboxByReservation.has(idKey(id))) violations.push({ anomaly: 'missing-outbox', reservationId: id, detail: 'CONFIRMED without an outbox row' });
       if (events.length === 0) violations.push({ anomaly: 'lost-write', reservationId: id, detail: 'no event on the topic' });
       if (events.length > 1) violations.push({ anomaly: 'duplicate', reservationId: id, detail: `${events.length} events at ${events.map((e) => `${e.partition}:${e.offset}`).join(', ')}` });
     }
     for (const [id, events] of eventsByReservation) {
-      if (!confirmed.has(id)) violations.push({ anomaly: 'unexpected-event', reservationId: id, detail: `${events.length} event(s) for a reservation that is not CONFIRMED` });
+      if (!confirmed.has(id)) violations.push({ anomaly: 'unexpected-event', reservationId: events[0]!.reservationId, detail: `${events.length} event(s) for a reservation that is not CONFIRMED` });
     }
-    for (const o of snap.outbox) {
+    for (const o of snap.outbox ?? []) {
       if (!o.sent) violations.push({ anomaly: 'unsent-outbox', reservationId: o.reservationId, detail: `event ${o.eventId} still unsent after ${snap.waitedMs} ms` });
     }
-    const outboxEventIds = new Set(snap.outbox.map((o) => o.eventId));
+    const outboxEventIds = snap.outbox === null ? null : new Set(snap.outbox.map((o) => o.eventId));
     for (const e of snap.events) {
       // An event the outbox never wrote is published for something the database does not have: the
       // consumer is right to skip it, and waiting longer would change nothing.
-      if (!outboxEventIds.has(e.eventId)) {
+      if (outboxEventIds !== null && !outboxEventIds.has(e.eventId)) {
         violations.push({ anomaly: 'event-without-outbox', reservationId: e.reservationId, detail: `event ${e.eventId} at ${e.partition}:${e.offset} has no outbox row: published for something the database does not have` });
-      } else if (!consumed.has(e.eventId)) {
+      } else if (consumed !== null && !consumed.has(e.eventId)) {
         violations.push({ anomaly: 'not-consumed', reservationId: e.reservationId, detail: `event ${e.eventId} not in consumer_dedup after ${snap.waitedMs} ms` });
       }
     }
-    for (const s of snap.soldCounts) {
+    for (const s of snap.soldCounts ?? []) {
       if (s.soldCount !== s.consumed) violations.push({ anomaly: 'sold-count-mismatch', reservationId: 0, detail: `schedule ${s.scheduleId}: sold_count ${s.soldCount}, consumed events ${s.consumed}` });
     }
 
@@ -112,7 +109,13 @@ export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
       {
         id: 'kafka-events',
         title: 'Exactly one Kafka event per confirmed reservation, consumed once',
-        counts: { confirmed: snap.confirmedIds.length, outboxRows: snap.outbox.length, eventsOnTopic: snap.events.length, consumed: snap.consumedEventIds.length, waitedMs: snap.waitedMs },
+        counts: {
+          confirmed: snap.confirmedIds.length,
+          ...(snap.outbox === null ? {} : { outboxRows: snap.outbox.length }),
+          eventsOnTopic: snap.events.length,
+          ...(snap.consumedEventIds === null ? {} : { consumed: snap.consumedEventIds.length }),
+          waitedMs: snap.waitedMs,
+        },
       },
       violations,
       `${snap.events.length} event(s) for ${snap.confirmedIds.length} confirmed reservation(s), outbox sent, consumer caught up`,
@@ -137,21 +140,17 @@ const EVENT_ANOMALY_PHRASES: KindPhrases = {
   'sold-count-mismatch': (n) => `${n} schedule(s) whose sold_count differs from the events consumed`,
 };
 
-/** Polls until no outbox row of the run is unsent and the consumer has every sent event, or the timeout. */
-async function waitForSettle({ mysql }: StoreClients, scope: CheckScope): Promise<boolean> {
-  const ids = scope.scheduleIds;
-  const inList = placeholders(ids.length);
+/**
+ * Polls until no outbox row of the run is unsent and the consumer has every sent event (as far as
+ * the profile's `outbox` and `consumed` queries tell), or the timeout.
+ */
+async function waitForSettle(stores: StoreClients, scope: CheckScope): Promise<boolean> {
+  if (!hasQuery(stores, 'outbox')) return true;
   const deadline = Date.now() + scope.settleTimeoutMs;
   for (;;) {
-    const [row] = await selectRows<{ unsent: number; total: number; consumed: number }>(
-      mysql,
-      `SELECT
-         (SELECT COUNT(*) FROM outbox_event WHERE schedule_id IN (${inList}) AND sent_at IS NULL) AS unsent,
-         (SELECT COUNT(*) FROM outbox_event WHERE schedule_id IN (${inList})) AS total,
-         (SELECT COUNT(*) FROM consumer_dedup WHERE consumer_group = ? AND schedule_id IN (${inList})) AS consumed`,
-      [...ids, ...ids, scope.consumerGroup, ...ids],
-    );
-    if (row && Number(row.unsent) === 0 && Number(row.consumed) >= Number(row.total)) return true;
+    const outbox = await canonicalRows(stores, scope, 'outbox');
+    const consumed = hasQuery(stores, 'consumed') ? (await canonicalRows(stores, scope, 'consumed')).length : outbox.length;
+    if (outbox.every((o) => Boolean(Number(o.sent))) && consumed >= outbox.length) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -161,7 +160,8 @@ async function waitForSettle({ mysql }: StoreClients, scope: CheckScope): Promis
  * Reads the topic from the offsets at the run's start (minus a minute of clock slack) up to the
  * high watermarks seen now, with a throwaway consumer group that commits nothing.
  */
-async function readTopicSince(kafka: Kafka, scope: CheckScope): Promise<{ events: TopicEvent[]; complete: boolean }> {
+async function readTopicSince(kafka: Kafka, spec: KafkaSpec, scope: CheckScope): Promise<{ events: TopicEvent[]; complete: boolean }> {
+  const RESERVATION_CONFIRMED = spec.topic;
   const admin = kafka.admin();
   await admin.connect();
   let starts: { partition: number; offset: string }[];
@@ -194,8 +194,8 @@ async function readTopicSince(kafka: Kafka, scope: CheckScope): Promise<{ events
         eachMessage: async ({ partition, message }) => {
           const high = remaining.get(partition);
           if (high === undefined) return;
-          const event = parseEvent(message.value?.toString() ?? '', partition, message.offset);
-          const source = message.headers?.['source']?.toString();
+          const event = parseEvent(spec, message, partition);
+          const source = spec.source === undefined ? undefined : message.headers?.[spec.source.header]?.toString();
           if (event && wanted.has(event.scheduleId) && (scope.eventSource === undefined || source === scope.eventSource)) events.push(event);
           if (BigInt(message.offset) + 1n >= high) {
             remaining.delete(partition);
@@ -217,13 +217,27 @@ async function readTopicSince(kafka: Kafka, scope: CheckScope): Promise<{ events
   }
 }
 
-function parseEvent(text: string, partition: number, offset: string): TopicEvent | undefined {
+/**
+ * The event's ids, read where the profile says (a JSON path in the value, `key`, or `header:NAME`);
+ * undefined for a message that is not one of the service's events (unparseable, filtered out by
+ * `where`, or without an id).
+ */
+function parseEvent(spec: KafkaSpec, message: KafkaMessage, partition: number): TopicEvent | undefined {
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as { eventId?: unknown; reservationId?: unknown; scheduleId?: unknown };
-    if (typeof body.eventId !== 'string') return undefined;
-    return { eventId: body.eventId, reservationId: Number(body.reservationId), scheduleId: Number(body.scheduleId), partition, offset };
+    body = JSON.parse(message.value?.toString() ?? '');
   } catch {
-    return undefined;
+    body = undefined;
   }
+  if (spec.where && !spec.where.in.some((v) => v === readPath(body, spec.where!.path))) return undefined;
+  const field = (where: string): unknown => {
+    if (where === 'key') return message.key?.toString();
+    if (where.startsWith('header:')) return message.headers?.[where.slice('header:'.length)]?.toString();
+    return readPath(body, where);
+  };
+  const eventId = field(spec.eventId);
+  const reservationId = field(spec.reservationId);
+  const scheduleId = Number(field(spec.scheduleId));
+  if ((typeof eventId !== 'string' && typeof eventId !== 'number') || (typeof reservationId !== 'string' && typeof reservationId !== 'number') || !Number.isFinite(scheduleId)) return undefined;
+  return { eventId: String(eventId), reservationId, scheduleId, partition, offset: message.offset };
 }
-

@@ -1,16 +1,24 @@
 /**
  * Check 3 — Redis: no seat lock is left behind once the holds that took it have ended.
- * Locks are request-scoped (`SET seat:lock:{scheduleId}:{seatNo} owner NX PX ttl`, released by an
- * owner-checked Lua script), so after the load phase none should remain. A lock still carrying a
+ * Locks are request-scoped (the bundled target: `SET seat:lock:{scheduleId}:{seatNo} owner NX PX
+ * ttl`, released by an owner-checked Lua script; the key is the profile's `stores.redis.seatLockKey`),
+ * so after the load phase none should remain. A lock still carrying a
  * lease may belong to a request that timed out (`info`) and is allowed until its lease runs out:
  * `collect` waits at most one lease for those, then reads again. A lock without expiry, or one
  * still present after that wait, is an orphan.
  */
+import { renderText } from '../profile/template.ts';
 import { defineChecker } from './checker.ts';
-import { type EvidenceRow, resultFromViolations } from './types.ts';
+import { CheckSkipped, type EvidenceRow, resultFromViolations } from './types.ts';
 
-/** Key prefix of the bundled target's seat locks (seed 001: `seat:lock:{scheduleId}:{seatNo}`). */
-export const SEAT_LOCK_PREFIX = 'seat:lock:';
+/**
+ * The SCAN pattern of a schedule's seat locks: the profile's key template with `{scheduleId}`
+ * filled in, every other variable a wildcard and glob characters escaped.
+ */
+export function seatLockPattern(template: string, scheduleId: number): string {
+  const escaped = template.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+  return renderText(escaped.replace(/\{(?!scheduleId\})[A-Za-z_][A-Za-z0-9_]*\}/g, '\u0000'), { scheduleId })!.replaceAll('\u0000', '*');
+}
 
 /** Seat locks of this run's schedules still in Redis after the bounded wait. */
 export interface OrphanLocksSnapshot {
@@ -23,14 +31,16 @@ export const orphanLocksChecker = defineChecker<OrphanLocksSnapshot>({
   id: 'orphan-locks',
   title: 'No seat lock left behind in Redis',
 
-  async collect({ redis }, scope) {
+  async collect({ redis, profile, profileName }, scope) {
+    const template = profile.redis?.seatLockKey;
+    if (template === undefined) throw new CheckSkipped(`profile "${profileName}" gives no stores.redis.seatLockKey (the service keeps no seat locks in Redis, or says not where)`);
     const read = async () => {
       const locks: { key: string; pttlMs: number }[] = [];
       for (const scheduleId of scope.scheduleIds) {
         const keys: string[] = [];
         let cursor = '0';
         do {
-          const [next, batch] = await redis.scan(cursor, 'MATCH', `${SEAT_LOCK_PREFIX}${scheduleId}:*`, 'COUNT', 1000);
+          const [next, batch] = await redis.scan(cursor, 'MATCH', seatLockPattern(template, scheduleId), 'COUNT', 1000);
           cursor = next;
           keys.push(...batch);
         } while (cursor !== '0');

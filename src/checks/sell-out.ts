@@ -6,7 +6,7 @@
  */
 import { defineChecker } from './checker.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
-import { placeholders, selectRows } from './sql.ts';
+import { canonicalRows, idKey } from './canonical.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
 /** Every seat of the run, with its CONFIRMED reservation count. */
@@ -18,30 +18,27 @@ export const sellOutChecker = defineChecker<SellOutSnapshot>({
   id: 'sell-out',
   title: 'Every seat sold exactly once',
 
-  async collect({ mysql }, scope) {
-    const ids = scope.scheduleIds;
-    const rows = await selectRows<{ scheduleId: number; seatNo: string; confirmed: number }>(
-      mysql,
-      `SELECT s.schedule_id AS scheduleId, s.seat_no AS seatNo,
-              (SELECT COUNT(*) FROM reservations r WHERE r.schedule_id = s.schedule_id AND r.seat_no = s.seat_no AND r.status = 'CONFIRMED') AS confirmed
-         FROM seats s WHERE s.schedule_id IN (${placeholders(ids.length)})`,
-      ids,
-    );
-    return { seats: rows.map((r) => ({ scheduleId: Number(r.scheduleId), seatNo: r.seatNo, confirmed: Number(r.confirmed) })) };
+  async collect(stores, scope) {
+    const seats = await canonicalRows(stores, scope, 'seats');
+    const reservations = await canonicalRows(stores, scope, 'reservations');
+    const seatKey = (scheduleId: unknown, seatNo: unknown) => `${Number(scheduleId)}/${String(seatNo)}`;
+    const confirmed = new Map<string, number>();
+    for (const r of reservations) if (r.status === 'CONFIRMED') confirmed.set(seatKey(r.scheduleId, r.seatNo), (confirmed.get(seatKey(r.scheduleId, r.seatNo)) ?? 0) + 1);
+    return { seats: seats.map((s) => ({ scheduleId: Number(s.scheduleId), seatNo: String(s.seatNo), confirmed: confirmed.get(seatKey(s.scheduleId, s.seatNo)) ?? 0 })) };
   },
 
   check(history, snap) {
     const key = (scheduleId: unknown, seatNo: unknown) => `${Number(scheduleId)}/${String(seatNo)}`;
     const okHolds = new Map<string, number>();
-    const seatOfReservation = new Map<number, string>();
+    const seatOfReservation = new Map<string, string>();
     for (const op of history.byF('hold').filter((o) => o.type === 'ok')) {
       const seat = key(op.value['scheduleId'], op.value['seatNo']);
       okHolds.set(seat, (okHolds.get(seat) ?? 0) + 1);
-      seatOfReservation.set(Number(op.result['reservationId']), seat);
+      seatOfReservation.set(idKey(op.result['reservationId']), seat);
     }
     const okPays = new Map<string, number>();
     for (const op of history.byF('pay').filter((o) => o.type === 'ok')) {
-      const seat = seatOfReservation.get(Number(op.value['reservationId'])) ?? '?';
+      const seat = seatOfReservation.get(idKey(op.value['reservationId'])) ?? '?';
       okPays.set(seat, (okPays.get(seat) ?? 0) + 1);
     }
     const violations: EvidenceRow[] = [];

@@ -12,12 +12,27 @@ export type { CheckResult, EvidenceRow, Verdict } from '../model/run-report.ts';
 /** How many offending rows a check keeps as evidence. */
 export const MAX_EVIDENCE = 10;
 
-/** Combines verdicts: fail beats unknown beats pass; no verdicts is a pass. */
+/**
+ * Combines verdicts: fail beats unknown beats pass; `skipped` checks (the profile gives no inputs
+ * for them) do not count, unless `--require-check` turned them into failures first; no verdicts
+ * is a pass.
+ */
 export function composeVerdicts(verdicts: readonly Verdict[]): Verdict {
   if (verdicts.includes('fail')) return 'fail';
   if (verdicts.includes('unknown')) return 'unknown';
   return 'pass';
 }
+/**
+ * Thrown by a checker whose inputs the profile does not give; runCheckers records `skipped` with
+ * the message as the reason.
+ */
+export class CheckSkipped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'CheckSkipped';
+  }
+}
+
 
 /**
  * Builds a result from a list of offending rows: `fail` when there are any, else `pass`.

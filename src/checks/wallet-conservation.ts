@@ -14,6 +14,8 @@
  * the actual balance, how far outside it is, and the operations that make up the range.
  */
 import type { Op } from '../engine/history.ts';
+import type { Id } from '../profile/target-ops.ts';
+import { normId } from './canonical.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 import { defineWalletChecker, points, type WalletEffect, walletEffects, walletReads, type WalletSnapshot } from './wallet-snapshot.ts';
 
@@ -103,7 +105,7 @@ export const walletConservationChecker = defineWalletChecker(ID, TITLE, (history
   }
   violations.push(...readViolations);
   for (const op of unknownAmount) {
-    violations.push({ anomaly: 'unknown-amount', userId: Number(op.value['userId']), expected: 'an amount', actual: 'none', diff: null, ops: `pay op #${op.index} (${op.type}) of reservation ${String(op.value['reservationId'])} records no amount, so it cannot be accounted for` });
+    violations.push({ anomaly: 'unknown-amount', userId: normId(op.value['userId']), expected: 'an amount', actual: 'none', diff: null, ops: `pay op #${op.index} (${op.type}) of reservation ${String(op.value['reservationId'])} records no amount, so it cannot be accounted for` });
   }
 
   const indeterminate = tally.chargesInfo + tally.paysInfo;

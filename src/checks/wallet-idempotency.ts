@@ -14,6 +14,8 @@
  * Rows of type INITIAL (the fixture's points) have no client operation and are not judged here.
  */
 import type { Op } from '../engine/history.ts';
+import type { Id } from '../profile/target-ops.ts';
+import { normId } from './canonical.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 import { defineWalletChecker, type LedgerEntry, points, type WalletSnapshot } from './wallet-snapshot.ts';
@@ -29,7 +31,7 @@ export const walletIdempotencyChecker = defineWalletChecker(ID, TITLE, (history,
   const violations: EvidenceRow[] = [];
   const users = new Set(snap.userIds);
   const rowsByKey = new Map<string, LedgerEntry[]>();
-  const paymentsByReservation = new Map<number, LedgerEntry[]>();
+  const paymentsByReservation = new Map<Id, LedgerEntry[]>();
   for (const row of snap.ledger) {
     if (row.idempotencyKey !== null) {
       const k = `${row.userId}/${row.idempotencyKey}`;
@@ -51,7 +53,7 @@ export const walletIdempotencyChecker = defineWalletChecker(ID, TITLE, (history,
   // History: charges grouped by key.
   const chargesByKey = new Map<string, Op[]>();
   for (const op of history.byF('charge')) {
-    const userId = num(op.value['userId']);
+    const userId = normId(op.value['userId']);
     if (!users.has(userId)) continue;
     const k = `${userId}/${String(op.value['idempotencyKey'])}`;
     chargesByKey.set(k, [...(chargesByKey.get(k) ?? []), op]);
@@ -60,7 +62,7 @@ export const walletIdempotencyChecker = defineWalletChecker(ID, TITLE, (history,
   let replays = 0;
   let recovered = 0;
   for (const [k, ops] of chargesByKey) {
-    const userId = num(ops[0]!.value['userId']);
+    const userId = normId(ops[0]!.value['userId']);
     const key = k.slice(k.indexOf('/') + 1);
     const amount = num(ops[0]!.value['amount']);
     const rows = rowsByKey.get(k) ?? [];
@@ -97,15 +99,15 @@ export const walletIdempotencyChecker = defineWalletChecker(ID, TITLE, (history,
   }
 
   // Payments: one PAYMENT row per acknowledged payment, none for a payment never attempted or refused.
-  const paysByReservation = new Map<number, Op[]>();
+  const paysByReservation = new Map<Id, Op[]>();
   for (const op of history.byF('pay')) {
-    if (!users.has(num(op.value['userId']))) continue;
-    const id = num(op.value['reservationId']);
+    if (!users.has(normId(op.value['userId']))) continue;
+    const id = normId(op.value['reservationId']);
     paysByReservation.set(id, [...(paysByReservation.get(id) ?? []), op]);
   }
   let paysOk = 0;
   for (const [reservationId, ops] of paysByReservation) {
-    const userId = num(ops[0]!.value['userId']);
+    const userId = normId(ops[0]!.value['userId']);
     const rows = paymentsByReservation.get(reservationId) ?? [];
     const ok = ops.filter((o) => o.type === 'ok');
     paysOk += ok.length > 0 ? 1 : 0;

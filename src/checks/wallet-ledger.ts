@@ -10,6 +10,8 @@
  * Evidence names the user, expected and actual figures, and the rows or operations involved.
  */
 import type { Op } from '../engine/history.ts';
+import type { Id } from '../profile/target-ops.ts';
+import { normId } from './canonical.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 import { defineWalletChecker, type LedgerEntry, points, walletReads, type WalletSnapshot } from './wallet-snapshot.ts';
@@ -20,7 +22,7 @@ const TITLE = 'Every balance equals its ledger, never negative; one debit per co
 /** Check `wallet-ledger`: balances against their ledgers (and samples), debits against CONFIRMED reservations. */
 export const walletLedgerChecker = defineWalletChecker(ID, TITLE, (history, snap) => {
   const violations: EvidenceRow[] = [];
-  const ledgerByUser = new Map<number, LedgerEntry[]>();
+  const ledgerByUser = new Map<Id, LedgerEntry[]>();
   for (const row of snap.ledger) {
     const rows = ledgerByUser.get(row.userId);
     if (rows) rows.push(row);
@@ -69,7 +71,7 @@ export const walletLedgerChecker = defineWalletChecker(ID, TITLE, (history, snap
   for (const op of negativeReads) {
     violations.push({
       anomaly: 'negative-read',
-      userId: Number(op.value['userId']),
+      userId: normId(op.value['userId']),
       expected: '≥ 0',
       actual: points(Number(op.result['balance'])),
       diff: Number(op.result['balance']),
@@ -79,8 +81,8 @@ export const walletLedgerChecker = defineWalletChecker(ID, TITLE, (history, snap
 
   // Check 4: debits against reservations.
   const reservationById = new Map(snap.reservations.map((r) => [r.id, r]));
-  const debitsByReservation = new Map<number, LedgerEntry[]>();
-  const refundsByReservation = new Map<number, LedgerEntry[]>();
+  const debitsByReservation = new Map<Id, LedgerEntry[]>();
+  const refundsByReservation = new Map<Id, LedgerEntry[]>();
   for (const row of snap.ledger) {
     if (row.reservationId === null) {
       if (row.type === 'PAYMENT' || row.type === 'REFUND') {

@@ -10,12 +10,13 @@
  * Source: Jepsen's bank test (`jepsen.tests.bank`): every read and the final state must add up.
  */
 import type { Op } from '../engine/history.ts';
+import type { Id } from '../profile/target-ops.ts';
+import { canonicalRows, normId } from './canonical.ts';
 import { checkerFamily, type CheckScope, type StoreClients } from './checker.ts';
-import { placeholders, selectRows } from './sql.ts';
 
 /** One wallet row. */
 export interface WalletRow {
-  readonly userId: number;
+  readonly userId: Id;
   /** Points. */
   readonly balance: number;
 }
@@ -23,11 +24,11 @@ export interface WalletRow {
 /** One ledger row; `amount` signed points (+ INITIAL/CHARGE/REFUND, − PAYMENT). */
 export interface LedgerEntry {
   readonly id: number;
-  readonly userId: number;
+  readonly userId: Id;
   readonly amount: number;
   readonly type: string;
   readonly idempotencyKey: string | null;
-  readonly reservationId: number | null;
+  readonly reservationId: Id | null;
   /**
    * The balance the target wrote with this row, points. Each user's rows, in id order, form a
    * chain (previous balanceAfter + amount) whenever the user's changes were serialised; where the
@@ -38,8 +39,8 @@ export interface LedgerEntry {
 
 /** A reservation of one of the run's users with its seat price (points). */
 export interface WalletReservation {
-  readonly id: number;
-  readonly userId: number;
+  readonly id: Id;
+  readonly userId: Id;
   readonly status: string;
   readonly price: number;
 }
@@ -47,7 +48,7 @@ export interface WalletReservation {
 /** The run's wallets, their ledgers and their users' reservations, read after the load. */
 export interface WalletSnapshot {
   /** Users the run exercised (scope.wallets.userIds). */
-  readonly userIds: readonly number[];
+  readonly userIds: readonly Id[];
   /** Points each started with. */
   readonly initialPoints: number;
   readonly wallets: readonly WalletRow[];
@@ -61,35 +62,28 @@ export interface WalletSnapshot {
  * @throws Error when the scope has no `wallets` (not a wallet scenario); the driver's error when
  *   MySQL cannot be read. runCheckers turns either into `unknown`.
  */
-export async function collectWalletSnapshot({ mysql }: StoreClients, scope: CheckScope): Promise<WalletSnapshot> {
+export async function collectWalletSnapshot(stores: StoreClients, scope: CheckScope): Promise<WalletSnapshot> {
   if (!scope.wallets) throw new Error('this run has no wallets in its scope (not a wallet scenario)');
-  const ids = scope.wallets.userIds;
-  const inList = placeholders(ids.length);
-  const wallets = await selectRows<{ userId: number; balance: number }>(mysql, `SELECT user_id AS userId, balance FROM wallets WHERE user_id IN (${inList})`, ids);
-  const ledger = await selectRows<{ id: number; userId: number; amount: number; type: string; idempotencyKey: string | null; reservationId: number | null; balanceAfter: number }>(
-    mysql,
-    `SELECT id, user_id AS userId, amount, type, idempotency_key AS idempotencyKey, reservation_id AS reservationId, balance_after AS balanceAfter FROM wallet_ledger WHERE user_id IN (${inList}) ORDER BY id`,
-    ids,
-  );
-  const reservations = await selectRows<{ id: number; userId: number; status: string; price: number }>(
-    mysql,
-    `SELECT r.id, r.user_id AS userId, r.status, s.price FROM reservations r JOIN seats s ON s.schedule_id = r.schedule_id AND s.seat_no = r.seat_no WHERE r.user_id IN (${inList})`,
-    ids,
-  );
+  const wallets = await canonicalRows(stores, scope, 'wallets');
+  const ledger = await canonicalRows(stores, scope, 'ledger');
+  const reservations = await canonicalRows(stores, scope, 'reservationPrices');
   return {
-    userIds: ids,
+    userIds: scope.wallets.userIds.map(normId),
     initialPoints: scope.wallets.initialPoints,
-    wallets: wallets.map((w) => ({ userId: Number(w.userId), balance: Number(w.balance) })),
-    ledger: ledger.map((l) => ({
-      id: Number(l.id),
-      userId: Number(l.userId),
-      amount: Number(l.amount),
-      type: String(l.type),
-      idempotencyKey: l.idempotencyKey === null ? null : String(l.idempotencyKey),
-      reservationId: l.reservationId === null ? null : Number(l.reservationId),
-      balanceAfter: Number(l.balanceAfter),
-    })),
-    reservations: reservations.map((r) => ({ id: Number(r.id), userId: Number(r.userId), status: String(r.status), price: Number(r.price) })),
+    wallets: wallets.map((w) => ({ userId: normId(w.userId), balance: Number(w.balance) })),
+    ledger: ledger
+      .map((l) => ({
+        id: Number(l.id),
+        userId: normId(l.userId),
+        amount: Number(l.amount),
+        type: String(l.type),
+        idempotencyKey: l.idempotencyKey === null ? null : String(l.idempotencyKey),
+        reservationId: l.reservationId === null ? null : normId(l.reservationId),
+        balanceAfter: Number(l.balanceAfter),
+      }))
+      // The chain of balances is read in the order the rows were written.
+      .sort((a, b) => a.id - b.id),
+    reservations: reservations.map((r) => ({ id: normId(r.id), userId: normId(r.userId), status: String(r.status), price: Number(r.price) })),
   };
 }
 
@@ -103,7 +97,7 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
  * (or never), a `fail` op never.
  */
 export interface WalletEffect {
-  readonly userId: number;
+  readonly userId: Id;
   readonly f: 'charge' | 'pay';
   /** The idempotency key (charges) or `reservation:<id>` (payments). */
   readonly key: string;
@@ -130,12 +124,12 @@ export function payAmount(op: Op): number | undefined {
  * Groups the history's `charge` and `pay` ops into effects per user (see WalletEffect). Pays with
  * no known amount are left out and returned apart (they cannot be accounted for).
  */
-export function walletEffects(ops: readonly Op[]): { byUser: Map<number, WalletEffect[]>; unknownAmount: Op[] } {
-  const groups = new Map<string, { userId: number; f: 'charge' | 'pay'; key: string; delta: number; ops: Op[] }>();
+export function walletEffects(ops: readonly Op[]): { byUser: Map<Id, WalletEffect[]>; unknownAmount: Op[] } {
+  const groups = new Map<string, { userId: Id; f: 'charge' | 'pay'; key: string; delta: number; ops: Op[] }>();
   const unknownAmount: Op[] = [];
   for (const op of ops) {
     if (op.f !== 'charge' && op.f !== 'pay') continue;
-    const userId = num(op.value['userId']);
+    const userId = normId(op.value['userId']);
     let key: string;
     let delta: number;
     if (op.f === 'charge') {
@@ -147,7 +141,7 @@ export function walletEffects(ops: readonly Op[]): { byUser: Map<number, WalletE
         if (op.type !== 'fail') unknownAmount.push(op);
         continue;
       }
-      key = `reservation:${num(op.value['reservationId'])}`;
+      key = `reservation:${normId(op.value['reservationId'])}`;
       delta = -amount;
     }
     const id = `${userId}/${op.f}/${key}`;
@@ -155,7 +149,7 @@ export function walletEffects(ops: readonly Op[]): { byUser: Map<number, WalletE
     group.ops.push(op);
     groups.set(id, group);
   }
-  const byUser = new Map<number, WalletEffect[]>();
+  const byUser = new Map<Id, WalletEffect[]>();
   for (const g of groups.values()) {
     const ok = g.ops.filter((o) => o.type === 'ok');
     const maybe = g.ops.filter((o) => o.type !== 'fail');
@@ -174,11 +168,11 @@ export function walletEffects(ops: readonly Op[]): { byUser: Map<number, WalletE
 }
 
 /** `ok` sampled balances (`wallet-read`) per user, in completion order. */
-export function walletReads(ops: readonly Op[]): Map<number, Op[]> {
-  const reads = new Map<number, Op[]>();
+export function walletReads(ops: readonly Op[]): Map<Id, Op[]> {
+  const reads = new Map<Id, Op[]>();
   for (const op of ops) {
     if (op.f !== 'wallet-read' || op.type !== 'ok' || op.result['balance'] === undefined) continue;
-    const userId = num(op.value['userId']);
+    const userId = normId(op.value['userId']);
     const list = reads.get(userId);
     if (list) list.push(op);
     else reads.set(userId, [op]);

@@ -126,6 +126,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     }
     if (err instanceof TicketbenchError) {
       io.stderr.write(`ticketbench: ${err.oneLine()}\n`);
+      for (const detail of err.details) io.stderr.write(`  ${detail.replace(/\s*\n\s*/g, ' ')}\n`);
       return err.exitCode;
     }
     io.stderr.write(`ticketbench: internal error: ${describeError(err).split('\n')[0]} (please report it; TICKETBENCH_DEBUG=1 prints the stack)\n`);

@@ -38,7 +38,8 @@ export function targetTimesFromFlags(opts: Readonly<Record<string, unknown>>): {
  * Adds the shared run flags (`--vus`, `--iterations`, `--duration`, the arrival-rate flags
  * `--executor`, `--rate`, `--time-unit`, `--pre-allocated-vus`, `--max-vus`, `--start-rate`,
  * `--stages`, the target's times `--hold-ttl` and `--lock-ttl`, and `--timeout`, `--settle-timeout`, `--out`, `--ci`, `--no-infra`, the CI gates
- * `--threshold` (repeatable), `--summary-json`, `--junit`) and the connection flags to a command
+ * `--threshold` (repeatable), `--summary-json`, `--junit`), the target profile (`--profile`,
+ * `--require-check`) and the connection flags to a command
  * that takes `<scenario>`, and lets unknown options through: they are the scenario's own flags.
  */
 export function addRunFlags(command: Command): Command {
@@ -50,6 +51,8 @@ export function addRunFlags(command: Command): Command {
       .option('--ci', 'plain output, no animation (also when stdout is not a terminal)')
       .option('--no-infra', 'do not start MySQL/Redis/Kafka or apply the schema; fail if they are not reachable')
       .option('--threshold <expr>', "k6-style threshold, repeatable, e.g. 'http_req_duration{name:hold}:p(95)<500' or 'errors:rate<0.01:abortOnFail' (failed: exit 3)", collect, [])
+      .option('--profile <file>', 'target profile (.ts, .js, .json, .yaml) describing the service to drive and check (default: the bundled target, profiles/bundled.ts)')
+      .option('--require-check <id>', 'fail the run when this check is skipped (its inputs missing from the profile), repeatable', collect, [])
       .option('--summary-json <path>', 'also write a machine-readable summary (verdict, exit code, checks, thresholds, load figures) to this file')
       .option('--junit <path>', 'also write the checks and thresholds as JUnit XML to this file')
       .allowUnknownOption(true)
@@ -89,6 +92,8 @@ export interface RunFlagSettings {
   readonly holdTtlMs?: number;
   /** `--lock-ttl`, ms; absent when not given. */
   readonly lockTtlMs?: number;
+  /** `--require-check` ids: a skipped one fails the run. */
+  readonly requireChecks: readonly string[];
 }
 
 /** Where `--summary-json` and `--junit` write, as absolute paths; absent when not asked for. */
@@ -131,6 +136,7 @@ export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Recor
     settleTimeoutMs,
     ...(opts['stateDir'] ? { stateDir: String(opts['stateDir']) } : {}),
     thresholds,
+    requireChecks: (opts['requireCheck'] as readonly string[] | undefined) ?? [],
     ...targetTimesFromFlags(opts),
   };
 }

@@ -5,6 +5,7 @@
  * times (`--hold-ttl`, `--lock-ttl`) are shared run flags (run-flags.ts).
  */
 import { TicketbenchError } from '../errors.ts';
+import { loadProfile, type LoadedProfile } from '../profile/load.ts';
 import type { RunScenarioOptions } from '../run/run-scenario.ts';
 import { validateCache, validateStrategy, validateWalletStrategy } from '../target/launch.ts';
 
@@ -44,4 +45,13 @@ function validateTargetUrl(text: string): string {
     throw new TicketbenchError('INVALID_OPTION', `--target-url "${text}" is not an http(s) URL, e.g. http://127.0.0.1:8080.`);
   }
   return text;
+}
+
+/**
+ * The profile `--profile FILE` names, loaded and validated; undefined without the flag (the run
+ * uses the bundled target's).
+ * @throws TicketbenchError INVALID_PROFILE (exit 2) with one line per problem
+ */
+export async function profileFromFlags(opts: Readonly<Record<string, unknown>>): Promise<LoadedProfile | undefined> {
+  return opts['profile'] === undefined ? undefined : loadProfile(String(opts['profile']));
 }

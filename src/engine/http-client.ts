@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Http1Pool, type Http1Answer, type Http1Error, type Http1Exchange } from './http1.ts';
-import { isValidRequestPath, RequestWriter } from './http1/request-writer.ts';
+import { areValidHeaders, isValidRequestPath, RequestWriter } from './http1/request-writer.ts';
 import type { RunMetrics } from './metrics.ts';
 
 /** An answer from the target. `json` is the parsed body, or undefined when it was not JSON. */
@@ -51,7 +51,7 @@ export interface IntendedStart {
 }
 
 /** HTTP methods the engine sends. */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 
 /** Sends JSON requests to one origin and records each one's latency and outcome. */
@@ -91,17 +91,22 @@ export class TargetHttpClient {
    * first access, so a scenario that reads only the status pays for none of them.
    * @param name request name for metrics, e.g. `hold`
    * @param body sent as JSON when given
-   * @returns rejects with RequestError when no HTTP answer arrived (timeout, connection error)
+   * @param headers extra request headers (a profile's `X-User-Key`, a queue token)
+   * @returns rejects with RequestError when no HTTP answer arrived (timeout, connection error), or
+   *   the path or a header cannot be sent (`invalid-request`)
    */
-  request(name: string, method: HttpMethod, path: string, body?: unknown): Promise<HttpResponse> {
+  request(name: string, method: HttpMethod, path: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<HttpResponse> {
     // undici refuses the same paths: controls, space and anything beyond latin1.
     if (!isValidRequestPath(path)) {
       return Promise.reject(new RequestError('invalid-request', `${method} ${path}: invalid request path`, undefined));
     }
+    if (headers !== undefined && !areValidHeaders(headers)) {
+      return Promise.reject(new RequestError('invalid-request', `${method} ${path}: a header name or value cannot be sent (${Object.keys(headers).join(', ')})`, undefined));
+    }
     const started = performance.now();
     // Read at send time, so that concurrent requests of one iteration share the same intended start.
     const intendedAt = this.intended?.intendedStartMs;
-    const payload = this.writer.write(method, path, body);
+    const payload = this.writer.write(method, path, body, headers);
     return new Promise<HttpResponse>((resolve, reject) => {
       this.pool.send(new Exchange(this, name, method, path, payload, started, started + this.options.timeoutMs, intendedAt, resolve, reject));
     });

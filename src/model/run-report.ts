@@ -137,7 +137,7 @@ export const loadSummarySchema = z
 export type LoadSummary = z.infer<typeof loadSummarySchema>;
 
 /** A checker's verdict (Jepsen's valid? true / false / :unknown). */
-export const verdictSchema = z.enum(['pass', 'fail', 'unknown']);
+export const verdictSchema = z.enum(['pass', 'fail', 'unknown', 'skipped']);
 /** A checker's verdict: `pass`, `fail`, or `unknown` when it could not decide. */
 export type Verdict = z.infer<typeof verdictSchema>;
 
@@ -250,6 +250,8 @@ export const runReportSchema = z
     /** Report format version. */
     format: z.literal(1),
     scenario: z.string(),
+    /** The target profile the run drove (`bundled` unless `--profile`); absent in reports written before profiles. */
+    profile: z.string().optional(),
     description: z.string(),
     /** Scenario options after defaults, e.g. `{ vus: 80, seats: 1 }`. */
     options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).readonly(),

@@ -125,7 +125,8 @@ export function formatVerdict(verdict: Verdict): string {
 
 /**
  * Tallies verdicts into one phrase, e.g. `4/4 checks passed` or `2/4 checks passed, 1 failed,
- * 1 unknown`; `no checks` for an empty list.
+ * 1 unknown`; skipped checks (the profile gives no inputs for them) are counted apart; `no checks`
+ * for an empty list.
  */
 export function formatCheckTally(verdicts: readonly Verdict[]): string {
   if (verdicts.length === 0) return 'no checks';
@@ -133,6 +134,7 @@ export function formatCheckTally(verdicts: readonly Verdict[]): string {
   const parts = [`${count('pass')}/${verdicts.length} checks passed`];
   if (count('fail') > 0) parts.push(`${count('fail')} failed`);
   if (count('unknown') > 0) parts.push(`${count('unknown')} unknown`);
+  if (count('skipped') > 0) parts.push(`${count('skipped')} skipped`);
   return parts.join(', ');
 }
 

@@ -1,5 +1,6 @@
 /**
- * One `ticketbench run`: infra up → bundled target → scenario setup → load → checks, assembled
+ * One `ticketbench run`: infra up → target (the bundled one, the profile's, or `targetUrl`) →
+ * scenario setup → load → checks (through the profile's stores), assembled
  * into a RunReport. Emits RunEventMap events for the views and returns the report; it writes no
  * file (src/run/run-and-write.ts adds the report files, as `run` and `compare` want). The CLI,
  * tests and other programs call this same function.
@@ -7,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { redactUrl, type ConnectionSettings } from '../config/connections.ts';
 import { runCheckers, type CheckScope } from '../checks/checker.ts';
+import type { CheckResult } from '../checks/types.ts';
 import { openStores } from '../checks/stores.ts';
 import { composeVerdicts } from '../checks/types.ts';
 import { History } from '../engine/history.ts';
@@ -23,7 +25,14 @@ import type { AnyScenario, TargetTimings } from '../scenario/types.ts';
 import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress, type LatencySource } from '../thresholds/evaluate.ts';
 import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateCache, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
-import { consumerGroupFor, eventSourceFor } from '../../contract/bundled-target.ts';
+import { serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
+import { bundledTargetProfile } from '../profile/default-profile.ts';
+import type { LoadedProfile } from '../profile/load.ts';
+import { createFixture } from '../profile/setup.ts';
+import { TargetOps } from '../profile/target-ops.ts';
+import { renderText } from '../profile/template.ts';
+import { startProfiledTarget } from '../target/launch-profile.ts';
+import path from 'node:path';
 import { describeMachine } from './machine.ts';
 import type { RunReport } from '../model/run-report.ts';
 import type { RunEmitter, RunEventMap } from './types.ts';
@@ -37,8 +46,12 @@ export interface RunScenarioOptions {
   readonly connections: ConnectionSettings;
   /** Run `infra up` first (default true). */
   readonly infra?: boolean;
-  /** Drive this target instead of starting the bundled one. */
+  /** Drive this target instead of starting the profile's (the bundled one by default). */
   readonly targetUrl?: string;
+  /** How to drive and check the target (src/profile/); the bundled target's profile when absent. */
+  readonly profile?: LoadedProfile;
+  /** Check ids that must not be skipped (`--require-check`): a skipped one becomes a failure. */
+  readonly requireChecks?: readonly string[];
   /** Seat-hold strategy of the bundled target (default redis-lock); not with `targetUrl`. */
   readonly strategy?: string;
   /** Wallet strategy of the bundled target (default pessimistic); not with `targetUrl`. */
@@ -87,40 +100,76 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const emitter: RunEmitter = options.emitter ?? new EventEmitter<RunEventMap>();
   const startedAt = new Date();
   const stateDir = resolveStateDir(options.stateDir);
+  const loaded = options.profile ?? bundledTargetProfile();
+  const profile = loaded.profile;
+  const bundled = profile.start === 'bundled';
+  const target = new TargetOps(profile);
+  target.require(options.scenario.operations, options.scenario.name);
+  if (options.scenario.bundledOnly && !bundled) {
+    throw new TicketbenchError('INVALID_OPTION', `Scenario ${options.scenario.name} speaks the bundled target's own API beyond what a profile describes; it cannot run with profile "${profile.name}".`);
+  }
+  const startsItself = options.targetUrl === undefined;
   const timings: TargetTimings = {
-    holdTtlMs: options.holdTtlMs ?? (options.targetUrl === undefined ? options.scenario.targetDefaults?.holdTtlMs : undefined) ?? BUNDLED_TARGET_SETTINGS.holdTtlMs,
-    lockTtlMs: options.lockTtlMs ?? BUNDLED_TARGET_SETTINGS.lockTtlMs,
-    expirySweepMs: BUNDLED_TARGET_SETTINGS.expirySweepMs,
+    holdTtlMs: options.holdTtlMs ?? profile.timings?.holdTtlMs ?? (startsItself ? options.scenario.targetDefaults?.holdTtlMs : undefined) ?? BUNDLED_TARGET_SETTINGS.holdTtlMs,
+    lockTtlMs: options.lockTtlMs ?? profile.timings?.lockTtlMs ?? BUNDLED_TARGET_SETTINGS.lockTtlMs,
+    expirySweepMs: profile.timings?.expirySweepMs ?? BUNDLED_TARGET_SETTINGS.expirySweepMs,
   };
   const settings = { executor: options.executor, target: timings };
   const scenarioOptions = options.scenario.options(options.scenarioFlags, settings);
+  const checkers = options.scenario.checkers(scenarioOptions, settings);
+  const unknownRequired = (options.requireChecks ?? []).filter((id) => !checkers.some((c) => c.id === id));
+  if (unknownRequired.length > 0) {
+    throw new TicketbenchError('INVALID_OPTION', `--require-check ${unknownRequired.join(', ')}: scenario ${options.scenario.name} has no such check; its checks: ${checkers.map((c) => c.id).join(', ')}.`);
+  }
   // The CLI turns a bad combination into a flag-spelled sentence first (src/cli/target-flags.ts);
   // this guards programmatic callers.
   const bundledSettings = (['strategy', 'walletStrategy', 'cache'] as const).filter((key) => options[key] !== undefined);
   if (options.targetUrl !== undefined && bundledSettings.length > 0) {
     throw new TicketbenchError('INVALID_OPTION', `${bundledSettings.join(', ')} configure${bundledSettings.length === 1 ? 's' : ''} the bundled target; a run driving targetUrl cannot set ${bundledSettings.length === 1 ? 'it' : 'them'}.`);
   }
-  const strategy = options.targetUrl === undefined ? validateStrategy(options.strategy ?? BUNDLED_TARGET_SETTINGS.strategy) : 'external';
-  const walletStrategy = options.targetUrl === undefined ? validateWalletStrategy(options.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy) : 'external';
-  const cache = options.targetUrl === undefined ? validateCache(options.cache ?? BUNDLED_TARGET_SETTINGS.cache) : 'external';
+  if (!bundled && bundledSettings.length > 0) {
+    throw new TicketbenchError('INVALID_OPTION', `${bundledSettings.join(', ')} configure${bundledSettings.length === 1 ? 's' : ''} the bundled target; profile "${profile.name}" describes another service.`);
+  }
+  const runsBundled = startsItself && bundled;
+  const strategy = runsBundled ? validateStrategy(options.strategy ?? BUNDLED_TARGET_SETTINGS.strategy) : 'external';
+  const walletStrategy = runsBundled ? validateWalletStrategy(options.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy) : 'external';
+  const cache = runsBundled ? validateCache(options.cache ?? BUNDLED_TARGET_SETTINGS.cache) : 'external';
+  if (startsItself && !bundled && profile.start === undefined) {
+    throw new TicketbenchError('INVALID_OPTION', `Profile "${profile.name}" says no way to start its service (start): give --target-url of the running service.`);
+  }
+  const database = serviceDatabase(options.connections.mysqlUrl, profile);
+  const serviceUrl = serviceMysqlUrl(options.connections.mysqlUrl, profile);
   const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
 
   emitter.emit('phase', 'infra', options.infra === false ? 'checking MySQL, Redis and Kafka' : 'bringing up MySQL, Redis and Kafka');
   const statuses = await prepareInfra(options, stateDir, emitter);
 
-  let target: RunningTarget | undefined;
+  let running: RunningTarget | undefined;
   let baseUrl = options.targetUrl;
   try {
-    if (!baseUrl) {
+    if (!baseUrl && runsBundled) {
       emitter.emit('phase', 'target', `starting the bundled target service (strategy ${strategy}, wallet strategy ${walletStrategy}, cache ${cache})`);
-      target = await startBundledTarget(options.connections, stateDir, { strategy, walletStrategy, cache, holdTtlMs: timings.holdTtlMs, lockTtlMs: timings.lockTtlMs });
-      baseUrl = target.baseUrl;
-      emitter.emit('notice', `target service listening on ${baseUrl} (pid ${target.pid}, log ${target.logFile})`);
+      running = await startBundledTarget(options.connections, stateDir, { strategy, walletStrategy, cache, holdTtlMs: timings.holdTtlMs, lockTtlMs: timings.lockTtlMs });
+    } else if (!baseUrl && profile.start !== undefined && profile.start !== 'bundled') {
+      emitter.emit('phase', 'target', `starting the ${profile.name} service (${profile.start.command.join(' ')})`);
+      const cwd = loaded.file === undefined ? process.cwd() : path.dirname(loaded.file);
+      running = await startProfiledTarget(profile.name, profile.start, cwd, options.connections, { mysqlUrl: serviceUrl, database, holdTtlMs: timings.holdTtlMs, lockTtlMs: timings.lockTtlMs }, stateDir);
     }
+    if (running) {
+      baseUrl = running.baseUrl;
+      emitter.emit('notice', `target service listening on ${baseUrl} (pid ${running.pid}, log ${running.logFile})`);
+    }
+    baseUrl = baseUrl!;
 
     emitter.emit('phase', 'setup', `creating fresh ${options.scenario.name} data`);
     const setupHttp = new TargetHttpClient(baseUrl, { connections: 2, timeoutMs: 30_000 });
-    const data = await options.scenario.setup({ http: setupHttp, connections: options.connections }, scenarioOptions).finally(() => setupHttp.close());
+    const setupContext = {
+      http: setupHttp,
+      connections: options.connections,
+      target,
+      createFixture: (request: Parameters<typeof createFixture>[2]) => createFixture(profile, { http: setupHttp, mysqlUrl: serviceUrl }, request),
+    };
+    const data = await options.scenario.setup(setupContext, scenarioOptions).finally(() => setupHttp.close());
 
     emitter.emit('phase', 'load', describeExecutor(options.executor));
     const history = new History();
@@ -171,12 +220,15 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       ...options.scenario.scope(data, scenarioOptions),
       runStartedAtMs,
       ...timings,
-      consumerGroup: consumerGroupFor(options.connections.mysqlUrl),
-      ...(target ? { eventSource: eventSourceFor(options.connections.mysqlUrl) } : {}),
+      consumerGroup: renderText(profile.stores.kafka?.consumerGroup ?? '', { database }) ?? '',
+      // Events of other services on the topic are told apart only when ticketbench started this one.
+      ...(running && profile.stores.kafka?.source ? { eventSource: renderText(profile.stores.kafka.source.value, { database }) } : {}),
       settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
     };
-    const stores = openStores(options.connections);
-    const checks = await runCheckers(options.scenario.checkers(scenarioOptions, settings), stores, scope, history, (r) => emitter.emit('check', r)).finally(() => stores.close());
+    const stores = openStores(options.connections, profile);
+    const required = new Set(options.requireChecks ?? []);
+    const checks = await runCheckers(checkers, stores, scope, history, (r) => emitter.emit('check', requireCheck(r, required))).finally(() => stores.close());
+    for (let i = 0; i < checks.length; i++) checks[i] = requireCheck(checks[i]!, required);
     // After the checks: they waited for the outbox relay and consumer, whose counters now include this run's sales.
     const observed = await observation.finish(load);
     for (const note of observed.notes) emitter.emit('notice', note);
@@ -184,6 +236,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const report: RunReport = {
       format: 1,
       scenario: options.scenario.name,
+      profile: profile.name,
       description: options.scenario.description,
       options: { ...scenarioOptions, strategy, walletStrategy, cache, holdTtlMs: timings.holdTtlMs, lockTtlMs: timings.lockTtlMs, vus: maxVus(options.executor), executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
       connections: {
@@ -192,7 +245,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         kafka: options.connections.kafkaBrokers.join(','),
         target: baseUrl,
       },
-      targetSharesMachine: target !== undefined,
+      targetSharesMachine: running !== undefined,
       infraStarted: statuses.started,
       machine: describeMachine(statuses.statuses),
       fixture: options.scenario.fixture(data),
@@ -208,8 +261,14 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     };
     return { report, history, scope };
   } finally {
-    await target?.stop();
+    await running?.stop();
   }
+}
+
+/** A skipped check named by `--require-check` fails: CI asked for its verdict and did not get one. */
+function requireCheck(result: CheckResult, required: ReadonlySet<string>): CheckResult {
+  if (result.verdict !== 'skipped' || !required.has(result.id)) return result;
+  return { ...result, verdict: 'fail', summary: `required by --require-check but ${result.summary}` };
 }
 
 async function prepareInfra(options: RunScenarioOptions, stateDir: string, emitter: RunEmitter): Promise<{ started: string[]; statuses: ServerStatus[] }> {

@@ -11,6 +11,9 @@ import type { ExecutorConfig } from '../engine/types.ts';
 import type { VuContext } from '../engine/vu.ts';
 import type { StrategyKind } from '../model/compare.ts';
 import type { OptionSpec } from '../options/option.ts';
+import type { OperationName } from '../profile/schema.ts';
+import type { Fixture, FixtureRequest } from '../profile/setup.ts';
+import type { TargetOps } from '../profile/target-ops.ts';
 
 /**
  * A scenario's own option, declared once in the scenario file: its flag (`--seats <n>`), help
@@ -25,6 +28,13 @@ export type ScenarioFlag = OptionSpec<number | string | boolean>;
 export interface SetupContext {
   /** Client for the target (not timed into the run's metrics). */
   readonly http: TargetHttpClient;
+  /** The target's operations, as its profile declares them; iterations use them (keep it in the data). */
+  readonly target: TargetOps;
+  /**
+   * Creates a fresh schedule with its seats and users through the profile's setup.
+   * @throws TicketbenchError SETUP_FAILED / TARGET_BAD_RESPONSE (src/profile/setup.ts)
+   */
+  createFixture(request: FixtureRequest): Promise<Fixture>;
   /** The datastores of the run, for scenarios that sample them during the load (queue-ttl samples Redis). */
   readonly connections: ConnectionSettings;
 }
@@ -56,6 +66,13 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
   readonly description: string;
   /** VUs when `--vus` is not given. */
   readonly defaultVus: number;
+  /** The profile operations its iterations perform; a profile without one of them is refused before the run. */
+  readonly operations: readonly OperationName[];
+  /**
+   * True when it also speaks the bundled target's own API or keys beyond the profile (queue-ttl's
+   * queue fixture and Redis keys, seat-query's read paths): it runs only with the bundled profile.
+   */
+  readonly bundledOnly?: boolean;
   /**
    * Which of the bundled target's strategies this scenario races, and so which `compare
    * --strategies` varies: `hold` (seat-hold strategies, `TARGET_STRATEGY`; the default) or

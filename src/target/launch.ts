@@ -167,7 +167,8 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
   return { baseUrl: `http://127.0.0.1:${port}`, pid: child.pid ?? -1, logFile, stop: (graceMs) => stopChild(child, graceMs ?? 10_000) };
 }
 
-async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+/** @internal Stops a child: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');

@@ -54,7 +54,7 @@ describe('double-booking checker', () => {
   });
 
   it('fails a guard row without a confirmed reservation and a confirmed reservation without payment', () => {
-    const snap: DoubleBookingSnapshot = { ...clean, guards: [...clean.guards, { scheduleId: 7, seatNo: 'B2', reservationId: 999 }], paidReservationIds: [] };
+    const snap: DoubleBookingSnapshot = { ...clean, guards: [...(clean.guards ?? []), { scheduleId: 7, seatNo: 'B2', reservationId: 999 }], paidReservationIds: [] };
     const r = doubleBookingChecker.check(raceHistory(), snap, scope);
     expect(r.evidence.map((e) => e['anomaly']).sort()).toEqual(['confirmed-without-payment', 'guard-without-confirmed']);
     // The headline names what broke, not "0 double-booked seat(s), 0 oversold".
@@ -62,7 +62,7 @@ describe('double-booking checker', () => {
   });
 
   it('headlines a double booking by its seats and the overselling by how many rows exceed the seats', () => {
-    const snap = { ...clean, confirmed: [...clean.confirmed, { id: 101, scheduleId: 7, seatNo: 'A1' }], guards: [...clean.guards, { scheduleId: 7, seatNo: 'A1', reservationId: 101 }], paidReservationIds: [100, 101] };
+    const snap = { ...clean, confirmed: [...clean.confirmed, { id: 101, scheduleId: 7, seatNo: 'A1' }], guards: [...(clean.guards ?? []), { scheduleId: 7, seatNo: 'A1', reservationId: 101 }], paidReservationIds: [100, 101] };
     const r = doubleBookingChecker.check(raceHistory(), snap, scope);
     expect(r.summary).toBe('2 integrity violation(s): 1 double-booked seat(s), 1 confirmed reservation(s) more than seats (oversold)');
   });
@@ -143,7 +143,7 @@ describe('kafka-events checker', () => {
     const snap: KafkaEventsSnapshot = {
       ...clean,
       confirmedIds: [100, 101, 102],
-      outbox: [...clean.outbox, { eventId: 'e2', reservationId: 101, sent: false }],
+      outbox: [...(clean.outbox ?? []), { eventId: 'e2', reservationId: 101, sent: false }],
       events: [
         ...clean.events,
         { eventId: 'e3', reservationId: 102, scheduleId: 7, partition: 1, offset: '4' },

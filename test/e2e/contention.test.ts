@@ -13,6 +13,7 @@ import { historyVsMysqlChecker } from '../../src/checks/history-vs-mysql.ts';
 import { kafkaEventsChecker } from '../../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../../src/checks/orphan-locks.ts';
 import { openStores } from '../../src/checks/stores.ts';
+import { bundledTargetProfile } from '../../src/profile/default-profile.ts';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import type { History } from '../../src/engine/history.ts';
 import { executorFromFlags } from '../../src/options/executor-flags.ts';
@@ -24,7 +25,7 @@ const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-e2e-'));
 let outcome: WrittenRunOutcome;
 let history: History;
 let scope: CheckScope;
-const stores = openStores(DEFAULT_CONNECTIONS);
+const stores = openStores(DEFAULT_CONNECTIONS, bundledTargetProfile().profile);
 
 beforeAll(async () => {
   outcome = await runAndWriteReport({

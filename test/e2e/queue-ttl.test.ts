@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStores } from '../../src/checks/stores.ts';
+import { bundledTargetProfile } from '../../src/profile/default-profile.ts';
 import { queueAdmissionChecker } from '../../src/checks/queue-admission.ts';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import { executorFromFlags } from '../../src/options/executor-flags.ts';
@@ -54,7 +55,7 @@ describe('queue-ttl against the real advancement', () => {
 
     // Seed a violation in the real log: user X admitted a second time.
     const redis = new Redis(DEFAULT_CONNECTIONS.redisUrl);
-    const stores = openStores(DEFAULT_CONNECTIONS);
+    const stores = openStores(DEFAULT_CONNECTIONS, bundledTargetProfile().profile);
     const q = scope.queue!;
     const user = q.userIds[0]!;
     const line = `a,${user},${Date.now()},1,${Date.now() + 600}`;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStores } from '../../src/checks/stores.ts';
+import { bundledTargetProfile } from '../../src/profile/default-profile.ts';
 import type { CheckScope } from '../../src/checks/checker.ts';
 import { walletConservationChecker } from '../../src/checks/wallet-conservation.ts';
 import { walletIdempotencyChecker } from '../../src/checks/wallet-idempotency.ts';
@@ -87,7 +88,7 @@ describe('the wallet checks on seeded violations in the real stores', () => {
     const { history, scope } = await runWalletRace('pessimistic', { users: 2, ops: 3 }, 20);
     const userId = scope.wallets!.userIds[0]!;
     const db = await mysql.createConnection(DEFAULT_CONNECTIONS.mysqlUrl);
-    const stores = openStores(DEFAULT_CONNECTIONS);
+    const stores = openStores(DEFAULT_CONNECTIONS, bundledTargetProfile().profile);
     try {
       const verdicts = async () => {
         const out: Record<string, string> = {};
@@ -115,7 +116,7 @@ describe('the wallet checks on seeded violations in the real stores', () => {
   it('fail a key applied twice: a second ledger row with the same key (the unique key dropped in a scratch database)', async () => {
     const url = await createTestDatabase('wallet_seeded');
     const db = await mysql.createConnection(url);
-    const stores = openStores({ ...DEFAULT_CONNECTIONS, mysqlUrl: url });
+    const stores = openStores({ ...DEFAULT_CONNECTIONS, mysqlUrl: url }, bundledTargetProfile().profile);
     try {
       await db.query('INSERT INTO users (id, name) VALUES (1, ?)', ['seeded']);
       await db.query('INSERT INTO wallets (user_id, balance) VALUES (1, 1300)');

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Fixture } from '../../src/scenario/fixtures.ts';
+import type { Fixture } from '../../src/profile/setup.ts';
 import { loadSettings } from '../../target-service/src/config.ts';
 import { silentLogger as silent } from '../../target-service/src/log.ts';
 import { startService, type RunningService } from '../../target-service/src/service.ts';

@@ -15,6 +15,7 @@ import { compareExitCode } from '../../model/exit-code.ts';
 import { loadScenario } from '../../scenario/registry.ts';
 import type { CliIo } from '../io.ts';
 import { ciOutputsFromFlags, runSettingsFromFlags } from '../run-flags.ts';
+import { profileFromFlags } from '../target-flags.ts';
 import { writeErrorOutputs } from '../ci-outputs.ts';
 import { withViewSession } from '../view-session.ts';
 
@@ -38,6 +39,7 @@ export function parseStrategyList(text: string): string[] {
 export async function compareCommand(scenarioName: string, opts: Record<string, unknown>, scenarioArgs: readonly string[], io: CliIo): Promise<number> {
   const scenario = await loadScenario(scenarioName);
   const settings = runSettingsFromFlags(scenario, opts, scenarioArgs, io, 'compare');
+  const profile = await profileFromFlags(opts);
   if (opts['strategies'] !== undefined && opts['vary'] !== undefined) {
     throw new TicketbenchError('INVALID_OPTION', '--strategies a,b is --vary strategy=a,b: give one of them, not both.');
   }
@@ -71,7 +73,7 @@ export async function compareCommand(scenarioName: string, opts: Record<string, 
       // covers the runs made.
       onInterrupt: () => emitter.emit('notice', "interrupted: stopping this run's load, checking it, then writing the comparison (Ctrl-C again to quit)"),
     },
-    (signal) => compareStrategies({ scenario, ...settings, strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), ...(vary ? { vary: vary.key } : {}), fixed, signal }, emitter),
+    (signal) => compareStrategies({ scenario, ...settings, ...(profile ? { profile } : {}), strategies, repeat, ...(baseline !== undefined ? { baseline } : {}), ...(vary ? { vary: vary.key } : {}), fixed, signal }, emitter),
   ).catch(async (err: unknown) => {
     if (err instanceof TicketbenchError) await writeErrorOutputs(outputs, scenario.name, startedAt, err, 'compare');
     throw err;

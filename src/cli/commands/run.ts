@@ -9,7 +9,7 @@ import { runAndWriteReport, type WrittenRunOutcome } from '../../run/run-and-wri
 import type { RunEventMap } from '../../run/types.ts';
 import { loadScenario } from '../../scenario/registry.ts';
 import { writeErrorOutputs } from '../ci-outputs.ts';
-import { targetFromFlags } from '../target-flags.ts';
+import { profileFromFlags, targetFromFlags } from '../target-flags.ts';
 import type { CliIo } from '../io.ts';
 import { withViewSession } from '../view-session.ts';
 
@@ -25,6 +25,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   // Parses and validates the shared run flags and the scenario's own before any view or server starts.
   const settings = runSettingsFromFlags(scenario, opts, scenarioArgs, io);
   const target = targetFromFlags(opts);
+  const profile = await profileFromFlags(opts);
   const outputs = ciOutputsFromFlags(opts);
   const startedAt = new Date().toISOString();
 
@@ -42,6 +43,7 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
         scenario,
         ...settings,
         ...target,
+        ...(profile ? { profile } : {}),
         emitter,
         signal,
       }),

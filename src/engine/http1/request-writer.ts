@@ -17,6 +17,17 @@ export function isValidRequestPath(path: string): boolean {
   return !INVALID_PATH.test(path) && (path[0] === '/' || path === '*');
 }
 
+/** True when every header name is a token and every value printable latin1 (no CR, LF or NUL). */
+export function areValidHeaders(headers: Readonly<Record<string, string>>): boolean {
+  return Object.entries(headers).every(([name, value]) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name) && /^[\u0020-\u007e\u0080-\u00ff\t]*$/.test(value));
+}
+
+function headerLines(headers: Readonly<Record<string, string>>): string {
+  let lines = '';
+  for (const name in headers) lines += `${name}: ${headers[name]}\r\n`;
+  return lines;
+}
+
 /** Writes the requests of one origin (`host` header value, e.g. `127.0.0.1:8080`). */
 export class RequestWriter {
   /** Serialised body-less requests by method, then path (two lookups of literals, no key string built per request). */
@@ -30,11 +41,16 @@ export class RequestWriter {
    * `body` is given (serialised with JSON.stringify); `content-length: 0` for a body-less POST or PUT.
    * The caller has checked the path (isValidRequestPath).
    */
-  write(method: string, path: string, body?: unknown): string | Buffer {
-    if (body === undefined) return this.bodylessHead(method, path);
+  write(method: string, path: string, body?: unknown, headers?: Readonly<Record<string, string>>): string | Buffer {
+    const extra = headers === undefined ? '' : headerLines(headers);
+    if (body === undefined && extra === '') return this.bodylessHead(method, path);
+    if (body === undefined) {
+      const length = method === 'POST' || method === 'PUT' || method === 'PATCH' ? 'content-length: 0\r\n' : '';
+      return Buffer.from(`${method} ${path} HTTP/1.1\r\nhost: ${this.host}\r\nconnection: keep-alive\r\n${extra}${length}\r\n`, 'latin1');
+    }
     const json = JSON.stringify(body);
     // A path is latin1 (checked by the caller) and so one byte per character; the JSON is UTF-8.
-    const payload = `${method} ${path} HTTP/1.1\r\nhost: ${this.host}\r\nconnection: keep-alive\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+    const payload = `${method} ${path} HTTP/1.1\r\nhost: ${this.host}\r\nconnection: keep-alive\r\n${extra}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
     if (ASCII.test(path)) return payload;
     return Buffer.concat([Buffer.from(payload.slice(0, payload.length - json.length), 'latin1'), Buffer.from(json)]);
   }

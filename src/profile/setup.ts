@@ -1,0 +1,150 @@
+/**
+ * Fresh run data through a profile's setup: one request to the service's API, or SQL statements
+ * against its own database. Every run gets a new schedule (and so new seats) and new users, so
+ * runs never collide.
+ */
+import { randomUUID } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { TicketbenchError } from '../errors.ts';
+import type { TargetHttpClient } from '../engine/http-client.ts';
+import { describeError } from '../util/describe-error.ts';
+import { answerMatches, evidence, readCapture } from './answer.ts';
+import type { SetupSpec, TargetProfile } from './schema.ts';
+import { buildRequest, type Id } from './target-ops.ts';
+import { renderSql, renderText, type TemplateValue } from './template.ts';
+
+/** What a setup created. */
+export interface Fixture {
+  /** The concert, when the service has that level (the bundled target does). */
+  readonly concertId?: number | undefined;
+  readonly scheduleId: number;
+  readonly seatNos: readonly string[];
+  readonly userIds: readonly Id[];
+  /** Seat price, points, when known. */
+  readonly price?: number | undefined;
+  /** Points each user's wallet started with, when known. */
+  readonly points?: number | undefined;
+}
+
+/** What to create. */
+export interface FixtureRequest {
+  readonly seats: number;
+  readonly users: number;
+  /** Shown in the schedule's name, with the time. */
+  readonly name: string;
+  /** Seat price, points; the service's (or profile's) default when absent. */
+  readonly price?: number;
+  /** Points every user's wallet starts with; the service's (or profile's) default when absent. */
+  readonly points?: number;
+}
+
+/** Where a setup may reach the service. */
+export interface SetupTarget {
+  readonly http: TargetHttpClient;
+  /** The service database's URL (SQL setup). */
+  readonly mysqlUrl: string;
+}
+
+/**
+ * Creates a schedule with `seats` seats and `users` users, as the profile's setup says.
+ * @throws TicketbenchError SETUP_FAILED when the service or its database cannot be reached or an
+ *   SQL statement fails, TARGET_BAD_RESPONSE when an HTTP setup's answer cannot be read.
+ */
+export async function createFixture(profile: TargetProfile, target: SetupTarget, request: FixtureRequest): Promise<Fixture> {
+  const name = `${request.name} ${new Date().toISOString()}`;
+  return profile.setup.kind === 'http' ? httpSetup(profile.setup, target.http, { ...request, name }) : sqlSetup(profile.setup, target.mysqlUrl, { ...request, name });
+}
+
+async function httpSetup(spec: Extract<SetupSpec, { kind: 'http' }>, http: TargetHttpClient, request: FixtureRequest): Promise<Fixture> {
+  const built = buildRequest(spec, { seats: request.seats, users: request.users, name: request.name, price: request.price, points: request.points });
+  let res;
+  try {
+    res = await http.request('setup', built.method, built.path, built.body, built.headers);
+  } catch (err) {
+    throw new TicketbenchError('SETUP_FAILED', `Could not create test data at ${http.baseUrl}: ${describeError(err)}.`, { cause: err });
+  }
+  const read = (key: string): unknown => (spec.capture[key] === undefined ? undefined : readCapture(spec.capture[key], res));
+  const scheduleId = read('scheduleId');
+  const seatNos = read('seatNos');
+  const userIds = read('userIds');
+  const fixture = {
+    concertId: optionalInteger(read('concertId')),
+    scheduleId,
+    seatNos: Array.isArray(seatNos) ? seatNos.map(String) : seatNos,
+    userIds,
+    price: optionalInteger(read('price')),
+    points: optionalInteger(read('points')),
+  };
+  const usable =
+    answerMatches(spec.ok, res) &&
+    Number.isInteger(scheduleId) &&
+    Array.isArray(fixture.seatNos) &&
+    fixture.seatNos.length === request.seats &&
+    Array.isArray(userIds) &&
+    userIds.length === request.users &&
+    userIds.every((id) => typeof id === 'string' || Number.isInteger(id));
+  if (!usable) {
+    throw new TicketbenchError(
+      'TARGET_BAD_RESPONSE',
+      `The target at ${http.baseUrl} answered ${built.method} ${built.path} with HTTP ${res.status} and a body the profile's setup cannot read (${evidence(res).slice(0, 80)}); check setup.capture (scheduleId, seatNos, userIds) with \`ticketbench profile check\`.`,
+    );
+  }
+  return fixture as Fixture;
+}
+
+async function sqlSetup(spec: Extract<SetupSpec, { kind: 'sql' }>, mysqlUrl: string, request: FixtureRequest): Promise<Fixture> {
+  const price = request.price ?? spec.defaults.price;
+  const points = request.points ?? spec.defaults.points;
+  const list = (s: string | readonly string[]): readonly string[] => (typeof s === 'string' ? [s] : s);
+  let conn: mysql.Connection | undefined;
+  try {
+    conn = await mysql.createConnection({ uri: mysqlUrl, supportBigNumbers: true, bigNumberStrings: false });
+    await conn.beginTransaction();
+    const base: Record<string, TemplateValue> = { name: request.name, price, points };
+    let scheduleId: number | undefined;
+    for (const template of list(spec.schedule)) {
+      const insertId = await execute(conn, template, { ...base, scheduleId });
+      scheduleId ??= insertId;
+    }
+    if (scheduleId === undefined) throw new Error('setup.schedule gave no insert id (is its first statement an INSERT into a table with an AUTO_INCREMENT key?)');
+    const seatNos: string[] = [];
+    for (let i = 1; i <= request.seats; i++) {
+      const seatNo = renderText(spec.seat.seatNo, { i })!;
+      seatNos.push(seatNo);
+      for (const template of list(spec.seat.sql)) await execute(conn, template, { ...base, scheduleId, seatNo, i });
+    }
+    const userIds: Id[] = [];
+    for (let i = 1; i <= request.users; i++) {
+      let userId: Id | undefined = spec.user.userId === 'uuid' ? randomUUID() : undefined;
+      for (const template of list(spec.user.sql)) {
+        const insertId = await execute(conn, template, { ...base, scheduleId, userId, i });
+        userId ??= insertId;
+      }
+      if (userId === undefined) throw new Error('setup.user gave no insert id for userId');
+      userIds.push(userId);
+    }
+    await conn.commit();
+    return { scheduleId, seatNos, userIds, price, points };
+  } catch (err) {
+    await conn?.rollback().catch(() => undefined);
+    throw new TicketbenchError('SETUP_FAILED', `The profile's SQL setup failed on ${redact(mysqlUrl)}: ${describeError(err)}.`, { cause: err });
+  } finally {
+    await conn?.end().catch(() => undefined);
+  }
+}
+
+/** Runs one templated statement; returns its insert id when it made one. */
+async function execute(conn: mysql.Connection, template: string, vars: Record<string, TemplateValue>): Promise<number | undefined> {
+  const { sql, params } = renderSql(template, vars);
+  const [result] = await conn.query(sql, params);
+  const insertId = (result as { insertId?: number }).insertId;
+  return typeof insertId === 'number' && insertId > 0 ? insertId : undefined;
+}
+
+function optionalInteger(value: unknown): number | undefined {
+  return Number.isInteger(value) ? (value as number) : undefined;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,186 @@
+/**
+ * The operations scenarios perform on a target, driven by its profile and recorded in the history
+ * with the shapes the checkers read, whatever the service's API looks like:
+ * - `hold` {scheduleId, seatNo, userId, pass?} → {reservationId, status, attempts?};
+ * - `pay` {reservationId, userId, amount?, idempotencyKey?} → {paymentId, status, amount?, balance?, applied?};
+ * - `charge` {userId, amount, idempotencyKey} → {ledgerId, balance, applied, status};
+ * - `wallet-read` {userId} → {balance, version?, status};
+ * - `queue-enter` / `queue-status` {scheduleId, userId} → {state, position?, estimatedWaitMs?, passToken?, passExpiresAt?, entered?, status};
+ * - `queue-leave` {scheduleId, userId} → {left?, released?, status}.
+ * Ids (users, reservations, payments) may be numbers or strings (UUIDs), as the service has them.
+ * Amounts are points.
+ */
+import { TicketbenchError } from '../errors.ts';
+import type { HttpMethod } from '../engine/http-client.ts';
+import type { OpFields } from '../engine/history.ts';
+import type { OpResult, VuContext } from '../engine/vu.ts';
+import { classifyAnswer, type CaptureContract } from './answer.ts';
+import type { OperationName, OperationSpec, TargetProfile } from './schema.ts';
+import { renderJson, renderText, type TemplateVars } from './template.ts';
+
+/** An id as the service has it: a number or a string (a UUID). */
+export type Id = string | number;
+
+/** Whose pass a hold presents in a queue scenario: the user's own, none, or another user's. */
+export type PassKind = 'own' | 'none' | 'other';
+
+/** What a hold asks for. */
+export interface HoldRequest {
+  readonly scheduleId: number;
+  readonly seatNo: string;
+  readonly userId: Id;
+  /** Queue scenarios: whose pass is presented (recorded), and the token itself (sent when given). */
+  readonly pass?: PassKind;
+  readonly queueToken?: string;
+}
+
+/** What a wallet scenario adds to a payment. */
+export interface PayOptions {
+  /** The seat price the payment debits, points: recorded so the wallet checks can account for it. */
+  readonly amount?: number;
+  /** Sent to the target; a retry with it is answered the first result (`applied: false`). */
+  readonly idempotencyKey?: string;
+}
+
+/** What a charge asks for. */
+export interface ChargeRequest {
+  readonly userId: Id;
+  /** Points to add, a positive whole number. */
+  readonly amount: number;
+  /** Same key = same charge: the target applies it at most once. */
+  readonly idempotencyKey: string;
+}
+
+/** Whose queue entry a queue request is about. */
+export interface QueueUser {
+  readonly scheduleId: number;
+  readonly userId: Id;
+  /** The pass token, for services that want it on queue requests. */
+  readonly queueToken?: string;
+}
+
+/** What each operation must read from an `ok` answer. */
+const CONTRACTS: Readonly<Record<OperationName, CaptureContract>> = {
+  hold: { required: ['reservationId'], integers: ['attempts'] },
+  pay: { required: ['paymentId'], integers: ['amount', 'balance'] },
+  charge: { required: ['ledgerId', 'balance'], integers: ['balance'] },
+  balance: { required: ['balance'], integers: ['balance', 'version'], read: true },
+  queueEnter: { required: ['state'], integers: ['position', 'estimatedWaitMs', 'passExpiresAt'] },
+  queueStatus: { required: ['state'], integers: ['position', 'estimatedWaitMs', 'passExpiresAt'], read: true },
+  queueLeave: { required: [] },
+  seatMap: { required: [], read: true },
+};
+
+/** The history name and request name of each operation. */
+const OP_NAMES: Readonly<Record<OperationName, string>> = {
+  hold: 'hold',
+  pay: 'pay',
+  charge: 'charge',
+  balance: 'wallet-read',
+  queueEnter: 'queue-enter',
+  queueStatus: 'queue-status',
+  queueLeave: 'queue-leave',
+  seatMap: 'seat-map',
+};
+
+/** A target's operations, bound to its profile. */
+export class TargetOps {
+  constructor(readonly profile: TargetProfile) {}
+
+  /** True when the profile declares the operation. */
+  has(name: OperationName): boolean {
+    return this.profile.operations[name] !== undefined;
+  }
+
+  /**
+   * Throws unless the profile declares every operation in `names` (checked before a run starts).
+   * @throws TicketbenchError INVALID_OPTION naming the missing operations and the scenario
+   */
+  require(names: readonly OperationName[], scenario: string): void {
+    const missing = names.filter((name) => !this.has(name));
+    if (missing.length > 0) {
+      throw new TicketbenchError('INVALID_OPTION', `Profile "${this.profile.name}" declares no ${missing.map((m) => `operations.${m}`).join(', ')}, which scenario ${scenario} needs.`);
+    }
+  }
+
+  /** Holds a seat, recorded as `hold`. */
+  hold(vu: VuContext, request: HoldRequest): Promise<OpResult> {
+    const value: OpFields = { scheduleId: request.scheduleId, seatNo: request.seatNo, userId: request.userId, ...(request.pass === undefined ? {} : { pass: request.pass }) };
+    return this.perform(vu, 'hold', value, { scheduleId: request.scheduleId, seatNo: request.seatNo, userId: request.userId, queueToken: request.queueToken });
+  }
+
+  /**
+   * Pays for a held reservation, recorded as `pay`; `applied` is recorded only when an
+   * idempotency key was sent.
+   */
+  pay(vu: VuContext, reservationId: Id, userId: Id, options: PayOptions = {}): Promise<OpResult> {
+    const value: OpFields = { reservationId, userId, ...(options.amount === undefined ? {} : { amount: options.amount }), ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }) };
+    return this.perform(vu, 'pay', value, { reservationId, userId, idempotencyKey: options.idempotencyKey }, options.idempotencyKey !== undefined);
+  }
+
+  /** Adds points to a wallet, recorded as `charge` (`applied: false` for a replayed key). */
+  charge(vu: VuContext, request: ChargeRequest): Promise<OpResult> {
+    const value: OpFields = { userId: request.userId, amount: request.amount, idempotencyKey: request.idempotencyKey };
+    return this.perform(vu, 'charge', value, value, true);
+  }
+
+  /** Reads a wallet's balance, recorded as `wallet-read`. */
+  readWallet(vu: VuContext, userId: Id): Promise<OpResult> {
+    return this.perform(vu, 'balance', { userId }, { userId });
+  }
+
+  /** Enters the waiting queue, recorded as `queue-enter`. */
+  enterQueue(vu: VuContext, user: QueueUser): Promise<OpResult> {
+    return this.perform(vu, 'queueEnter', { scheduleId: user.scheduleId, userId: user.userId }, { ...user });
+  }
+
+  /** Reads the user's place in the queue, recorded as `queue-status`. */
+  queueStatus(vu: VuContext, user: QueueUser): Promise<OpResult> {
+    return this.perform(vu, 'queueStatus', { scheduleId: user.scheduleId, userId: user.userId }, { ...user });
+  }
+
+  /** Leaves the queue (or gives up a pass), recorded as `queue-leave`. */
+  leaveQueue(vu: VuContext, user: QueueUser): Promise<OpResult> {
+    return this.perform(vu, 'queueLeave', { scheduleId: user.scheduleId, userId: user.userId }, { ...user });
+  }
+
+  private perform(vu: VuContext, name: OperationName, value: OpFields, vars: TemplateVars, replayable = false): Promise<OpResult> {
+    const spec = this.spec(name);
+    return vu.op(OP_NAMES[name], value, async () => {
+      const request = buildRequest(spec, vars);
+      const res = await vu.http.request(OP_NAMES[name], request.method, request.path, request.body, request.headers);
+      return classifyAnswer(spec, CONTRACTS[name], res, replayable);
+    });
+  }
+
+  private spec(name: OperationName): OperationSpec {
+    const spec = this.profile.operations[name];
+    if (!spec) throw new TicketbenchError('INVALID_OPTION', `Profile "${this.profile.name}" declares no operations.${name}.`);
+    return spec;
+  }
+}
+
+/** A request built from an operation's templates. */
+export interface BuiltRequest {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * Renders an operation's path, headers and body with its variables. A header whose variables are
+ * unknown is left out; a path variable that is unknown is an error in the profile.
+ * @throws Error naming the operation's path and the missing variable
+ */
+export function buildRequest(spec: Pick<OperationSpec, 'method' | 'path' | 'headers' | 'body'>, vars: TemplateVars): BuiltRequest {
+  const path = renderText(spec.path, vars, encodeURIComponent);
+  if (path === undefined) throw new Error(`${spec.path}: a path variable has no value (known: ${Object.keys(vars).filter((k) => vars[k] !== undefined).join(', ')})`);
+  let headers: Record<string, string> | undefined;
+  for (const [name, template] of Object.entries(spec.headers ?? {})) {
+    const value = renderText(template, vars);
+    if (value !== undefined) (headers ??= {})[name] = value;
+  }
+  const body = spec.body === undefined ? undefined : renderJson(spec.body, vars);
+  return { method: spec.method === 'PATCH' ? 'PATCH' : spec.method, path, ...(body === undefined ? {} : { body }), ...(headers === undefined ? {} : { headers }) };
+}

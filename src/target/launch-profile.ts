@@ -1,0 +1,92 @@
+/**
+ * Starts a profiled service (a profile's `start`: a command, environment templates and a health
+ * path) as a child process on a free port, waits until its health path answers 2xx, and stops it.
+ * Its output goes to a log file, as the bundled target's does.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { ConnectionSettings } from '../config/connections.ts';
+import { TicketbenchError } from '../errors.ts';
+import type { StartSpec } from '../profile/schema.ts';
+import { renderText } from '../profile/template.ts';
+import { stopChild, type RunningTarget } from './launch.ts';
+
+/** Values a profile's `start.env` templates may use. */
+export interface StartVars {
+  /** The service database's URL (`{mysqlUrl}`) and name (`{database}`). */
+  readonly mysqlUrl: string;
+  readonly database: string;
+  readonly holdTtlMs: number;
+  readonly lockTtlMs: number;
+}
+
+/**
+ * Runs `spec.command` from `cwd` with its environment rendered, and polls `GET spec.health` until
+ * it answers 2xx.
+ * @param name the profile's name, for messages and the log file (`target-<name>.log`)
+ * @throws TicketbenchError TARGET_START_FAILED when the command exits, cannot be run, or stays
+ *   unhealthy for `spec.timeoutMs`, with its last output line and the log's path; INVALID_PROFILE
+ *   for an environment template naming an unknown variable.
+ */
+export async function startProfiledTarget(name: string, spec: StartSpec, cwd: string, connections: ConnectionSettings, vars: StartVars, logDir: string): Promise<RunningTarget> {
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `target-${name}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const port = await freePort();
+  const values = { port, mysqlUrl: vars.mysqlUrl, database: vars.database, redisUrl: connections.redisUrl, kafkaBrokers: connections.kafkaBrokers.join(','), holdTtlMs: vars.holdTtlMs, lockTtlMs: vars.lockTtlMs };
+  const env: Record<string, string> = {};
+  for (const [key, template] of Object.entries(spec.env)) {
+    const value = renderText(template, values);
+    if (value === undefined) throw new TicketbenchError('INVALID_PROFILE', `Profile ${name}: start.env.${key} "${template}" uses an unknown variable; known: ${Object.keys(values).join(', ')}.`);
+    env[key] = value;
+  }
+  const [command, ...args] = spec.command;
+  const child = spawn(command!, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let lastLine = '';
+  const keepLast = (chunk: Buffer) => {
+    const lines = chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean);
+    if (lines.length > 0) lastLine = lines[lines.length - 1]!;
+  };
+  child.stdout.on('data', keepLast).pipe(log);
+  child.stderr.on('data', keepLast).pipe(log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => (exited = signal ?? `code ${code}`));
+  child.once('error', (err) => (exited = err.message));
+  const deadline = Date.now() + spec.timeoutMs;
+  const why = (reason: string) => new TicketbenchError('TARGET_START_FAILED', `The ${name} service did not start (${spec.command.join(' ')}): ${reason}${lastLine ? ` (last output: ${lastLine})` : ''}. See ${path.relative(process.cwd(), logFile) || logFile}.`);
+  for (;;) {
+    if (exited !== undefined) throw why(`it exited with ${exited}`);
+    if (await healthy(`${baseUrl}${spec.health}`)) break;
+    if (Date.now() >= deadline) {
+      await stopChild(child, 2_000);
+      throw why(`GET ${spec.health} did not answer 2xx within ${spec.timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { baseUrl, pid: child.pid ?? -1, logFile, stop: (graceMs) => stopChild(child, graceMs ?? 10_000) };
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** A TCP port free on 127.0.0.1 now (the OS picks it; a race with another process is possible but rare). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
