@@ -52,10 +52,10 @@ export interface SetupTarget {
  */
 export async function createFixture(profile: TargetProfile, target: SetupTarget, request: FixtureRequest): Promise<Fixture> {
   const name = `${request.name} ${new Date().toISOString()}`;
-  return profile.setup.kind === 'http' ? httpSetup(profile.setup, target.http, { ...request, name }) : sqlSetup(profile.setup, target.mysqlUrl, { ...request, name });
+  return profile.setup.kind === 'http' ? httpSetup(profile.setup, profile.name, target.http, { ...request, name }) : sqlSetup(profile.setup, target.mysqlUrl, { ...request, name });
 }
 
-async function httpSetup(spec: Extract<SetupSpec, { kind: 'http' }>, http: TargetHttpClient, request: FixtureRequest): Promise<Fixture> {
+async function httpSetup(spec: Extract<SetupSpec, { kind: 'http' }>, profileName: string, http: TargetHttpClient, request: FixtureRequest): Promise<Fixture> {
   const built = buildRequest(spec, { seats: request.seats, users: request.users, name: request.name, price: request.price, points: request.points });
   let res;
   try {
@@ -84,10 +84,8 @@ async function httpSetup(spec: Extract<SetupSpec, { kind: 'http' }>, http: Targe
     userIds.length === request.users &&
     userIds.every((id) => typeof id === 'string' || Number.isInteger(id));
   if (!usable) {
-    throw new TicketbenchError(
-      'TARGET_BAD_RESPONSE',
-      `The target at ${http.baseUrl} answered ${built.method} ${built.path} with HTTP ${res.status} and a body the profile's setup cannot read (${evidence(res).slice(0, 80)}); check setup.capture (scheduleId, seatNos, userIds) with \`ticketbench profile check\`.`,
-    );
+    const question = profileName === 'bundled' ? 'is it a ticketbench target service?' : `is it the service profile "${profileName}" describes? \`ticketbench profile check\` shows what setup.capture (scheduleId, seatNos, userIds) reads.`;
+    throw new TicketbenchError('TARGET_BAD_RESPONSE', `The target at ${http.baseUrl} answered ${built.method} ${built.path} with HTTP ${res.status} and a body ticketbench cannot use (${evidence(res).slice(0, 80)}); ${question}`);
   }
   return fixture as Fixture;
 }

@@ -66,8 +66,8 @@ describe('wallet-race results', () => {
       { vu: 3, f: 'charge', type: 'fail', value: { userId: 1, amount: 5, idempotencyKey: 'b' }, result: { status: 409, code: 'WALLET_BUSY' } },
       { vu: 4, f: 'charge', type: 'info', value: { userId: 1, amount: 5, idempotencyKey: 'c' }, error: 'timeout' },
       { vu: 5, f: 'pay', type: 'ok', value: { reservationId: 1, userId: 1, amount: 1_000 } },
-      { vu: 6, f: 'pay', type: 'fail', value: { reservationId: 2, userId: 1, amount: OVERDRAFT_PRICE }, result: { status: 402, code: 'INSUFFICIENT_FUNDS' } },
-      { vu: 7, f: 'pay', type: 'fail', value: { reservationId: 3, userId: 1, amount: 1_000 }, result: { status: 402, code: 'INSUFFICIENT_FUNDS' } },
+      { vu: 6, f: 'pay', type: 'fail', value: { reservationId: 2, userId: 1, amount: OVERDRAFT_PRICE }, result: { status: 402, code: 'INSUFFICIENT_FUNDS', reason: 'insufficient-funds' } },
+      { vu: 7, f: 'pay', type: 'fail', value: { reservationId: 3, userId: 1, amount: 1_000 }, result: { status: 402, code: 'INSUFFICIENT_FUNDS', reason: 'insufficient-funds' } },
       { vu: 8, f: 'wallet-read', type: 'ok', value: { userId: 1 }, result: { balance: 3, version: 1 } },
     ]);
     expect(walletRaceResults(history)).toEqual({
