@@ -79,6 +79,21 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
 
   addConnectionFlags(
     program
+      .command('profile')
+      .description('validate a target profile and probe the service it describes: one request per operation, each store query once, Redis and Kafka read')
+      .argument('<action>', 'check')
+      .argument('<file>', 'the profile (.ts, .js, .json, .yaml)')
+      .option('--target-url <url>', 'probe this running service instead of starting the profile\'s')
+      .option('--settle-timeout <d>', 'longest wait for the event to reach Kafka and the consumer', '10s')
+      .option('--no-infra', 'do not start MySQL/Redis/Kafka or apply the schema')
+      .option('--json', 'print the probe as JSON'),
+  ).action(async (action: string, file: string, opts: Record<string, unknown>) => {
+    const { profileCommand } = await import('./commands/profile.ts');
+    exitCode = await profileCommand(action, file, opts, io);
+  });
+
+  addConnectionFlags(
+    program
       .command('seed')
       .description('fill the database with concerts, schedules, seats and users fast (multi-row inserts); resumable and idempotent'),
   )

@@ -34,7 +34,11 @@ export function targetFromFlags(opts: Readonly<Record<string, unknown>>): Target
   return options;
 }
 
-function validateTargetUrl(text: string): string {
+/**
+ * Checks a `--target-url` value.
+ * @throws TicketbenchError INVALID_OPTION unless it is an http(s) URL
+ */
+export function validateTargetUrl(text: string): string {
   let url: URL | undefined;
   try {
     url = new URL(text);

@@ -36,6 +36,26 @@ export interface FixtureRequest {
   readonly price?: number;
   /** Points every user's wallet starts with; the service's (or profile's) default when absent. */
   readonly points?: number;
+  /**
+   * A waiting queue for the schedule: passes active at once, pass lifetime and advance interval
+   * (ms). Templates see `{queueCapacity}`, `{queuePassTtlMs}`, `{queueAdvanceMs}` (absent without a
+   * queue; NULL in SQL) and, in SQL, `{queue}` = 1 or 0.
+   */
+  readonly queue?: { readonly capacity: number; readonly passTtlMs: number; readonly advanceMs: number };
+}
+
+/** The template variables of a fixture request. */
+function requestVars(request: FixtureRequest, sql: boolean): Record<string, TemplateValue> {
+  const none = sql ? null : undefined;
+  return {
+    seats: request.seats,
+    users: request.users,
+    name: request.name,
+    queueCapacity: request.queue?.capacity ?? none,
+    queuePassTtlMs: request.queue?.passTtlMs ?? none,
+    queueAdvanceMs: request.queue?.advanceMs ?? none,
+    ...(sql ? { queue: request.queue ? 1 : 0 } : {}),
+  };
 }
 
 /** Where a setup may reach the service. */
@@ -56,7 +76,7 @@ export async function createFixture(profile: TargetProfile, target: SetupTarget,
 }
 
 async function httpSetup(spec: Extract<SetupSpec, { kind: 'http' }>, profileName: string, http: TargetHttpClient, request: FixtureRequest): Promise<Fixture> {
-  const built = buildRequest(spec, { seats: request.seats, users: request.users, name: request.name, price: request.price, points: request.points });
+  const built = buildRequest(spec, { ...requestVars(request, false), price: request.price, points: request.points });
   let res;
   try {
     res = await http.request('setup', built.method, built.path, built.body, built.headers);
@@ -98,7 +118,7 @@ async function sqlSetup(spec: Extract<SetupSpec, { kind: 'sql' }>, mysqlUrl: str
   try {
     conn = await mysql.createConnection({ uri: mysqlUrl, supportBigNumbers: true, bigNumberStrings: false });
     await conn.beginTransaction();
-    const base: Record<string, TemplateValue> = { name: request.name, price, points };
+    const base: Record<string, TemplateValue> = { ...requestVars(request, true), price, points };
     let scheduleId: number | undefined;
     for (const template of list(spec.schedule)) {
       const insertId = await execute(conn, template, { ...base, scheduleId });

@@ -144,6 +144,11 @@ export class TargetOps {
     return this.perform(vu, 'queueLeave', { scheduleId: user.scheduleId, userId: user.userId }, { ...user });
   }
 
+  /** Reads a schedule's seat map, recorded as `seat-map` {scheduleId}. */
+  seatMap(vu: VuContext, scheduleId: number): Promise<OpResult> {
+    return this.perform(vu, 'seatMap', { scheduleId }, { scheduleId });
+  }
+
   private perform(vu: VuContext, name: OperationName, value: OpFields, vars: TemplateVars, replayable = false): Promise<OpResult> {
     const spec = this.spec(name);
     return vu.op(OP_NAMES[name], value, async () => {

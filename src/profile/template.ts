@@ -37,7 +37,8 @@ export function renderText(template: string, vars: TemplateVars, encode: (value:
 /**
  * Renders a JSON body template: a string leaf that is exactly `{name}` becomes the variable with
  * its type (a number stays a number); other strings are interpolated; a leaf whose variables are
- * unknown is left out of its object (or array).
+ * unknown is left out of its object (or array), and so is an object all of whose fields were left
+ * out (an optional part of a request, such as a queue's settings).
  */
 export function renderJson(template: unknown, vars: TemplateVars): unknown {
   if (typeof template === 'string') {
@@ -51,7 +52,7 @@ export function renderJson(template: unknown, vars: TemplateVars): unknown {
       const rendered = renderJson(value, vars);
       if (rendered !== undefined) out[key] = rendered;
     }
-    return out;
+    return Object.keys(out).length === 0 && Object.keys(template).length > 0 ? undefined : out;
   }
   return template;
 }

@@ -24,15 +24,15 @@ import { formatDuration, formatExecutor, formatThresholdValue } from '../report/
 import type { AnyScenario, TargetTimings } from '../scenario/types.ts';
 import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress, type LatencySource } from '../thresholds/evaluate.ts';
 import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
-import { BUNDLED_TARGET_SETTINGS, startBundledTarget, validateCache, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
+import { BUNDLED_TARGET_SETTINGS, validateCache, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
+import { assertStartable, startTarget } from '../target/start-target.ts';
 import { serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
 import { bundledTargetProfile } from '../profile/default-profile.ts';
 import type { LoadedProfile } from '../profile/load.ts';
 import { createFixture } from '../profile/setup.ts';
 import { TargetOps } from '../profile/target-ops.ts';
 import { renderText } from '../profile/template.ts';
-import { startProfiledTarget } from '../target/launch-profile.ts';
-import path from 'node:path';
+
 import { describeMachine } from './machine.ts';
 import type { RunReport } from '../model/run-report.ts';
 import type { RunEmitter, RunEventMap } from './types.ts';
@@ -134,9 +134,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const strategy = runsBundled ? validateStrategy(options.strategy ?? BUNDLED_TARGET_SETTINGS.strategy) : 'external';
   const walletStrategy = runsBundled ? validateWalletStrategy(options.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy) : 'external';
   const cache = runsBundled ? validateCache(options.cache ?? BUNDLED_TARGET_SETTINGS.cache) : 'external';
-  if (startsItself && !bundled && profile.start === undefined) {
-    throw new TicketbenchError('INVALID_OPTION', `Profile "${profile.name}" says no way to start its service (start): give --target-url of the running service.`);
-  }
+  assertStartable(loaded, options.targetUrl);
   const database = serviceDatabase(options.connections.mysqlUrl, profile);
   const serviceUrl = serviceMysqlUrl(options.connections.mysqlUrl, profile);
   const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
@@ -145,21 +143,19 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const statuses = await prepareInfra(options, stateDir, emitter);
 
   let running: RunningTarget | undefined;
-  let baseUrl = options.targetUrl;
   try {
-    if (!baseUrl && runsBundled) {
-      emitter.emit('phase', 'target', `starting the bundled target service (strategy ${strategy}, wallet strategy ${walletStrategy}, cache ${cache})`);
-      running = await startBundledTarget(options.connections, stateDir, { strategy, walletStrategy, cache, holdTtlMs: timings.holdTtlMs, lockTtlMs: timings.lockTtlMs });
-    } else if (!baseUrl && profile.start !== undefined && profile.start !== 'bundled') {
-      emitter.emit('phase', 'target', `starting the ${profile.name} service (${profile.start.command.join(' ')})`);
-      const cwd = loaded.file === undefined ? process.cwd() : path.dirname(loaded.file);
-      running = await startProfiledTarget(profile.name, profile.start, cwd, options.connections, { mysqlUrl: serviceUrl, database, holdTtlMs: timings.holdTtlMs, lockTtlMs: timings.lockTtlMs }, stateDir);
-    }
-    if (running) {
-      baseUrl = running.baseUrl;
-      emitter.emit('notice', `target service listening on ${baseUrl} (pid ${running.pid}, log ${running.logFile})`);
-    }
-    baseUrl = baseUrl!;
+    const driven = await startTarget(loaded, {
+      connections: options.connections,
+      stateDir,
+      ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),
+      bundled: { strategy, walletStrategy, cache },
+      holdTtlMs: timings.holdTtlMs,
+      lockTtlMs: timings.lockTtlMs,
+      onStart: (what) => emitter.emit('phase', 'target', `starting ${what}`),
+    });
+    running = driven.running;
+    const baseUrl = driven.baseUrl;
+    if (running) emitter.emit('notice', `target service listening on ${baseUrl} (pid ${running.pid}, log ${running.logFile})`);
 
     emitter.emit('phase', 'setup', `creating fresh ${options.scenario.name} data`);
     const setupHttp = new TargetHttpClient(baseUrl, { connections: 2, timeoutMs: 30_000 });
