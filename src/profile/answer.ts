@@ -41,6 +41,12 @@ export function readCapture(capture: Capture, res: Pick<HttpResponse, 'headers' 
   return Object.hasOwn(capture.map, key) ? capture.map[key] : undefined;
 }
 
+/**
+ * An outcome, marked `unreadable` when the profile could not read a success answer (an `ok` without
+ * a required value, or a 2xx it recognises neither as ok nor as a failure).
+ */
+export type ClassifiedAnswer = OpResult & { readonly unreadable?: true };
+
 /** What one operation must capture from an `ok` answer, and which captures are numbers. */
 export interface CaptureContract {
   /** Captures without which an `ok` answer is unreadable (e.g. the reservation id of a hold). */
@@ -59,7 +65,7 @@ export interface CaptureContract {
  *   `reason` when it matches one of the operation's `reasons`;
  * - otherwise `info` (`fail` for a read), with the first 200 bytes of the answer.
  */
-export function classifyAnswer(spec: OperationSpec, contract: CaptureContract, res: HttpResponse, replayable = false): OpResult {
+export function classifyAnswer(spec: OperationSpec, contract: CaptureContract, res: HttpResponse, replayable = false): ClassifiedAnswer {
   const unknown = contract.read ? (fields: OpFields, error: string) => fail(fields, error) : (fields: OpFields, error: string) => info(error, fields);
   // Captures are recorded whatever the outcome (a lost race may still say how many attempts it took).
   const fields: Record<string, string | number | boolean | null> = { status: res.status };
@@ -69,7 +75,7 @@ export function classifyAnswer(spec: OperationSpec, contract: CaptureContract, r
   }
   if (answerMatches(spec.ok, res)) {
     const missing = contract.required.filter((name) => fields[name] === undefined);
-    if (missing.length > 0) return unknown({ status: res.status }, `${res.status} without ${missing.join(', ')}: ${evidence(res)}`);
+    if (missing.length > 0) return { ...unknown({ status: res.status }, `${res.status} without ${missing.join(', ')}: ${evidence(res)}`), unreadable: true };
     if (replayable) fields['applied'] = !(spec.replay && answerMatches(spec.replay, res));
     return ok(fields);
   }
@@ -81,7 +87,10 @@ export function classifyAnswer(spec: OperationSpec, contract: CaptureContract, r
     if (reason !== undefined) fields['reason'] = reason;
     return fail(fields, code ?? `HTTP ${res.status}`);
   }
-  return unknown(fields, `HTTP ${res.status}${code === undefined ? '' : ` ${code}`}: ${evidence(res)}`);
+  // A success status the profile recognises neither as ok nor as a failure is a profile that does
+  // not fit the service; a 5xx is the service's own trouble.
+  const outcome = unknown(fields, `HTTP ${res.status}${code === undefined ? '' : ` ${code}`}: ${evidence(res)}`);
+  return res.status < 300 ? { ...outcome, unreadable: true } : outcome;
 }
 
 function matchesAny(matches: AnswerMatch | readonly AnswerMatch[] | undefined, res: HttpResponse): boolean {

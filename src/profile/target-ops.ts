@@ -14,7 +14,7 @@ import { TicketbenchError } from '../errors.ts';
 import type { HttpMethod } from '../engine/http-client.ts';
 import type { OpFields } from '../engine/history.ts';
 import type { OpResult, VuContext } from '../engine/vu.ts';
-import { classifyAnswer, type CaptureContract } from './answer.ts';
+import { classifyAnswer, type CaptureContract, type ClassifiedAnswer } from './answer.ts';
 import type { OperationName, OperationSpec, TargetProfile } from './schema.ts';
 import { renderJson, renderText, type TemplateVars } from './template.ts';
 
@@ -83,9 +83,23 @@ const OP_NAMES: Readonly<Record<OperationName, string>> = {
   seatMap: 'seat-map',
 };
 
+/** Answers of one operation before its unreadable share is judged. */
+export const UNREADABLE_MIN_ANSWERS = 20;
+
 /** A target's operations, bound to its profile. */
 export class TargetOps {
-  constructor(readonly profile: TargetProfile) {}
+  private readonly answers = new Map<OperationName, { total: number; unreadable: number }>();
+  private stopped = false;
+
+  /**
+   * @param onUnreadable told once, with a message naming the operation and an example, when most
+   *   answers (more than half, after UNREADABLE_MIN_ANSWERS) of one operation are unreadable: the
+   *   profile does not fit the service, and the load should stop
+   */
+  constructor(
+    readonly profile: TargetProfile,
+    private readonly onUnreadable?: (message: string) => void,
+  ) {}
 
   /** True when the profile declares the operation. */
   has(name: OperationName): boolean {
@@ -154,8 +168,22 @@ export class TargetOps {
     return vu.op(OP_NAMES[name], value, async () => {
       const request = buildRequest(spec, vars);
       const res = await vu.http.request(OP_NAMES[name], request.method, request.path, request.body, request.headers);
-      return classifyAnswer(spec, CONTRACTS[name], res, replayable);
+      const outcome = classifyAnswer(spec, CONTRACTS[name], res, replayable);
+      this.count(name, outcome);
+      return outcome;
     });
+  }
+
+  private count(name: OperationName, outcome: ClassifiedAnswer): void {
+    const tally = this.answers.get(name) ?? { total: 0, unreadable: 0 };
+    tally.total += 1;
+    if (outcome.unreadable) tally.unreadable += 1;
+    this.answers.set(name, tally);
+    if (this.stopped || !this.onUnreadable || tally.total < UNREADABLE_MIN_ANSWERS || tally.unreadable * 2 <= tally.total) return;
+    this.stopped = true;
+    this.onUnreadable(
+      `${tally.unreadable} of ${tally.total} answers to operations.${name} of profile "${this.profile.name}" could not be read (e.g. ${outcome.error ?? 'an unreadable answer'}); the profile does not fit the service: check it with \`ticketbench profile check\`.`,
+    );
   }
 
   private spec(name: OperationName): OperationSpec {

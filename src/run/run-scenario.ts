@@ -103,7 +103,13 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const loaded = options.profile ?? bundledTargetProfile();
   const profile = loaded.profile;
   const bundled = profile.start === 'bundled';
-  const target = new TargetOps(profile);
+  // A profile that does not fit the service stops the load: a run of unreadable answers proves nothing.
+  const profileAbort = new AbortController();
+  let unreadable: string | undefined;
+  const target = new TargetOps(profile, (message) => {
+    unreadable = message;
+    profileAbort.abort();
+  });
   target.require(options.scenario.operations, options.scenario.name);
   if (options.scenario.bundledOnly && !bundled) {
     throw new TicketbenchError('INVALID_OPTION', `Scenario ${options.scenario.name} speaks the bundled target's own API beyond what a profile describes; it cannot run with profile "${profile.name}".`);
@@ -175,7 +181,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     // A breached abortOnFail threshold stops the load the way Ctrl-C does, so what happened is
     // still checked and reported.
     const thresholdAbort = new AbortController();
-    const loadSignal = options.signal ? AbortSignal.any([options.signal, thresholdAbort.signal]) : thresholdAbort.signal;
+    const loadSignal = AbortSignal.any([...(options.signal ? [options.signal] : []), thresholdAbort.signal, profileAbort.signal]);
     const breaches = new Map<string, number>();
     let latencies: LatencySource | undefined;
     const load = await runLoad({
@@ -202,6 +208,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       throw err;
     });
     await observation.loadEnded();
+    if (unreadable !== undefined) {
+      await observation.close();
+      throw new TicketbenchError('TARGET_BAD_RESPONSE', unreadable);
+    }
 
     const thresholdResults = evaluateThresholds(thresholds, measuredFromLoad(load, latencies), breaches);
     const [breach] = breaches;
