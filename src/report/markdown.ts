@@ -97,6 +97,9 @@ function header(report: RunReport): string {
 
 function settings(report: RunReport): string {
   const rows: string[][] = [['scenario', code(report.scenario)]];
+  if (report.profile !== undefined) rows.push(['target profile', code(report.profile)]);
+  const skipped = report.checks.filter((c) => c.verdict === 'skipped').map((c) => c.id);
+  if (skipped.length > 0) rows.push(['checks skipped (inputs missing from the profile)', escapeCell(skipped.join(', '))]);
   for (const [key, value] of Object.entries(report.options)) rows.push([`option ${code(key)}`, code(String(value))]);
   rows.push(
     ['executor', escapeCell(formatExecutor(report.load.executor))],

@@ -87,7 +87,8 @@ export function formatProgressLine(p: ProgressSnapshot): string {
 export function formatSummary(report: RunReport): string {
   const l = report.load;
   const lines = [
-    `${report.scenario}: ${formatExecutor(l.executor)}`,
+    // The bundled target is the default: only another profile is worth a word.
+    `${report.scenario}${report.profile !== undefined && report.profile !== 'bundled' ? ` (profile ${report.profile})` : ''}: ${formatExecutor(l.executor)}`,
     `${formatCount(l.requests)} requests in ${formatDuration(l.durationMs)} · ${formatTps(l.tps)} TPS · ` +
       `${formatCount(l.iterations.completed)} iterations completed, ${formatCount(l.iterations.failed)} failed` +
       (l.latencyCorrected ? `, ${formatCount(l.droppedIterations)} dropped` : ''),
