@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { TicketbenchError } from '../errors.ts';
@@ -32,13 +33,22 @@ export async function loadProfile(file: string): Promise<LoadedProfile> {
     const extension = path.extname(absolute).toLowerCase();
     if (extension === '.json') raw = JSON.parse(await readFile(absolute, 'utf8'));
     else if (extension === '.yaml' || extension === '.yml') raw = parseYaml(await readFile(absolute, 'utf8'));
-    else if (['.ts', '.mts', '.js', '.mjs'].includes(extension)) raw = ((await import(pathToFileURL(absolute).href)) as { default?: unknown }).default;
+    else if (['.ts', '.mts', '.js', '.mjs'].includes(extension)) raw = defaultExport(await tsImport(pathToFileURL(absolute).href, import.meta.url));
     else throw new Error('a profile is a .ts, .js, .mjs, .json, .yaml or .yml file');
   } catch (err) {
     throw new TicketbenchError('INVALID_PROFILE', `Cannot load profile ${file}: ${describeError(err)}.`, { cause: err });
   }
   if (raw === undefined) throw new TicketbenchError('INVALID_PROFILE', `Profile ${file} exports nothing: write \`export default defineProfile({...})\`.`);
   return { profile: validateProfile(raw, file), file: absolute };
+}
+
+/**
+ * A module's default export. A `.ts` file outside an ES-module package is compiled as CommonJS,
+ * where `export default` lands on `module.exports.default`: both shapes are the user's default.
+ */
+function defaultExport(module: { default?: unknown }): unknown {
+  const value = module.default as { __esModule?: unknown; default?: unknown } | undefined;
+  return value !== null && typeof value === 'object' && value.__esModule === true ? value.default : value;
 }
 
 /**
