@@ -5,9 +5,10 @@
  * refuses the second payment, so no seat ends up double-booked and the other checks pass.
  *
  * Two independent views, both reported:
- * - **MySQL**: each reservation of the run's schedules holds its seat from `created_at` until its
- *   hold ends: `updated_at` when it went EXPIRED or CANCELLED; never while HELD or CONFIRMED (a
- *   confirmed seat stays owned). Two reservations of one seat whose intervals overlap are a
+ * - **MySQL**: each reservation of the run's schedules (the profile's `reservations`) holds its
+ *   seat from `createdUs` until its hold ends: its status change when it went EXPIRED or CANCELLED,
+ *   or its expiry time if that came first (the hold promised the seat that long, not until the
+ *   sweep); a HELD one until its expiry; a CONFIRMED one for good. Two reservations of one seat whose intervals overlap are a
  *   violation. Rows that exist count, whatever the client saw (an `info` hold counts only where
  *   MySQL shows it happened). Times are the database's own clock, in µs.
  * - **History**: a hold the client saw succeed, then paid (`pay` ok), owned its seat from its hold
@@ -67,7 +68,7 @@ export const holdOverlapChecker = defineChecker<HoldOverlapSnapshot>({
         userId: r.userId as Id,
         status: String(r.status),
         startUs: Number(r.createdUs),
-        endUs: ENDED_STATUSES.includes(String(r.status)) ? Number(r.changedUs) : null,
+        endUs: holdEndUs(String(r.status), Number(r.changedUs), r.expiresUs === null || r.expiresUs === undefined ? undefined : Number(r.expiresUs), Number(now?.nowUs ?? 0)),
       })),
       readAtUs: Number(now?.nowUs ?? 0),
     };
@@ -123,6 +124,18 @@ function overlapsInMysql(snap: HoldOverlapSnapshot): EvidenceRow[] {
     }
   }
   return violations;
+}
+
+/**
+ * When a reservation stopped holding its seat, µs, or null while it still does (a CONFIRMED seat is
+ * owned for good). A hold promises the seat until its expiry time, not until the sweep that marks
+ * it: an EXPIRED or CANCELLED hold ends at its status change or its expiry, whichever came first,
+ * and a HELD one past its expiry has ended too (a design may give the seat away before sweeping).
+ */
+export function holdEndUs(status: string, changedUs: number, expiresUs: number | undefined, nowUs: number): number | null {
+  if (ENDED_STATUSES.includes(status)) return expiresUs === undefined ? changedUs : Math.min(changedUs, expiresUs);
+  if (status === 'HELD' && expiresUs !== undefined && expiresUs < nowUs) return expiresUs;
+  return null;
 }
 
 /** Orders ids: numerically when both are numbers, else as text. */

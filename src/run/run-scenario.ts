@@ -115,8 +115,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     throw new TicketbenchError('INVALID_OPTION', `Scenario ${options.scenario.name} speaks the bundled target's own API beyond what a profile describes; it cannot run with profile "${profile.name}".`);
   }
   const startsItself = options.targetUrl === undefined;
+  // A scenario's own hold time (hold-expiry's 3 s) applies when ticketbench starts the service and
+  // can tell it: the bundled target, or a start command whose environment takes {holdTtlMs}.
+  const holdTtlSettable = startsItself && (bundled || (typeof profile.start === 'object' && Object.values(profile.start.env).some((v) => v.includes('{holdTtlMs}'))));
   const timings: TargetTimings = {
-    holdTtlMs: options.holdTtlMs ?? profile.timings?.holdTtlMs ?? (startsItself ? options.scenario.targetDefaults?.holdTtlMs : undefined) ?? BUNDLED_TARGET_SETTINGS.holdTtlMs,
+    holdTtlMs: options.holdTtlMs ?? (holdTtlSettable ? options.scenario.targetDefaults?.holdTtlMs : undefined) ?? profile.timings?.holdTtlMs ?? BUNDLED_TARGET_SETTINGS.holdTtlMs,
     lockTtlMs: options.lockTtlMs ?? profile.timings?.lockTtlMs ?? BUNDLED_TARGET_SETTINGS.lockTtlMs,
     expirySweepMs: profile.timings?.expirySweepMs ?? BUNDLED_TARGET_SETTINGS.expirySweepMs,
   };

@@ -2,7 +2,7 @@
 // exclude each other in time, in MySQL (database clock) and in what the client saw.
 import { describe, expect, it } from 'vitest';
 import type { CheckScope } from '../../src/checks/checker.ts';
-import { holdOverlapChecker, type HeldInterval, type HoldOverlapSnapshot } from '../../src/checks/hold-overlap.ts';
+import { holdEndUs, holdOverlapChecker, type HeldInterval, type HoldOverlapSnapshot } from '../../src/checks/hold-overlap.ts';
 import { History } from '../../src/engine/history.ts';
 
 const scope: CheckScope = { scheduleIds: [7], seatCount: 2, runStartedAtMs: 0, lockTtlMs: 5000, consumerGroup: 'g', settleTimeoutMs: 1000 };
@@ -63,5 +63,28 @@ describe('hold-overlap checker', () => {
   it('does not judge holds that were concurrent with the paid one from the history alone', () => {
     const history = History.of([hold(1, 'A1', 100, 0, 1_000), hold(2, 'A1', 101, 900, 1_200), pay(1, 100, 2_000, 3_000)]);
     expect(holdOverlapChecker.check(history, snapshot(), scope).verdict).toBe('pass');
+  });
+});
+
+describe('when a hold ends (holdEndUs)', () => {
+  it('a hold promises its seat until its expiry time, not until the sweep marks it', () => {
+    // Expired at 2 s, swept at 2.4 s: the seat was free from 2 s on.
+    expect(holdEndUs('EXPIRED', 2_400_000, 2_000_000, 10_000_000)).toBe(2_000_000);
+    // Cancelled before its time: free from the cancellation.
+    expect(holdEndUs('CANCELLED', 1_000_000, 2_000_000, 10_000_000)).toBe(1_000_000);
+    // Still HELD past its expiry (not swept yet): ended at its expiry; within its time: holds still.
+    expect(holdEndUs('HELD', 500, 2_000_000, 10_000_000)).toBe(2_000_000);
+    expect(holdEndUs('HELD', 500, 20_000_000, 10_000_000)).toBeNull();
+    expect(holdEndUs('CONFIRMED', 500, 2_000_000, 10_000_000)).toBeNull();
+    // Without an expiry time in the profile's rows, the status change is the end.
+    expect(holdEndUs('EXPIRED', 2_400_000, undefined, 10_000_000)).toBe(2_400_000);
+  });
+
+  it('passes a seat held again after the first hold expired but before the sweep; fails one held again before it expired', () => {
+    const history = new History();
+    const afterExpiry = snapshot(row(100, 'A1', 1, 'EXPIRED', 0, holdEndUs('EXPIRED', 2_400_000, 2_000_000, 10_000_000)), row(101, 'A1', 2, 'HELD', 2_100_000, null));
+    expect(holdOverlapChecker.check(history, afterExpiry, scope).verdict).toBe('pass');
+    const beforeExpiry = snapshot(row(100, 'A1', 1, 'EXPIRED', 0, holdEndUs('EXPIRED', 2_400_000, 2_000_000, 10_000_000)), row(101, 'A1', 2, 'HELD', 1_900_000, null));
+    expect(holdOverlapChecker.check(history, beforeExpiry, scope).evidence[0]).toMatchObject({ anomaly: 'overlap-in-mysql', reservations: '100,101', overlapMs: 100 });
   });
 });

@@ -16,6 +16,7 @@ import { resolveStateDir } from '../../src/infra/paths.ts';
 import { startTarget, type DrivenTarget } from '../../src/target/start-target.ts';
 import contention from '../../scenarios/contention.ts';
 import flashSale from '../../scenarios/flash-sale.ts';
+import holdExpiry from '../../scenarios/hold-expiry.ts';
 import walletRace from '../../scenarios/wallet-race.ts';
 
 const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-seatline-'));
@@ -89,6 +90,13 @@ describe('the seatline service through its profile', () => {
     ]);
     expect(Number(report.results['chargesApplied'])).toBeGreaterThan(0);
     expect(Number(report.results['overdraftsRefused'])).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('hold-expiry: unpaid holds expire on time, their seats are held again, no paid hold expires', async () => {
+    const { report } = await run(holdExpiry, {}, holdExpiry.defaultVus);
+    expect(report.checks.filter((c) => c.verdict !== 'pass').map((c) => `${c.id}: ${c.summary}`)).toEqual([]);
+    expect(report.options['holdTtlMs']).toBe(3_000);
+    expect(report.checks.find((c) => c.id === 'expiry-on-time')?.counts['reheld']).toBeGreaterThan(0);
   }, 180_000);
 
   describe('with a running instance', () => {
