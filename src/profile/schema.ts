@@ -45,6 +45,9 @@ export const captureSchema = z.union([
 /** Where a recorded value comes from. */
 export type Capture = z.infer<typeof captureSchema>;
 
+/** Result fields ticketbench records itself on every operation: a capture may not take their names. */
+const RECORDED_FIELDS: readonly string[] = ['status', 'code', 'reason', 'applied'];
+
 const methodSchema = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -76,7 +79,9 @@ export const operationSchema = z
     replay: answerMatchSchema.optional(),
     /** A machine-readable error code of a non-ok answer, recorded as `code` (e.g. `error.code` or `code`). */
     errorCode: jsonPath.optional(),
-    capture: z.record(z.string(), captureSchema).default({}),
+    capture: z
+      .record(z.string().refine((name) => !RECORDED_FIELDS.includes(name), { message: `${RECORDED_FIELDS.join(', ')} are recorded by ticketbench itself; name the capture otherwise` }), captureSchema)
+      .default({}),
   })
   .strict();
 
