@@ -107,7 +107,17 @@ export default defineProfile({
         nowUs: `SELECT ${us('NOW(6)')} AS nowUs`,
       },
     },
-    redis: { seatLockKey: 'seat:lock:{scheduleId}:{seatNo}' },
+    redis: {
+      seatLockKey: 'seat:lock:{scheduleId}:{seatNo}',
+      // Namespaced by the service's database (target-service/src/waiting-queue.ts), which keeps an
+      // event log of each queue the checks replay.
+      queue: {
+        waiting: 'queue:{database}:{scheduleId}',
+        active: 'queue:pass:z:{database}:{scheduleId}',
+        passPrefix: 'queue:pass:{database}:{scheduleId}:',
+        log: 'queue:log:{database}:{scheduleId}',
+      },
+    },
     kafka: {
       topic: 'reservation.confirmed',
       eventId: 'eventId',

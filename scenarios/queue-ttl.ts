@@ -3,9 +3,10 @@
  * are admitted `--capacity` at a time with pass tokens that expire, and a share of them abandon
  * their pass so its slot must come back after the TTL.
  *
- * Exercises: the bundled target's waiting queue (seed 001: Redis ZSET `queue:{scheduleId}`,
- * scheduled advancement, pass TTL and redistribution; seed 003: ZADD NX, top N admitted, token
- * TTL). `--users` users (default 2,000) enter in one burst; a waiting user needs no VU or
+ * Exercises: a service's waiting queue, through its profile's queue operations and Redis keys
+ * (the bundled target's follows seed 001: Redis ZSET `queue:{scheduleId}`, scheduled advancement,
+ * pass TTL and redistribution; seed 003: ZADD NX, top N admitted, token TTL). The schedule is
+ * created with the queue's settings; a service started by ticketbench is started with them. `--users` users (default 2,000) enter in one burst; a waiting user needs no VU or
  * connection of its own: each VU serves a shard of the users, polling each one's status with a
  * backoff of half its estimated wait (between one advance interval and 10 s). Once admitted, a
  * user abandons its pass with probability `--abandon` (default 30%: never uses it), or holds its
@@ -15,7 +16,8 @@
  * directly from Redis every half advance interval (`queue-sample` ops, Redis clock).
  *
  * Proves (checks queue-fifo, queue-capacity, queue-redistribution, queue-admission): admission
- * order equals entry order (0 inversions, from Redis's log and from the client's own view);
+ * order equals entry order (0 inversions, from the target's log when it keeps one, and from the
+ * client's own view);
  * active passes never exceed capacity (samples and log); every abandoned pass stops counting within
  * TTL + one advance interval (+ timer slack) and its slot goes to the next user; every user is
  * admitted at most once, no hold succeeds without the user's valid pass, and the queue and pass
@@ -33,12 +35,16 @@ import { queueCapacityChecker } from '../src/checks/queue-capacity.ts';
 import { queueFifoChecker } from '../src/checks/queue-fifo.ts';
 import { queueRedistributionChecker } from '../src/checks/queue-redistribution.ts';
 import { queueClientResults } from '../src/checks/queue-snapshot.ts';
+import { normId } from '../src/checks/canonical.ts';
 import { duration, positiveInt, share } from '../src/options/values.ts';
 import type { VuContext } from '../src/engine/vu.ts';
 import { ok } from '../src/engine/vu.ts';
 import { TicketbenchError } from '../src/errors.ts';
-import { abandonPass, createQueueFixture, type QueueFixture } from '../src/scenario/queue-ops.ts';
-import type { TargetOps } from '../src/profile/target-ops.ts';
+import { abandonPass } from '../src/scenario/queue-ops.ts';
+import type { Fixture } from '../src/profile/setup.ts';
+import type { Id, TargetOps } from '../src/profile/target-ops.ts';
+import { renderText } from '../src/profile/template.ts';
+import type { QueueScope } from '../src/checks/checker.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 
 /** Defaults: the issue's 2,000 users, capacity 100, 30% abandon. */
@@ -82,7 +88,7 @@ type Options = QueueTtlOptions;
 
 /** One user as a VU tracks it. */
 interface UserState {
-  readonly userId: number;
+  readonly userId: Id;
   readonly seatNo: string;
   readonly abandons: boolean;
   readonly probes: boolean;
@@ -92,7 +98,11 @@ interface UserState {
 
 /** What setup created, plus what the VUs share while the load runs. */
 interface QueueTtlData {
-  readonly fixture: QueueFixture;
+  readonly fixture: Fixture;
+  /** The queue's Redis keys, from the profile's `stores.redis.queue`. */
+  readonly keys: QueueScope['keys'];
+  /** The queue's settings the schedule was created with. */
+  readonly settings: { readonly capacity: number; readonly passTtlMs: number; readonly advanceMs: number };
   readonly target: TargetOps;
   readonly redis: Redis;
   /** Next shard an iteration takes (one iteration = one shard of the users). */
@@ -100,7 +110,7 @@ interface QueueTtlData {
   /** Users not finished yet; the sampler stops at 0. */
   remaining: number;
   /** The latest pass seen, to try it as another user's pass. */
-  lastPass: { userId: number; token: string } | undefined;
+  lastPass: { userId: Id; token: string } | undefined;
   /** Admitted users who have probed the gate so far. */
   probesRun: number;
 }
@@ -109,10 +119,8 @@ export default defineScenario({
   name: 'queue-ttl',
   description: 'Users enter a waiting queue in one burst and are admitted capacity at a time with expiring passes; 30% abandon theirs. Proves FIFO admission, capacity never exceeded, abandoned passes reclaimed within TTL + one advance interval, one admission per user and no hold without a valid pass.',
   defaultVus: QUEUE_TTL_DEFAULTS.vus,
-  operations: ['queueEnter', 'queueStatus', 'queueLeave', 'hold', 'pay'],
-  // Its setup creates a queue with the bundled target's fixture API, and its sampler and checks
-  // read the bundled queue's Redis keys.
-  bundledOnly: true,
+  // queueLeave is used when the profile has it (a user who gives up leaves the line).
+  operations: ['queueEnter', 'queueStatus', 'hold', 'pay'],
   // 401/403 are the refusals the probes expect; a 500 means the target broke.
   thresholds: ['http_reqs{status:500}:count==0'],
   flags: [
@@ -148,16 +156,25 @@ export default defineScenario({
     };
   },
 
-  async setup({ http, connections, target }, options): Promise<QueueTtlData> {
-    const fixture = await createQueueFixture(http, {
-      seats: options.users,
-      users: options.users,
-      name: 'queue-ttl',
-      queue: { capacity: options.capacity, passTtlMs: options.passTtlMs, advanceMs: options.advanceMs },
-    });
+  queueSettings: (options) => ({ capacity: options.capacity, passTtlMs: options.passTtlMs, advanceMs: options.advanceMs }),
+
+  async setup({ connections, target, database, createFixture }, options): Promise<QueueTtlData> {
+    const spec = target.profile.stores.redis?.queue;
+    if (spec === undefined) {
+      throw new TicketbenchError('INVALID_OPTION', `Profile "${target.profile.name}" gives no stores.redis.queue: queue-ttl reads the waiting queue from Redis, so it cannot run on this profile.`);
+    }
+    const settings = { capacity: options.capacity, passTtlMs: options.passTtlMs, advanceMs: options.advanceMs };
+    const fixture = await createFixture({ seats: options.users, users: options.users, name: 'queue-ttl', queue: settings });
+    const key = (template: string) => renderText(template, { scheduleId: fixture.scheduleId, database })!;
+    const keys: QueueScope['keys'] = {
+      waiting: key(spec.waiting),
+      passes: key(spec.active),
+      ...(spec.passPrefix === undefined ? {} : { passPrefix: key(spec.passPrefix) }),
+      ...(spec.log === undefined ? {} : { log: key(spec.log) }),
+    };
     // The sampler reads Redis itself: the checks must not rely on the target's word alone.
     const redis = new Redis(connections.redisUrl, { maxRetriesPerRequest: 2 });
-    return { fixture, target, redis, nextShard: 0, remaining: options.users, lastPass: undefined, probesRun: 0 };
+    return { fixture, keys, settings, target, redis, nextShard: 0, remaining: options.users, lastPass: undefined, probesRun: 0 };
   },
 
   async iteration(vu, data, options) {
@@ -181,7 +198,7 @@ export default defineScenario({
       passTtlMs: options.passTtlMs,
       advanceMs: options.advanceMs,
       slackMs: options.slackMs,
-      keys: data.fixture.queue.keys,
+      keys: data.keys,
     },
   }),
 
@@ -199,15 +216,15 @@ export default defineScenario({
   ],
 
   fixture: (data) => ({
-    concertId: data.fixture.concertId,
+    ...(data.fixture.concertId === undefined ? {} : { concertId: data.fixture.concertId }),
     scheduleId: data.fixture.scheduleId,
     users: data.fixture.userIds.length,
     seats: data.fixture.seatNos.length,
-    capacity: data.fixture.queue.capacity,
-    passTtlMs: data.fixture.queue.passTtlMs,
-    advanceIntervalMs: data.fixture.queue.advanceMs,
-    waitingKey: data.fixture.queue.keys.waiting,
-    passKey: data.fixture.queue.keys.passes,
+    capacity: data.settings.capacity,
+    passTtlMs: data.settings.passTtlMs,
+    advanceIntervalMs: data.settings.advanceMs,
+    waitingKey: data.keys.waiting,
+    passKey: data.keys.passes,
   }),
 
   summarize: (history, _data, options) => queueClientResults(history, options),
@@ -256,7 +273,7 @@ async function serveUsers(vu: VuContext, data: QueueTtlData, options: Options, u
     pending.splice(next, 1);
     data.remaining -= 1;
     if (state === 'admitted') await useOrAbandon(vu, data, user, String(status.result?.['passToken']), Number(status.result?.['passExpiresAt']));
-    else if (state === 'waiting' || status.type !== 'ok') await data.target.leaveQueue(vu, { scheduleId, userId: user.userId });
+    else if ((state === 'waiting' || status.type !== 'ok') && data.target.has('queueLeave')) await data.target.leaveQueue(vu, { scheduleId, userId: user.userId });
   }
 }
 
@@ -295,7 +312,7 @@ async function useOrAbandon(vu: VuContext, data: QueueTtlData, user: UserState, 
  * length, in one MULTI so they are one instant. Recorded as `queue-sample` ops.
  */
 async function sample(vu: VuContext, data: QueueTtlData, options: Options): Promise<void> {
-  const keys = data.fixture.queue.keys;
+  const keys = data.keys;
   const everyMs = Math.max(5, Math.floor(options.advanceMs / 2));
   try {
     while (data.remaining > 0) {
@@ -307,7 +324,7 @@ async function sample(vu: VuContext, data: QueueTtlData, options: Options): Prom
           return value;
         }) as [[string, string], number, string[], number];
         const redisMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
-        return ok({ redisMs, active, waiting, ...(oldest.length === 2 ? { oldestUser: Number(oldest[0]), oldestExpiryMs: Number(oldest[1]) } : {}) });
+        return ok({ redisMs, active, waiting, ...(oldest.length === 2 ? { oldestUser: normId(oldest[0]), oldestExpiryMs: Number(oldest[1]) } : {}) });
       });
       await sleep(everyMs - (Date.now() - started));
     }

@@ -26,6 +26,9 @@ export default defineProfile({
       SEATLINE_KAFKA_BROKERS: '{kafkaBrokers}',
       SEATLINE_HOLD_TTL_MS: '{holdTtlMs}',
       SEATLINE_LOCK_TTL_MS: '{lockTtlMs}',
+      SEATLINE_QUEUE_CAPACITY: '{queueCapacity}',
+      SEATLINE_QUEUE_TOKEN_TTL_MS: '{queuePassTtlMs}',
+      SEATLINE_QUEUE_ADVANCE_MS: '{queueAdvanceMs}',
     },
     health: '/health',
   },
@@ -125,7 +128,11 @@ export default defineProfile({
         nowUs: `SELECT ${us('NOW(6)')} AS nowUs`,
       },
     },
-    redis: { seatLockKey: 'lock:performance:{scheduleId}:seat:{seatNo}' },
+    redis: {
+      seatLockKey: 'lock:performance:{scheduleId}:seat:{seatNo}',
+      // The line holds user keys; the active set holds tokens scored by their expiry. No event log.
+      queue: { waiting: 'waiting-room:{scheduleId}:line', active: 'waiting-room:{scheduleId}:active' },
+    },
     kafka: {
       topic: 'seatline.booking-paid',
       eventId: 'eventUuid',

@@ -54,7 +54,7 @@ export interface WalletScope {
 export interface QueueScope {
   readonly scheduleId: number;
   /** Users the run created (each entered once). */
-  readonly userIds: readonly number[];
+  readonly userIds: readonly (number | string)[];
   /** Most passes active at once. */
   readonly capacity: number;
   /** Pass lifetime, ms. */
@@ -66,13 +66,19 @@ export interface QueueScope {
    * (an advancement fires a little after its slot starts on a busy machine).
    */
   readonly slackMs: number;
-  /** The queue's Redis keys, as the target answered them (see target-service/src/waiting-queue.ts). */
+  /**
+   * The queue's Redis keys: `waiting` (sorted set of users in line) and `passes` (sorted set of
+   * passes in force, scored by expiry epoch ms; members are user ids or pass tokens). The bundled
+   * target also answers its pass key prefix, admitted set and event log
+   * (target-service/src/waiting-queue.ts); a service without a log is judged from the client's
+   * history and the Redis samples alone.
+   */
   readonly keys: {
     readonly waiting: string;
     readonly passes: string;
-    readonly passPrefix: string;
-    readonly admitted: string;
-    readonly log: string;
+    readonly passPrefix?: string;
+    readonly admitted?: string;
+    readonly log?: string;
   };
 }
 

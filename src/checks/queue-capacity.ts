@@ -3,7 +3,7 @@
  * samples the scenario took from Redis itself during the load (ZCARD of the pass set, at least
  * once per advance interval — a gap longer than that is counted and reported), from the active
  * count after each advancement in the target's log, and from replaying the log (+1 per
- * admission, −1 per expiry or release).
+ * admission, −1 per expiry or release), when the service keeps one.
  */
 import { defineQueueChecker, interleave, queueSamples, type QueueSnapshot } from './queue-snapshot.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
@@ -35,7 +35,7 @@ export const queueCapacityChecker = defineQueueChecker(ID, TITLE, (history, snap
   let maxTick = 0;
   let active = 0;
   let maxReplayed = 0;
-  for (const e of snap.log) {
+  for (const e of snap.log ?? []) {
     if (e.kind === 'tick') {
       maxTick = Math.max(maxTick, e.activeAfter);
       if (e.activeAfter > q.capacity) byTick.push({ source: 'advancement', atMs: e.atMs, active: e.activeAfter, capacity: q.capacity, detail: `advancement admitted ${e.admitted}, leaving ${e.activeAfter} passes active` });
@@ -52,7 +52,7 @@ export const queueCapacityChecker = defineQueueChecker(ID, TITLE, (history, snap
   return resultFromViolations(
     { id: ID, title: TITLE, counts: { capacity: q.capacity, samples: samples.length, maxActiveSampled: maxSampled, maxActiveAdvancement: maxTick, maxActiveLog: maxReplayed, maxSampleGapMs: maxGapMs, samplesLate: lateSamples } },
     violations,
-    `at most ${Math.max(maxSampled, maxTick, maxReplayed)} of ${q.capacity} passes active: ${samples.length} Redis samples (largest gap ${maxGapMs} ms, advance interval ${q.advanceMs} ms), every advancement and the log replay agree`,
+    `at most ${Math.max(maxSampled, maxTick, maxReplayed)} of ${q.capacity} passes active: ${samples.length} Redis samples (largest gap ${maxGapMs} ms, advance interval ${q.advanceMs} ms)${snap.log === null ? ' (the service keeps no queue log)' : ', every advancement and the log replay agree'}`,
     (n) => `${n} time(s) above capacity ${q.capacity}: up to ${maxSampled} in Redis samples, ${maxTick} after an advancement, ${maxReplayed} replaying the log`,
   );
 });

@@ -6,8 +6,10 @@
  * entry was acknowledged before user B's was sent, B's pass was seen by the client, and a later
  * status read (invoked after that) still found A waiting, then B was admitted before A — an
  * inversion the target cannot hide. Must be 0 for one schedule. Also reports the queue wait
- * (admission − entry, Redis clock) p50/p95/max.
+ * (admission − entry, Redis clock) p50/p95/max. A service that keeps no queue log is judged by
+ * the client's view alone, its wait measured by the client (first pass seen − entry acknowledged).
  */
+import type { Id } from '../profile/target-ops.ts';
 import { clientUsers, defineQueueChecker, interleave, percentile, type QueueSnapshot } from './queue-snapshot.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
@@ -36,9 +38,10 @@ export function countInversions(ranks: readonly number[]): number {
 export const queueFifoChecker = defineQueueChecker(ID, TITLE, (history, snap) => {
   const logWitnesses: EvidenceRow[] = [];
   const clientWitnesses: EvidenceRow[] = [];
-  const admits = snap.log.filter((e) => e.kind === 'admit');
+  const log = snap.log ?? [];
+  const admits = log.filter((e) => e.kind === 'admit');
   const entryMs = new Map<number, number>();
-  for (const e of snap.log) if (e.kind === 'enter') entryMs.set(e.user, e.atMs);
+  for (const e of log) if (e.kind === 'enter') entryMs.set(e.user, e.atMs);
   // Rank of each admitted user by arrival.
   const byArrival = [...admits].sort((a, b) => a.entryUs - b.entryUs);
   const rank = new Map(byArrival.map((a, i) => [a.user, i]));
@@ -63,7 +66,7 @@ export const queueFifoChecker = defineQueueChecker(ID, TITLE, (history, snap) =>
   const users = [...clientUsers(history).values()].filter((u) => u.enter);
   const admittedByEnter = users.filter((u) => u.admittedAt).sort((a, b) => a.enter!.invokeUs - b.enter!.invokeUs);
   // Suffix minimum over B sorted by entry invocation of when B's pass was seen.
-  const suffixMin: { at: number; user: number }[] = new Array(admittedByEnter.length + 1);
+  const suffixMin: { at: number; user: Id }[] = new Array(admittedByEnter.length + 1);
   suffixMin[admittedByEnter.length] = { at: Infinity, user: 0 };
   for (let i = admittedByEnter.length - 1; i >= 0; i--) {
     const b = admittedByEnter[i]!;
@@ -89,14 +92,18 @@ export const queueFifoChecker = defineQueueChecker(ID, TITLE, (history, snap) =>
   }
 
   const violations = interleave(logWitnesses, clientWitnesses);
-  const waits = admits.map((a) => a.atMs - (entryMs.get(a.user) ?? a.atMs));
+  const waits =
+    snap.log === null
+      ? admittedByEnter.map((u) => Math.round((u.admittedAt!.completeUs - u.enter!.completeUs) / 1000))
+      : admits.map((a) => a.atMs - (entryMs.get(a.user) ?? a.atMs));
+  const source = snap.log === null ? 'the service keeps no queue log: judged by the client alone' : "0 inversions in the target's log";
   return resultFromViolations(
     {
       id: ID,
       title: TITLE,
       counts: {
-        entered: entryMs.size,
-        admitted: admits.length,
+        entered: snap.log === null ? users.length : entryMs.size,
+        admitted: snap.log === null ? admittedByEnter.length : admits.length,
         inversions,
         clientInversions,
         waitP50Ms: percentile(waits, 50),
@@ -105,7 +112,7 @@ export const queueFifoChecker = defineQueueChecker(ID, TITLE, (history, snap) =>
       },
     },
     violations,
-    `${admits.length} admission(s) in entry order: 0 inversions in the target's log, 0 seen by the client; queue wait p50 ${percentile(waits, 50)} ms, p95 ${percentile(waits, 95)} ms`,
+    `${snap.log === null ? admittedByEnter.length : admits.length} admission(s) in entry order: ${source}, 0 seen by the client; queue wait p50 ${percentile(waits, 50)} ms, p95 ${percentile(waits, 95)} ms`,
     () => `${inversions} inversion(s) between entry and admission order in the target's log, ${clientInversions} user(s) the client saw overtaken`,
   );
 });

@@ -1,7 +1,9 @@
 /**
  * What the queue checks read from Redis (the only I/O: `collectQueueSnapshot`) and how they read
- * the client history (pure). Redis side: the target's event log of the schedule's queue (see
- * QueueKeys.log in target-service/src/waiting-queue.ts) and the final state of its keys. Client
+ * the client history (pure). Redis side: the target's event log of the schedule's queue when it
+ * keeps one (the bundled target: QueueKeys.log in target-service/src/waiting-queue.ts; other
+ * services are judged without it) and the final state of its keys (the profile's
+ * `stores.redis.queue`). Client
  * side, as src/scenario/queue-ops.ts records it: `queue-enter`, `queue-status` (the pass token
  * once admitted), `queue-abandon`, `hold` {pass: own | none | other}, and the `queue-sample` ops
  * the scenario took from Redis during the load ({redisMs, active, waiting, oldestUser?,
@@ -9,6 +11,8 @@
  * load started.
  */
 import type { History, Op } from '../engine/history.ts';
+import type { Id } from '../profile/target-ops.ts';
+import { normId } from './canonical.ts';
 import { checkerFamily, type CheckScope, type QueueScope, type StoreClients } from './checker.ts';
 
 /** One event of the target's queue log. */
@@ -22,17 +26,18 @@ export type QueueEvent =
 
 /** The queue as read after the load. */
 export interface QueueSnapshot {
-  readonly log: readonly QueueEvent[];
+  /** The target's queue log; null when the service keeps none (the log's parts are not judged). */
+  readonly log: readonly QueueEvent[] | null;
   /** Log lines that could not be parsed (count). */
   readonly unparsed: number;
   /** Redis clock when the final state was read, epoch ms. */
   readonly nowMs: number;
   /** Users still waiting at the end. */
-  readonly waiting: readonly number[];
-  /** Passes still in the pass set at the end: user and expiry (epoch ms). */
-  readonly passes: readonly { readonly user: number; readonly expiryMs: number }[];
-  /** Users with a pass token key at the end. */
-  readonly passKeys: readonly number[];
+  readonly waiting: readonly Id[];
+  /** Passes still in the pass set at the end: member (a user, or a pass token) and expiry (epoch ms). */
+  readonly passes: readonly { readonly user: Id; readonly expiryMs: number }[];
+  /** Users with a pass token key at the end (services whose pass keys name the user). */
+  readonly passKeys: readonly Id[];
   /** How long the collect waited for the last passes to end, ms. */
   readonly drainWaitMs: number;
 }
@@ -82,31 +87,32 @@ async function readSnapshot({ redis }: StoreClients, scope: CheckScope): Promise
   const deadline = started + q.passTtlMs + 2 * q.advanceMs + q.slackMs;
   while ((await redis.zcard(q.keys.passes)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, Math.min(50, q.advanceMs)));
   const drainWaitMs = Date.now() - started;
-  const lines = await redis.lrange(q.keys.log, 0, -1);
-  const log: QueueEvent[] = [];
+  const lines = q.keys.log === undefined ? undefined : await redis.lrange(q.keys.log, 0, -1);
+  const log: QueueEvent[] | null = lines === undefined ? null : [];
   let unparsed = 0;
-  for (const line of lines) {
+  for (const line of lines ?? []) {
     const event = parseQueueEvent(line);
-    if (event) log.push(event);
+    if (event) log!.push(event);
     else unparsed += 1;
   }
   const [time, waiting, passes] = (await redis.multi().time().zrange(q.keys.waiting, 0, -1).zrange(q.keys.passes, 0, -1, 'WITHSCORES').exec()) ?? [];
   const [sec, usec] = time?.[1] as [string, string];
   const passList = (passes?.[1] as string[]) ?? [];
-  const passKeys: number[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${q.keys.passPrefix}*`, 'COUNT', 1000);
-    for (const key of keys) passKeys.push(Number(key.slice(q.keys.passPrefix.length)));
+  const passKeys: Id[] = [];
+  const prefix = q.keys.passPrefix;
+  let cursor = prefix === undefined ? '0' : undefined;
+  while (prefix !== undefined && cursor !== '0') {
+    const [next, keys] = await redis.scan(cursor ?? '0', 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    for (const key of keys) passKeys.push(normId(key.slice(prefix.length)));
     cursor = next;
-  } while (cursor !== '0');
-  const pairs: { user: number; expiryMs: number }[] = [];
-  for (let i = 0; i < passList.length; i += 2) pairs.push({ user: Number(passList[i]), expiryMs: Number(passList[i + 1]) });
+  }
+  const pairs: { user: Id; expiryMs: number }[] = [];
+  for (let i = 0; i < passList.length; i += 2) pairs.push({ user: normId(passList[i]), expiryMs: Number(passList[i + 1]) });
   return {
     log,
     unparsed,
     nowMs: Number(sec) * 1000 + Math.floor(Number(usec) / 1000),
-    waiting: ((waiting?.[1] as string[]) ?? []).map(Number),
+    waiting: ((waiting?.[1] as string[]) ?? []).map(normId),
     passes: pairs,
     passKeys,
     drainWaitMs,
@@ -124,7 +130,7 @@ export const defineQueueChecker = checkerFamily(collectQueueSnapshot, requireQue
 
 /** What the client saw of one user. */
 export interface ClientUser {
-  readonly user: number;
+  readonly user: Id;
   /** The acknowledged `queue-enter` op. */
   enter?: Op;
   /** `queue-status` ops answering `waiting`, in completion order. */
@@ -133,31 +139,49 @@ export interface ClientUser {
   admittedAt?: Op;
   /** Distinct pass tokens the user was shown. */
   readonly tokens: Set<string>;
+  /** The pass's expiry the client was shown first, epoch ms on the service's clock, when it said. */
+  passExpiresAtMs?: number;
   abandoned: boolean;
 }
 
 /** Per user, what the client history says (pure). */
-export function clientUsers(history: History): Map<number, ClientUser> {
-  const users = new Map<number, ClientUser>();
-  const get = (user: number): ClientUser => {
+export function clientUsers(history: History): Map<Id, ClientUser> {
+  const users = new Map<Id, ClientUser>();
+  const get = (user: Id): ClientUser => {
     let u = users.get(user);
     if (!u) users.set(user, (u = { user, waitingPolls: [], tokens: new Set(), abandoned: false }));
     return u;
   };
   for (const op of history.ops()) {
     if (op.type !== 'ok') continue;
-    const userId = Number(op.value['userId']);
+    const userId = normId(op.value['userId']);
     if (op.f === 'queue-enter') get(userId).enter ??= op;
     else if (op.f === 'queue-status') {
       const u = get(userId);
       if (op.result['state'] === 'waiting') u.waitingPolls.push(op);
       else if (op.result['state'] === 'admitted') {
         u.admittedAt ??= op;
+        if (typeof op.result['passExpiresAt'] === 'number') u.passExpiresAtMs ??= op.result['passExpiresAt'];
         if (typeof op.result['passToken'] === 'string') u.tokens.add(op.result['passToken']);
       }
     } else if (op.f === 'queue-abandon') get(userId).abandoned = true;
   }
   return users;
+}
+
+/**
+ * Who owns a pass-set member: the member itself when it is a user id, else the user the client
+ * was shown that token for (services whose pass set holds tokens); the member when unknown.
+ */
+export function passOwner(member: Id, users: ReadonlyMap<Id, ClientUser>, tokenOwners: ReadonlyMap<string, Id>): Id {
+  return users.has(member) ? member : (tokenOwners.get(String(member)) ?? member);
+}
+
+/** Each pass token the client was shown, with its user. */
+export function tokenOwners(users: ReadonlyMap<Id, ClientUser>): Map<string, Id> {
+  const owners = new Map<string, Id>();
+  for (const u of users.values()) for (const token of u.tokens) owners.set(token, u.user);
+  return owners;
 }
 
 /** `queue-sample` ops that read Redis, in completion order. */

@@ -178,6 +178,24 @@ export const storesSchema = z
       .object({
         /** Key of a seat's lock: `{scheduleId}` and `{seatNo}` templates; no lock checks when absent. */
         seatLockKey: z.string().includes('{scheduleId}', { message: 'must contain {scheduleId}' }).optional(),
+        /**
+         * A schedule's waiting queue in Redis (templates of `{scheduleId}` and `{database}`), read by
+         * queue-ttl's sampler and the queue checks: `waiting`, a sorted set of the users in line;
+         * `active`, a sorted set of the passes in force scored by their expiry (epoch ms), whose
+         * members are user ids or pass tokens; optionally `passPrefix`, the prefix of per-user pass
+         * keys (`…{userId}`), and `log`, a list of queue events in the bundled target's format
+         * (target-service/src/waiting-queue.ts), which let the checks judge more. Without it
+         * queue-ttl cannot run on the profile.
+         */
+        queue: z
+          .object({
+            waiting: z.string().includes('{scheduleId}', { message: 'must contain {scheduleId}' }),
+            active: z.string().includes('{scheduleId}', { message: 'must contain {scheduleId}' }),
+            passPrefix: z.string().includes('{scheduleId}', { message: 'must contain {scheduleId}' }).optional(),
+            log: z.string().includes('{scheduleId}', { message: 'must contain {scheduleId}' }).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -213,7 +231,9 @@ export type StoresSpec = z.infer<typeof storesSchema>;
  * How ticketbench starts the service when no `--target-url` is given: a command (run from the
  * profile's folder) with environment templates `{port}` (a free port ticketbench chose),
  * `{mysqlUrl}` (the run's server with the profile's database), `{redisUrl}`, `{kafkaBrokers}`,
- * `{holdTtlMs}`, `{lockTtlMs}`; ready when `GET {health}` answers 2xx.
+ * `{holdTtlMs}`, `{lockTtlMs}`, and a waiting queue's `{queueCapacity}`, `{queuePassTtlMs}`,
+ * `{queueAdvanceMs}` (queue-ttl's settings; other scenarios give the defaults 100, 2000, 250);
+ * ready when `GET {health}` answers 2xx.
  */
 export const startSchema = z
   .object({

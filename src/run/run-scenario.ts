@@ -160,6 +160,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       bundled: { strategy, walletStrategy, cache },
       holdTtlMs: timings.holdTtlMs,
       lockTtlMs: timings.lockTtlMs,
+      ...(options.scenario.queueSettings ? { queue: options.scenario.queueSettings(scenarioOptions) } : {}),
       onStart: (what) => emitter.emit('phase', 'target', `starting ${what}`),
     });
     running = driven.running;
@@ -172,6 +173,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       http: setupHttp,
       connections: options.connections,
       target,
+      database,
       createFixture: (request: Parameters<typeof createFixture>[2]) => createFixture(profile, { http: setupHttp, mysqlUrl: serviceUrl }, request),
     };
     const data = await options.scenario.setup(setupContext, scenarioOptions).finally(() => setupHttp.close());

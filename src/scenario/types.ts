@@ -30,6 +30,8 @@ export interface SetupContext {
   readonly http: TargetHttpClient;
   /** The target's operations, as its profile declares them; iterations use them (keep it in the data). */
   readonly target: TargetOps;
+  /** The service database's name (`{database}` in the profile's templates, e.g. its Redis keys). */
+  readonly database: string;
   /**
    * Creates a fresh schedule with its seats and users through the profile's setup.
    * @throws TicketbenchError SETUP_FAILED / TARGET_BAD_RESPONSE (src/profile/setup.ts)
@@ -84,6 +86,12 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
    * itself, e.g. hold-expiry's short hold time (`--hold-ttl` wins).
    */
   readonly targetDefaults?: { readonly holdTtlMs?: number };
+  /**
+   * The waiting queue a service started by ticketbench should run with, from the resolved options
+   * (queue-ttl's `--capacity`, `--pass-ttl`, `--advance-interval`): given to a profile's start
+   * command as `{queueCapacity}`, `{queuePassTtlMs}`, `{queueAdvanceMs}`.
+   */
+  queueSettings?(options: O): { readonly capacity: number; readonly passTtlMs: number; readonly advanceMs: number };
   /**
    * Iterations of `shared-iterations` when `--iterations` is not given, from the scenario's own
    * flags (e.g. one per user); one per VU when absent.

@@ -20,7 +20,19 @@ export interface StartVars {
   readonly database: string;
   readonly holdTtlMs: number;
   readonly lockTtlMs: number;
+  /** A waiting queue's settings (`{queueCapacity}`, `{queuePassTtlMs}`, `{queueAdvanceMs}`, ms). */
+  readonly queue: QueueSettings;
 }
+
+/** A waiting queue's settings: passes active at once, pass lifetime and advance interval (ms). */
+export interface QueueSettings {
+  readonly capacity: number;
+  readonly passTtlMs: number;
+  readonly advanceMs: number;
+}
+
+/** The queue settings a service is started with when the run has none of its own (queue-ttl's defaults). */
+export const DEFAULT_QUEUE_SETTINGS: QueueSettings = { capacity: 100, passTtlMs: 2_000, advanceMs: 250 };
 
 /**
  * Runs `spec.command` from `cwd` with its environment rendered, and polls `GET spec.health` until
@@ -35,7 +47,18 @@ export async function startProfiledTarget(name: string, spec: StartSpec, cwd: st
   const logFile = path.join(logDir, `target-${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const port = await freePort();
-  const values = { port, mysqlUrl: vars.mysqlUrl, database: vars.database, redisUrl: connections.redisUrl, kafkaBrokers: connections.kafkaBrokers.join(','), holdTtlMs: vars.holdTtlMs, lockTtlMs: vars.lockTtlMs };
+  const values = {
+    port,
+    mysqlUrl: vars.mysqlUrl,
+    database: vars.database,
+    redisUrl: connections.redisUrl,
+    kafkaBrokers: connections.kafkaBrokers.join(','),
+    holdTtlMs: vars.holdTtlMs,
+    lockTtlMs: vars.lockTtlMs,
+    queueCapacity: vars.queue.capacity,
+    queuePassTtlMs: vars.queue.passTtlMs,
+    queueAdvanceMs: vars.queue.advanceMs,
+  };
   const env: Record<string, string> = {};
   for (const [key, template] of Object.entries(spec.env)) {
     const value = renderText(template, values);

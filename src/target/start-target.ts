@@ -9,7 +9,7 @@ import { TicketbenchError } from '../errors.ts';
 import { serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
 import type { LoadedProfile } from '../profile/load.ts';
 import { startBundledTarget, type BundledTargetStrategies, type RunningTarget } from './launch.ts';
-import { startProfiledTarget } from './launch-profile.ts';
+import { DEFAULT_QUEUE_SETTINGS, startProfiledTarget, type QueueSettings } from './launch-profile.ts';
 
 /** What startTarget needs besides the profile. */
 export interface StartTargetOptions {
@@ -23,6 +23,8 @@ export interface StartTargetOptions {
   /** The hold and lock times a profiled service is started with (`{holdTtlMs}`, `{lockTtlMs}`), ms. */
   readonly holdTtlMs: number;
   readonly lockTtlMs: number;
+  /** The waiting queue a profiled service is started with (`{queueCapacity}`, …); DEFAULT_QUEUE_SETTINGS when absent. */
+  readonly queue?: QueueSettings;
   /** Told what is being started, for the views. */
   readonly onStart?: (what: string) => void;
 }
@@ -62,7 +64,13 @@ export async function startTarget(loaded: LoadedProfile, options: StartTargetOpt
   if (profile.start === undefined) return { baseUrl: '' };
   options.onStart?.(`the ${profile.name} service (${profile.start.command.join(' ')})`);
   const cwd = loaded.file === undefined ? process.cwd() : path.dirname(loaded.file);
-  const vars = { mysqlUrl: serviceMysqlUrl(options.connections.mysqlUrl, profile), database: serviceDatabase(options.connections.mysqlUrl, profile), holdTtlMs: options.holdTtlMs, lockTtlMs: options.lockTtlMs };
+  const vars = {
+    mysqlUrl: serviceMysqlUrl(options.connections.mysqlUrl, profile),
+    database: serviceDatabase(options.connections.mysqlUrl, profile),
+    holdTtlMs: options.holdTtlMs,
+    lockTtlMs: options.lockTtlMs,
+    queue: options.queue ?? DEFAULT_QUEUE_SETTINGS,
+  };
   const running = await startProfiledTarget(profile.name, profile.start, cwd, options.connections, vars, options.stateDir);
   return { baseUrl: running.baseUrl, running };
 }

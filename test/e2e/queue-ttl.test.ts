@@ -60,14 +60,14 @@ describe('queue-ttl against the real advancement', () => {
     const user = q.userIds[0]!;
     const line = `a,${user},${Date.now()},1,${Date.now() + 600}`;
     try {
-      await redis.rpush(q.keys.log, line);
+      await redis.rpush(q.keys.log!, line);
       // A fresh scope object: the snapshot is cached per scope.
       const seededScope = { ...scope };
       const seeded = queueAdmissionChecker.check(history, await queueAdmissionChecker.collect(stores, seededScope, history), seededScope);
       expect(seeded.verdict).toBe('fail');
       expect(seeded.evidence[0]).toMatchObject({ anomaly: 'admitted-twice', user, detail: `the target's log admits user ${user} 2 times` });
     } finally {
-      await redis.lrem(q.keys.log, 1, line);
+      await redis.lrem(q.keys.log!, 1, line);
       await redis.quit();
       await stores.close();
     }

@@ -21,6 +21,8 @@ export interface Config {
   readonly queueCapacity: number;
   /** How long an admitted user's queue token stays valid. */
   readonly queueTokenTtlMs: number;
+  /** How often the waiting rooms advance (expired tokens out, waiting users in). */
+  readonly queueAdvanceMs: number;
   /** The broken variant to run, `none` for the correct service. */
   readonly fault: Fault;
 }
@@ -34,6 +36,7 @@ export const CONFIG_DEFAULTS = {
   lockTtlMs: 3_000,
   queueCapacity: 50,
   queueTokenTtlMs: 30_000,
+  queueAdvanceMs: 200,
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -75,6 +78,7 @@ export function loadConfig(env: Env): Config {
     lockTtlMs: integer(env, 'SEATLINE_LOCK_TTL_MS', CONFIG_DEFAULTS.lockTtlMs, 1),
     queueCapacity: integer(env, 'SEATLINE_QUEUE_CAPACITY', CONFIG_DEFAULTS.queueCapacity, 1),
     queueTokenTtlMs: integer(env, 'SEATLINE_QUEUE_TOKEN_TTL_MS', CONFIG_DEFAULTS.queueTokenTtlMs, 1),
+    queueAdvanceMs: integer(env, 'SEATLINE_QUEUE_ADVANCE_MS', CONFIG_DEFAULTS.queueAdvanceMs, 10),
     fault: parseFault(env.SEATLINE_FAULT),
   };
 }

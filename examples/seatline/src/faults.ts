@@ -4,13 +4,14 @@
  */
 
 /** Every accepted `SEATLINE_FAULT` value; `none` is the correct service. */
-export const FAULTS = ['none', 'no-seat-lock', 'lost-update-points'] as const;
+export const FAULTS = ['none', 'no-seat-lock', 'lost-update-points', 'queue-over-admit'] as const;
 
 /**
  * Which broken variant runs:
  * - `none`: the safe service.
  * - `no-seat-lock`: hold skips the Redis lock and checks availability outside any transaction.
  * - `lost-update-points`: charge reads the balance unlocked and writes back read value + amount.
+ * - `queue-over-admit`: the waiting-room scheduler admits QUEUE_OVER_ADMIT users beyond capacity.
  */
 export type Fault = (typeof FAULTS)[number];
 
@@ -25,6 +26,9 @@ export function parseFault(raw: string | undefined): Fault {
   if (!known) throw new Error(`Unknown SEATLINE_FAULT "${value}" (expected one of: ${FAULTS.join(', ')})`);
   return known;
 }
+
+/** Users `queue-over-admit` lets in beyond the capacity. */
+export const QUEUE_OVER_ADMIT = 3;
 
 /**
  * The pause a faulty variant takes between its unguarded read and its write, in milliseconds:

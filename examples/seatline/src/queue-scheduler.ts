@@ -1,6 +1,7 @@
 /**
- * Admits waiting users: every 200 ms, for each queue-enabled performance, runs one
- * `admitWaiting` step (expired tokens out, earliest waiting users in up to the capacity).
+ * Admits waiting users: every advance interval (SEATLINE_QUEUE_ADVANCE_MS, default 200 ms), for
+ * each queue-enabled performance, runs one `admitWaiting` step (expired tokens out, earliest
+ * waiting users in up to the capacity).
  */
 import type { Redis } from 'ioredis';
 import type { RowDataPacket } from 'mysql2';
@@ -8,9 +9,6 @@ import type { Pool } from './db.ts';
 import type { Logger } from './log.ts';
 import { startLoop, type Loop } from './loop.ts';
 import { admitWaiting, roomKeys } from './waiting-room.ts';
-
-/** Pause between scheduling passes, in milliseconds. */
-export const QUEUE_SCHEDULE_MS = 200;
 
 /**
  * One pass over every queue-enabled performance that has a line or live admissions.
@@ -32,7 +30,7 @@ export async function scheduleQueuesOnce(pool: Pool, redis: Redis, capacity: num
   return admitted;
 }
 
-/** Starts the scheduler; see `scheduleQueuesOnce`. */
-export function startQueueScheduler(pool: Pool, redis: Redis, capacity: number, tokenTtlMs: number, log: Logger): Loop {
-  return startLoop('queue scheduler', QUEUE_SCHEDULE_MS, () => scheduleQueuesOnce(pool, redis, capacity, tokenTtlMs), log);
+/** Starts the scheduler, a pass every `advanceMs`; see `scheduleQueuesOnce`. */
+export function startQueueScheduler(pool: Pool, redis: Redis, capacity: number, tokenTtlMs: number, advanceMs: number, log: Logger): Loop {
+  return startLoop('queue scheduler', advanceMs, () => scheduleQueuesOnce(pool, redis, capacity, tokenTtlMs), log);
 }

@@ -16,6 +16,7 @@ import { createKafka, ensureTopic } from './kafka.ts';
 import { describeError, type Logger } from './log.ts';
 import type { Loop } from './loop.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
+import { QUEUE_OVER_ADMIT } from './faults.ts';
 import { startQueueScheduler } from './queue-scheduler.ts';
 import { applySchema } from './schema.ts';
 
@@ -71,7 +72,9 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const consumer: Consumer = await step('Kafka consumer', () => startConsumer(kafka, pool, database, log));
     closers.push(() => consumer.disconnect());
     loops.push(startExpirySweeper(pool, log));
-    loops.push(startQueueScheduler(pool, redis, config.queueCapacity, config.queueTokenTtlMs, log));
+    // The broken variant counts its capacity wrong: a few more users are admitted than it allows.
+    const admitUpTo = config.fault === 'queue-over-admit' ? config.queueCapacity + QUEUE_OVER_ADMIT : config.queueCapacity;
+    loops.push(startQueueScheduler(pool, redis, admitUpTo, config.queueTokenTtlMs, config.queueAdvanceMs, log));
 
     let ready = true;
     const server: Server = createApp({ config, pool, redis, log }, () => ready).listen(config.port);
