@@ -14,21 +14,26 @@ import { runAndWriteReport } from '../../src/run/run-and-write.ts';
 import type { AnyScenario } from '../../src/scenario/types.ts';
 import { resolveStateDir } from '../../src/infra/paths.ts';
 import { startTarget, type DrivenTarget } from '../../src/target/start-target.ts';
+import type { QueueSettings } from '../../src/target/launch-profile.ts';
+import queueTtl from '../../scenarios/queue-ttl.ts';
 import contention from '../../scenarios/contention.ts';
 import flashSale from '../../scenarios/flash-sale.ts';
 import holdExpiry from '../../scenarios/hold-expiry.ts';
 import walletRace from '../../scenarios/wallet-race.ts';
 
+/** A short queue run, as the bundled target's queue-ttl test runs it. */
+const QUEUE_FLAGS = { users: 400, capacity: 20, passTtl: 600, advanceInterval: 100 };
+
 const outDir = mkdtempSync(path.join(tmpdir(), 'ticketbench-seatline-'));
 let seatline: LoadedProfile;
 
 /** Starts a seatline instance with a test-only fault (SEATLINE_FAULT), as the profile would start it. */
-async function startWithFault(fault: string | undefined): Promise<DrivenTarget> {
+async function startWithFault(fault: string | undefined, queue?: QueueSettings): Promise<DrivenTarget> {
   const before = process.env['SEATLINE_FAULT'];
   if (fault === undefined) delete process.env['SEATLINE_FAULT'];
   else process.env['SEATLINE_FAULT'] = fault;
   try {
-    return await startTarget(seatline, { connections: DEFAULT_CONNECTIONS, stateDir: resolveStateDir(), bundled: {}, holdTtlMs: 300_000, lockTtlMs: 3_000 });
+    return await startTarget(seatline, { connections: DEFAULT_CONNECTIONS, stateDir: resolveStateDir(), bundled: {}, holdTtlMs: 300_000, lockTtlMs: 3_000, ...(queue ? { queue } : {}) });
   } finally {
     if (before === undefined) delete process.env['SEATLINE_FAULT'];
     else process.env['SEATLINE_FAULT'] = before;
@@ -99,6 +104,14 @@ describe('the seatline service through its profile', () => {
     expect(report.checks.find((c) => c.id === 'expiry-on-time')?.counts['reheld']).toBeGreaterThan(0);
   }, 180_000);
 
+  it('queue-ttl: FIFO admission, capacity, reclaimed passes and the pass gate hold, judged without a queue log', async () => {
+    const { report } = await run(queueTtl, QUEUE_FLAGS, 20);
+    expect(report.checks.filter((c) => c.verdict !== 'pass').map((c) => `${c.id}: ${c.summary}`)).toEqual([]);
+    expect(report.checks.find((c) => c.id === 'queue-fifo')?.summary).toMatch(/the service keeps no queue log: judged by the client alone/);
+    expect(report.results).toMatchObject({ entered: 400, admitted: 400, probesAccepted: 0 });
+    expect(Number(report.results['abandoned'])).toBeGreaterThan(0);
+  }, 180_000);
+
   describe('with a running instance', () => {
     let safe: DrivenTarget;
     beforeAll(async () => {
@@ -131,6 +144,19 @@ describe('the seatline service through its profile', () => {
         expect(failed).toBeDefined();
         expect(failed!.evidence[0]).toMatchObject({ anomaly: expect.stringMatching(/overlap-in-mysql|held-while-owned/) });
         expect(String(failed!.evidence[0]!['reservations'])).toMatch(/^[0-9a-f-]{36},[0-9a-f-]{36}$/);
+      } finally {
+        await broken.running?.stop();
+      }
+    }, 240_000);
+
+    it('queue-over-admit: a waiting room that admits beyond its capacity fails queue-capacity with the Redis samples that counted too many', async () => {
+      const broken = await startWithFault('queue-over-admit', { capacity: 20, passTtlMs: 600, advanceMs: 100 });
+      try {
+        const { report } = await run(queueTtl, QUEUE_FLAGS, 20, { targetUrl: broken.baseUrl });
+        const capacity = report.checks.find((c) => c.id === 'queue-capacity')!;
+        expect(capacity.verdict).toBe('fail');
+        expect(capacity.evidence[0]).toMatchObject({ source: 'sample', capacity: 20, active: expect.any(Number) });
+        expect(Number(capacity.evidence[0]!['active'])).toBeGreaterThan(20);
       } finally {
         await broken.running?.stop();
       }
