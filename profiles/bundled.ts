@@ -86,7 +86,10 @@ export default defineProfile({
       method: 'GET',
       path: '/api/schedules/{scheduleId}/available-seats',
       ok: { status: [200] },
+      available: { from: 'seatNos' },
     },
+    scheduleList: { method: 'GET', path: '/api/concerts/{concertId}/schedules', ok: { status: [200] } },
+    concertList: { method: 'GET', path: '/api/concerts?limit=20', ok: { status: [200] } },
   },
   stores: {
     mysql: {

@@ -1,38 +1,36 @@
 /**
  * Scenario `seat-query` — the read path of a sale's opening: most traffic reads, a few buy.
  *
- * Exercises: the read endpoints (seat map of a schedule, schedules of a concert with availability,
- * concert pages) under many VUs (default 200) aimed at a few hot schedules, with and without the
- * target's Redis read cache (`compare seat-query --vary cache=off,on`), while a small writer share
- * of the iterations (default 5%) holds and pays seats — each write invalidating cached reads.
+ * Exercises: the read endpoints (the profile's seatMap, and its scheduleList and concertList when
+ * it has them, else more seat maps) under many VUs (default 200) aimed at a few hot schedules, with
+ * and without the bundled target's Redis read cache (`compare seat-query --vary cache=off,on`),
+ * while a small writer share of the iterations (default 5%) holds and pays seats — each write
+ * invalidating cached reads.
  * Seed 000 reports seat-query TPS 100 → 1,500 and DB queries −94% with a Redis cache.
  *
- * Data: setup creates its own `--hot-schedules` schedules (one concert each, `--seats` seats, a few
- * users) through `POST /admin/fixtures`, in whatever database the target uses — so on a database
+ * Data: setup creates its own `--hot-schedules` schedules (`--seats` seats, a few users each)
+ * through the profile's setup, in whatever database the target uses — so on a database
  * filled by `ticketbench seed` the hot schedules sit in a large seats table, and reads are index
  * scans among millions of rows. Writers take each hot schedule's seats in order (a shared cursor),
  * so they rarely collide and sales spread over the run.
  *
- * Proves: no read shows a seat as AVAILABLE longer than the cache TTL + 250 ms after its sale was
- * confirmed (`seat-staleness`, worst staleness reported), and the writers' integrity as in
+ * Proves: no read shows a seat as AVAILABLE longer than the cache TTL (the profile's
+ * `timings.cacheTtlMs`) + 250 ms after its sale was confirmed (`seat-staleness`, worst staleness reported), and the writers' integrity as in
  * contention: no double booking, the history matches MySQL, no orphan lock, one Kafka event per sale.
  */
-import { z } from 'zod';
 import { doubleBookingChecker } from '../src/checks/double-booking.ts';
 import { historyVsMysqlChecker } from '../src/checks/history-vs-mysql.ts';
 import { holdOverlapChecker } from '../src/checks/hold-overlap.ts';
 import { kafkaEventsChecker } from '../src/checks/kafka-events.ts';
 import { orphanLocksChecker } from '../src/checks/orphan-locks.ts';
-import { encodeSeatBitmap, seatStalenessChecker } from '../src/checks/seat-staleness.ts';
+import { seatStalenessChecker } from '../src/checks/seat-staleness.ts';
 import type { History } from '../src/engine/history.ts';
 import { percent, positiveInt } from '../src/options/values.ts';
-import { classifyUnexpected, info, ok, type OpResult, type VuContext } from '../src/engine/vu.ts';
 import { TicketbenchError } from '../src/errors.ts';
 import type { Fixture } from '../src/profile/setup.ts';
 import type { TargetOps } from '../src/profile/target-ops.ts';
 import { reservationResults } from '../src/scenario/reservation-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
-import { BUNDLED_TARGET_SETTINGS } from '../src/target/launch.ts';
 
 /** Slack on top of the cache TTL the staleness check allows, ms. */
 export const STALENESS_BOUND_MS = 250;
@@ -55,15 +53,11 @@ interface SeatQueryData {
   readonly target: TargetOps;
 }
 
-const seatMapAnswer = z.object({ seatNos: z.array(z.string()) });
-
 export default defineScenario({
   name: 'seat-query',
   description: 'Many VUs read seat maps of a few hot schedules (plus schedule lists and concert pages) while 5% of iterations hold and pay seats; proves no read shows a sold seat as available beyond the cache TTL, and the writers never double-book.',
   defaultVus: 200,
-  operations: ['hold', 'pay'],
-  // Its reads (seat map bitmaps, schedule and concert lists) are the bundled target's API.
-  bundledOnly: true,
+  operations: ['hold', 'pay', 'seatMap'],
   thresholds: ['errors:rate<0.01'],
   flags: [
     { flags: '--hot-schedules <n>', description: 'hot schedules the readers share (default 4)', parse: positiveInt({ max: MAX_HOT }) },
@@ -103,16 +97,17 @@ export default defineScenario({
       }
     }
     const pick = Math.random();
-    if (pick < SEAT_MAP_SHARE) await readSeatMap(vu, fixture);
-    // The bundled target's fixtures always have a concert (seat-query is bundledOnly).
-    else if (pick < (1 + SEAT_MAP_SHARE) / 2) await readJson(vu, 'schedules', `/api/concerts/${fixture.concertId}/schedules`, { concertId: fixture.concertId ?? 0 });
-    else await readJson(vu, 'concerts', '/api/concerts?limit=20', {});
+    const target = data.target;
+    // A service without the list reads reads more seat maps: the share of reads stays the same.
+    if (pick >= SEAT_MAP_SHARE && pick < (1 + SEAT_MAP_SHARE) / 2 && target.has('scheduleList')) await target.scheduleList(vu, fixture.scheduleId, fixture.concertId);
+    else if (pick >= (1 + SEAT_MAP_SHARE) / 2 && target.has('concertList')) await target.concertList(vu);
+    else await target.seatMap(vu, fixture.scheduleId, fixture.seatNos.length);
   },
 
   scope: (data) => ({ scheduleIds: data.hot.map((f) => f.scheduleId), seatCount: data.hot.reduce((n, f) => n + f.seatNos.length, 0) }),
 
-  checkers: () => [
-    seatStalenessChecker({ ttlMs: BUNDLED_TARGET_SETTINGS.cacheTtlMs, boundMs: STALENESS_BOUND_MS }),
+  checkers: (_options, settings) => [
+    seatStalenessChecker({ ttlMs: settings.target?.cacheTtlMs ?? 0, boundMs: STALENESS_BOUND_MS }),
     doubleBookingChecker,
     holdOverlapChecker,
     historyVsMysqlChecker,
@@ -128,29 +123,6 @@ export default defineScenario({
 
   summarize: (history, data) => ({ ...readResults(history), ...reservationResults(history, data.hot.reduce((n, f) => n + f.seatNos.length, 0)) }),
 });
-
-/**
- * `GET /api/schedules/:id/available-seats`, recorded as `seats` {scheduleId} → {status,
- * available, bitmap} (bitmap: see src/checks/seat-staleness.ts). A read changes nothing, so an
- * unreadable 200 is `info` only to keep it out of the staleness check.
- */
-function readSeatMap(vu: VuContext, fixture: Fixture): Promise<OpResult> {
-  return vu.op('seats', { scheduleId: fixture.scheduleId }, async () => {
-    const res = await vu.http.request('seats', 'GET', `/api/schedules/${fixture.scheduleId}/available-seats`);
-    if (res.status !== 200) return classifyUnexpected(res);
-    const body = seatMapAnswer.safeParse(res.json);
-    if (!body.success) return info(`200 without seatNos: ${res.text.slice(0, 120)}`);
-    return ok({ status: 200, available: body.data.seatNos.length, bitmap: encodeSeatBitmap(body.data.seatNos, fixture.seatNos.length) });
-  });
-}
-
-/** A read whose answer the checks do not need: only its status is recorded. */
-function readJson(vu: VuContext, name: string, path: string, value: Record<string, number>): Promise<OpResult> {
-  return vu.op(name, value, async () => {
-    const res = await vu.http.request(name, 'GET', path);
-    return res.status === 200 ? ok({ status: 200 }) : classifyUnexpected(res);
-  });
-}
 
 /** Reads per kind and how many seat reads were answered. */
 function readResults(history: History): Record<string, number> {

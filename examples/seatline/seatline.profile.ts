@@ -32,7 +32,8 @@ export default defineProfile({
     },
     health: '/health',
   },
-  timings: { lockTtlMs: 3_000, holdTtlMs: 300_000, expirySweepMs: 500 },
+  // No read cache: a seat map is read from the database every time.
+  timings: { lockTtlMs: 3_000, holdTtlMs: 300_000, expirySweepMs: 500, cacheTtlMs: 0 },
   setup: {
     kind: 'sql',
     schedule: 'INSERT INTO performance (title, queue_enabled) VALUES ({name}, {queue})',
@@ -102,7 +103,13 @@ export default defineProfile({
       errorCode: 'code',
       capture: { state: { from: 'data.status', map: { WAITING: 'waiting', ACTIVE: 'admitted', NONE: 'absent' } }, position: 'data.rank', passToken: 'data.token', passExpiresAt: 'data.expiresAt' },
     },
-    seatMap: { method: 'GET', path: '/v1/performances/{scheduleId}/seats', ok, errorCode: 'code' },
+    seatMap: {
+      method: 'GET',
+      path: '/v1/performances/{scheduleId}/seats',
+      ok,
+      errorCode: 'code',
+      available: { from: 'data.seats', where: { path: 'status', in: ['AVAILABLE'] }, pick: 'seatCode' },
+    },
   },
   stores: {
     mysql: {

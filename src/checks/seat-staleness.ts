@@ -16,7 +16,8 @@
  */
 import type { History, Op } from '../engine/history.ts';
 import { defineChecker, type Checker } from './checker.ts';
-import { placeholders, selectRows } from './sql.ts';
+import { seatIndexOf } from '../profile/seat-bitmap.ts';
+import { canonicalRows, idKey } from './canonical.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 
 /** Confirmed reservations of this run's schedules as MySQL has them. */
@@ -32,21 +33,7 @@ export interface StalenessBound {
   readonly boundMs: number;
 }
 
-/** Bit i of a seat bitmap is seat `S{i+1}`: the index of a fixture seat number, or -1. */
-export function seatIndexOf(seatNo: string): number {
-  const m = /^S(\d+)$/.exec(seatNo);
-  return m ? Number(m[1]) - 1 : -1;
-}
-
-/** Encodes which of `n` fixture seats (`S1`…`Sn`) are in `available` as the base64 bitmap the check reads. */
-export function encodeSeatBitmap(available: readonly string[], n: number): string {
-  const bytes = Buffer.alloc(Math.ceil(n / 8));
-  for (const seatNo of available) {
-    const i = seatIndexOf(seatNo);
-    if (i >= 0 && i < n) bytes[i >> 3]! |= 1 << (i & 7);
-  }
-  return bytes.toString('base64');
-}
+export { encodeSeatBitmap, seatIndexOf } from '../profile/seat-bitmap.ts';
 
 /**
  * Builds the check for a target whose cache TTL is `bound.ttlMs`, allowing `bound.boundMs` more.
@@ -61,16 +48,17 @@ export function seatStalenessChecker(bound: StalenessBound): Checker<SeatStalene
     id,
     title,
 
-    async collect({ mysql }, scope) {
-      const ids = scope.scheduleIds;
-      const rows = await selectRows<{ scheduleId: number; seatNo: string; us: number | string }>(
-        mysql,
-        // Microseconds since the epoch of the DATETIME as written (the target's sessions are UTC),
-        // whatever this session's time zone is.
-        `SELECT schedule_id AS scheduleId, seat_no AS seatNo, TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', updated_at) AS us FROM reservations WHERE schedule_id IN (${placeholders(ids.length)}) AND status = 'CONFIRMED'`,
-        ids,
-      );
-      return { confirmed: rows.map((r) => ({ scheduleId: Number(r.scheduleId), seatNo: String(r.seatNo), confirmedAtMs: Number(r.us) / 1000 })) };
+    async collect(stores, scope) {
+      const rows = await canonicalRows(stores, scope, 'reservations');
+      // The profile's times are µs from any fixed origin on the database's clock: they are mapped
+      // to epoch ms through the database's clock now and this machine's (the same machine's clock).
+      const [now] = await canonicalRows(stores, scope, 'nowUs');
+      const offsetMs = Date.now() - Number(now?.nowUs ?? 0) / 1000;
+      return {
+        confirmed: rows
+          .filter((r) => r.status === 'CONFIRMED')
+          .map((r) => ({ scheduleId: Number(r.scheduleId), seatNo: String(r.seatNo), confirmedAtMs: Number(r.changedUs) / 1000 + offsetMs })),
+      };
     },
 
     check(history, snapshot, scope) {
@@ -118,14 +106,14 @@ interface Confirmation {
 
 /** Per schedule, when each seat's sale was confirmed (the earliest evidence of it). */
 function confirmationTimes(history: History, snapshot: SeatStalenessSnapshot, runStartedAtMs: number): Map<number, Confirmation[]> {
-  const seatOfReservation = new Map<number, { scheduleId: number; seatNo: string }>();
+  const seatOfReservation = new Map<string, { scheduleId: number; seatNo: string }>();
   for (const hold of history.byF('hold')) {
-    if (hold.type === 'ok') seatOfReservation.set(Number(hold.result['reservationId']), { scheduleId: Number(hold.value['scheduleId']), seatNo: String(hold.value['seatNo']) });
+    if (hold.type === 'ok') seatOfReservation.set(idKey(hold.result['reservationId']), { scheduleId: Number(hold.value['scheduleId']), seatNo: String(hold.value['seatNo']) });
   }
   const at = new Map<string, { scheduleId: number; seatNo: string; atUs: number; source: 'pay ok' | 'mysql' }>();
   for (const pay of history.byF('pay')) {
     if (pay.type !== 'ok') continue;
-    const seat = seatOfReservation.get(Number(pay.value['reservationId']));
+    const seat = seatOfReservation.get(idKey(pay.value['reservationId']));
     if (!seat) continue;
     const key = `${seat.scheduleId}/${seat.seatNo}`;
     const before = at.get(key);

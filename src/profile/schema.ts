@@ -79,6 +79,16 @@ export const operationSchema = z
     replay: answerMatchSchema.optional(),
     /** A machine-readable error code of a non-ok answer, recorded as `code` (e.g. `error.code` or `code`). */
     errorCode: jsonPath.optional(),
+    /**
+     * seatMap only: which seats the answer shows available, for the seat-staleness check. `from` is
+     * the path of an array; its items are seat numbers, or objects filtered by `where` whose seat
+     * number is at `pick`. E.g. `{ from: 'seatNos' }` or
+     * `{ from: 'data.seats', where: { path: 'status', in: ['AVAILABLE'] }, pick: 'seatCode' }`.
+     */
+    available: z
+      .object({ from: jsonPath, where: z.object({ path: jsonPath, in: z.array(scalar).min(1) }).strict().optional(), pick: jsonPath.optional() })
+      .strict()
+      .optional(),
     capture: z
       .record(z.string().refine((name) => !RECORDED_FIELDS.includes(name), { message: `${RECORDED_FIELDS.join(', ')} are recorded by ticketbench itself; name the capture otherwise` }), captureSchema)
       .default({}),
@@ -89,7 +99,7 @@ export const operationSchema = z
 export type OperationSpec = z.infer<typeof operationSchema>;
 
 /** The operations a profile may declare; a scenario needs only some (docs/profiles.md lists which). */
-export const OPERATION_NAMES = ['hold', 'pay', 'charge', 'balance', 'queueEnter', 'queueStatus', 'queueLeave', 'seatMap'] as const;
+export const OPERATION_NAMES = ['hold', 'pay', 'charge', 'balance', 'queueEnter', 'queueStatus', 'queueLeave', 'seatMap', 'scheduleList', 'concertList'] as const;
 /** One of OPERATION_NAMES. */
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -254,8 +264,16 @@ export const profileSchema = z
     description: z.string().optional(),
     /** `bundled`: started by ticketbench as the bundled target (strategies, cache); otherwise `start` or `--target-url`. */
     start: z.union([z.literal('bundled'), startSchema]).optional(),
-    /** What the service's times are (ms), so the checks judge by them: its seat-lock lease and hold lifetime, its expiry sweep interval. */
-    timings: z.object({ lockTtlMs: z.number().int().positive(), holdTtlMs: z.number().int().positive(), expirySweepMs: z.number().int().positive() }).partial().strict().optional(),
+    /**
+     * What the service's times are (ms), so the checks judge by them: its seat-lock lease and hold
+     * lifetime, its expiry sweep interval, and how long its read cache may serve an answer (0: no
+     * cache).
+     */
+    timings: z
+      .object({ lockTtlMs: z.number().int().positive(), holdTtlMs: z.number().int().positive(), expirySweepMs: z.number().int().positive(), cacheTtlMs: z.number().int().nonnegative() })
+      .partial()
+      .strict()
+      .optional(),
     setup: setupSchema,
     operations: z.object(Object.fromEntries(OPERATION_NAMES.map((name) => [name, operationSchema.optional()])) as Record<OperationName, z.ZodOptional<typeof operationSchema>>).strict(),
     stores: storesSchema.default({}),

@@ -14,9 +14,11 @@ import { TicketbenchError } from '../errors.ts';
 import type { HttpMethod } from '../engine/http-client.ts';
 import type { OpFields } from '../engine/history.ts';
 import type { OpResult, VuContext } from '../engine/vu.ts';
-import { classifyAnswer, type CaptureContract, type ClassifiedAnswer } from './answer.ts';
+import { info } from '../engine/vu.ts';
+import { classifyAnswer, evidence, type CaptureContract, type ClassifiedAnswer } from './answer.ts';
+import { encodeSeatBitmap } from './seat-bitmap.ts';
 import type { OperationName, OperationSpec, TargetProfile } from './schema.ts';
-import { renderJson, renderText, type TemplateVars } from './template.ts';
+import { readPath, renderJson, renderText, type TemplateVars } from './template.ts';
 
 /** An id as the service has it: a number or a string (a UUID). */
 export type Id = string | number;
@@ -69,6 +71,8 @@ const CONTRACTS: Readonly<Record<OperationName, CaptureContract>> = {
   queueStatus: { required: ['state'], integers: ['position', 'estimatedWaitMs', 'passExpiresAt'], read: true },
   queueLeave: { required: [] },
   seatMap: { required: [], read: true },
+  scheduleList: { required: [], read: true },
+  concertList: { required: [], read: true },
 };
 
 /** The history name and request name of each operation. */
@@ -80,7 +84,9 @@ const OP_NAMES: Readonly<Record<OperationName, string>> = {
   queueEnter: 'queue-enter',
   queueStatus: 'queue-status',
   queueLeave: 'queue-leave',
-  seatMap: 'seat-map',
+  seatMap: 'seats',
+  scheduleList: 'schedules',
+  concertList: 'concerts',
 };
 
 /** Answers of one operation before its unreadable share is judged. */
@@ -158,9 +164,34 @@ export class TargetOps {
     return this.perform(vu, 'queueLeave', { scheduleId: user.scheduleId, userId: user.userId }, { ...user });
   }
 
-  /** Reads a schedule's seat map, recorded as `seat-map` {scheduleId}. */
-  seatMap(vu: VuContext, scheduleId: number): Promise<OpResult> {
-    return this.perform(vu, 'seatMap', { scheduleId }, { scheduleId });
+  /**
+   * Reads a schedule's seat map, recorded as `seats` {scheduleId} → {status, available?, bitmap?}:
+   * with the operation's `available`, how many seats the answer showed available and which of the
+   * fixture's `seatCount` seats (S1…Sn) they are (src/profile/seat-bitmap.ts). An ok answer whose
+   * seat list cannot be read is `info`, so it stays out of the staleness check.
+   */
+  seatMap(vu: VuContext, scheduleId: number, seatCount = 0): Promise<OpResult> {
+    const spec = this.spec('seatMap');
+    return vu.op(OP_NAMES.seatMap, { scheduleId }, async () => {
+      const request = buildRequest(spec, { scheduleId });
+      const res = await vu.http.request(OP_NAMES.seatMap, request.method, request.path, request.body, request.headers);
+      const outcome = classifyAnswer(spec, CONTRACTS.seatMap, res);
+      this.count('seatMap', outcome);
+      if (outcome.type !== 'ok' || spec.available === undefined) return outcome;
+      const seats = availableSeats(spec.available, res.json);
+      if (seats === undefined) return info(`${res.status} without a seat list at ${spec.available.from}: ${evidence(res)}`, { status: res.status });
+      return { ...outcome, result: { ...outcome.result, available: seats.length, bitmap: encodeSeatBitmap(seats, seatCount) } };
+    });
+  }
+
+  /** Reads a concert's schedule list, recorded as `schedules` {scheduleId}. */
+  scheduleList(vu: VuContext, scheduleId: number, concertId: number | undefined): Promise<OpResult> {
+    return this.perform(vu, 'scheduleList', { scheduleId, ...(concertId === undefined ? {} : { concertId }) }, { scheduleId, concertId });
+  }
+
+  /** Reads the list of concerts, recorded as `concerts`. */
+  concertList(vu: VuContext): Promise<OpResult> {
+    return this.perform(vu, 'concertList', {}, {});
   }
 
   private perform(vu: VuContext, name: OperationName, value: OpFields, vars: TemplateVars, replayable = false): Promise<OpResult> {
@@ -191,6 +222,19 @@ export class TargetOps {
     if (!spec) throw new TicketbenchError('INVALID_OPTION', `Profile "${this.profile.name}" declares no operations.${name}.`);
     return spec;
   }
+}
+
+/** The seat numbers an answer shows available, as the operation's `available` reads them; undefined when not a list. */
+function availableSeats(spec: NonNullable<OperationSpec['available']>, body: unknown): string[] | undefined {
+  const list = readPath(body, spec.from);
+  if (!Array.isArray(list)) return undefined;
+  const seats: string[] = [];
+  for (const item of list) {
+    if (spec.where && !spec.where.in.some((v) => v === readPath(item, spec.where!.path))) continue;
+    const seat = spec.pick === undefined ? item : readPath(item, spec.pick);
+    if (typeof seat === 'string') seats.push(seat);
+  }
+  return seats;
 }
 
 /** A request built from an operation's templates. */

@@ -122,7 +122,9 @@ async function probeOperations(target: TargetOps, http: TargetHttpClient, fixtur
   report('pay', pay, 'needs a successful hold');
   report('charge', await run('charge', () => target.charge(vu, { userId: charger, amount: 1, idempotencyKey: `profile-check-${randomUUID()}` })));
   report('balance', await run('balance', () => target.readWallet(vu, charger)));
-  report('seatMap', await run('seatMap', () => target.seatMap(vu, fixture.scheduleId)));
+  report('seatMap', await run('seatMap', () => target.seatMap(vu, fixture.scheduleId, fixture.seatNos.length)));
+  report('scheduleList', await run('scheduleList', () => target.scheduleList(vu, fixture.scheduleId, fixture.concertId)));
+  report('concertList', await run('concertList', () => target.concertList(vu)));
   const queueUser = queued && { scheduleId: queued.scheduleId, userId: queued.userIds[0]! };
   const noQueue = 'needs the schedule with a queue (setup failed)';
   report('queueEnter', queueUser && (await run('queueEnter', () => target.enterQueue(vu, queueUser))), noQueue);

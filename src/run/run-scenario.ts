@@ -111,9 +111,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     profileAbort.abort();
   });
   target.require(options.scenario.operations, options.scenario.name);
-  if (options.scenario.bundledOnly && !bundled) {
-    throw new TicketbenchError('INVALID_OPTION', `Scenario ${options.scenario.name} speaks the bundled target's own API beyond what a profile describes; it cannot run with profile "${profile.name}".`);
-  }
   const startsItself = options.targetUrl === undefined;
   // A scenario's own hold time (hold-expiry's 3 s) applies when ticketbench starts the service and
   // can tell it: the bundled target, or a start command whose environment takes {holdTtlMs}.
@@ -122,6 +119,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     holdTtlMs: options.holdTtlMs ?? (holdTtlSettable ? options.scenario.targetDefaults?.holdTtlMs : undefined) ?? profile.timings?.holdTtlMs ?? BUNDLED_TARGET_SETTINGS.holdTtlMs,
     lockTtlMs: options.lockTtlMs ?? profile.timings?.lockTtlMs ?? BUNDLED_TARGET_SETTINGS.lockTtlMs,
     expirySweepMs: profile.timings?.expirySweepMs ?? BUNDLED_TARGET_SETTINGS.expirySweepMs,
+    cacheTtlMs: profile.timings?.cacheTtlMs ?? BUNDLED_TARGET_SETTINGS.cacheTtlMs,
   };
   const settings = { executor: options.executor, target: timings };
   const scenarioOptions = options.scenario.options(options.scenarioFlags, settings);

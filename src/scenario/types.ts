@@ -49,6 +49,8 @@ export interface TargetTimings {
   readonly lockTtlMs: number;
   /** How often expired holds are swept (the bundled target's; an assumption for other targets). */
   readonly expirySweepMs: number;
+  /** How long the read cache may serve an answer (the profile's `timings.cacheTtlMs`, else the bundled target's). */
+  readonly cacheTtlMs: number;
 }
 
 /** Shared-by-all scenario settings derived by the runner. */
@@ -70,11 +72,7 @@ export interface Scenario<O extends Record<string, string | number | boolean>, D
   readonly defaultVus: number;
   /** The profile operations its iterations perform; a profile without one of them is refused before the run. */
   readonly operations: readonly OperationName[];
-  /**
-   * True when it also speaks the bundled target's own API or keys beyond the profile (queue-ttl's
-   * queue fixture and Redis keys, seat-query's read paths): it runs only with the bundled profile.
-   */
-  readonly bundledOnly?: boolean;
+
   /**
    * Which of the bundled target's strategies this scenario races, and so which `compare
    * --strategies` varies: `hold` (seat-hold strategies, `TARGET_STRATEGY`; the default) or

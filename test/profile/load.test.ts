@@ -59,7 +59,7 @@ describe('loadProfile', () => {
   it('the bundled target profile validates and declares every operation', () => {
     const { profile } = bundledTargetProfile();
     expect(profile.name).toBe('bundled');
-    expect(Object.keys(profile.operations).sort()).toEqual(['balance', 'charge', 'hold', 'pay', 'queueEnter', 'queueLeave', 'queueStatus', 'seatMap']);
+    expect(Object.keys(profile.operations).sort()).toEqual(['balance', 'charge', 'concertList', 'hold', 'pay', 'queueEnter', 'queueLeave', 'queueStatus', 'scheduleList', 'seatMap']);
   });
 });
 
@@ -80,11 +80,14 @@ describe('ticketbench run --profile', () => {
     expect(result.stderr.trim()).toBe('ticketbench: Profile "mini" declares no operations.pay, which scenario contention needs.');
   });
 
-  it('bundled-only scenarios and bundled settings are refused with another profile', async () => {
+  it('a scenario needing what the profile lacks, and bundled settings, are refused with another profile', async () => {
     const full = write('full.json', JSON.stringify({ ...minimal, operations: { ...minimal.operations, pay: minimal.operations.hold } }));
     const seatQuery = await cli(['run', 'seat-query', '--ci', '--no-infra', '--profile', full]);
     expect(seatQuery.code).toBe(2);
-    expect(seatQuery.stderr).toMatch(/seat-query speaks the bundled target's own API beyond what a profile describes; it cannot run with profile "mini"/);
+    expect(seatQuery.stderr.trim()).toBe('ticketbench: Profile "mini" declares no operations.seatMap, which scenario seat-query needs.');
+    const queue = await cli(['run', 'queue-ttl', '--ci', '--no-infra', '--profile', full, '--target-url', 'http://127.0.0.1:9']);
+    expect(queue.code).toBe(2);
+    expect(queue.stderr.trim()).toBe('ticketbench: Profile "mini" declares no operations.queueEnter, operations.queueStatus, which scenario queue-ttl needs.');
     const strategy = await cli(['run', 'contention', '--ci', '--no-infra', '--profile', full, '--strategy', 'none']);
     expect(strategy.code).toBe(2);
     expect(strategy.stderr.trim()).toBe('ticketbench: strategy configures the bundled target; profile "mini" describes another service.');
