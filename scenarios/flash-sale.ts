@@ -26,7 +26,7 @@ import type { TargetOps } from '../src/profile/target-ops.ts';
 import { reservationResults } from '../src/scenario/reservation-ops.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 
-/** Limits of one run's fixture (the bundled target's `/admin/fixtures` accepts up to 100,000 of each). */
+/** Limits of one run's fixture (the bundled target's fixture endpoint accepts up to 100,000 of each). */
 const MAX_USERS = 100_000;
 const MAX_SEATS = 100_000;
 /** The seeds' headline: 10,000 users for 1,000 seats. */
