@@ -6,7 +6,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../src/infra/ports.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,18 +49,6 @@ export function ensureTools(log: (line: string) => void): { nginx: string; wrk: 
     }
   }
   return { nginx: onPath('nginx')!, wrk: onPath('wrk')! };
-}
-
-/** A TCP port free on 127.0.0.1 at the time of asking. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function nginxConfig(prefix: string, port: number): string {

@@ -13,6 +13,8 @@ const us = (column: string) => `TIMESTAMPDIFF(MICROSECOND, '2000-01-01 00:00:00'
 // seatline's states and ledger reasons, in the canonical words the checks use.
 const status = (column: string) => `CASE ${column} WHEN 'HOLDING' THEN 'HELD' WHEN 'PAID' THEN 'CONFIRMED' ELSE ${column} END`;
 const ok = { status: [200], json: { path: 'code', in: ['OK'] } };
+// The waiting room's answer, in the queue words the queue checks read.
+const queueCapture = { state: { from: 'data.status', map: { WAITING: 'waiting', ACTIVE: 'admitted', NONE: 'absent' } }, position: 'data.rank', passToken: 'data.token', passExpiresAt: 'data.expiresAt' };
 
 export default defineProfile({
   name: 'seatline',
@@ -93,7 +95,7 @@ export default defineProfile({
       headers: { 'X-User-Key': '{userId}' },
       ok,
       errorCode: 'code',
-      capture: { state: { from: 'data.status', map: { WAITING: 'waiting', ACTIVE: 'admitted', NONE: 'absent' } }, position: 'data.rank', passToken: 'data.token', passExpiresAt: 'data.expiresAt' },
+      capture: queueCapture,
     },
     queueStatus: {
       method: 'GET',
@@ -101,7 +103,7 @@ export default defineProfile({
       headers: { 'X-User-Key': '{userId}' },
       ok,
       errorCode: 'code',
-      capture: { state: { from: 'data.status', map: { WAITING: 'waiting', ACTIVE: 'admitted', NONE: 'absent' } }, position: 'data.rank', passToken: 'data.token', passExpiresAt: 'data.expiresAt' },
+      capture: queueCapture,
     },
     seatMap: {
       method: 'GET',

@@ -36,6 +36,18 @@ export function isPortFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** A TCP port free on 127.0.0.1 at the time of asking (the OS picks it; another process may take it before it is used, rarely). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 /** `[::1]` as URL.hostname gives it, without the brackets that net does not accept. */
 export function unbracket(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;

@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { ConnectionSettings } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
+import { freePort } from '../infra/ports.ts';
 import type { StartSpec } from '../profile/schema.ts';
 import { renderText } from '../profile/template.ts';
 import { stopChild, type RunningTarget } from './launch.ts';
@@ -100,16 +100,4 @@ async function healthy(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** A TCP port free on 127.0.0.1 now (the OS picks it; a race with another process is possible but rare). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
