@@ -141,8 +141,25 @@ const sqlSetupSchema = z
   })
   .strict();
 
+/**
+ * Setup by a command of the user's (a seeding script, a CLI of the service), run from the
+ * profile's folder with the request in its environment (`TICKETBENCH_SEATS`, `TICKETBENCH_USERS`,
+ * `TICKETBENCH_NAME`, `TICKETBENCH_PRICE`, `TICKETBENCH_POINTS`, `TICKETBENCH_QUEUE_CAPACITY`,
+ * `TICKETBENCH_QUEUE_PASS_TTL_MS`, `TICKETBENCH_QUEUE_ADVANCE_MS` when set, `TICKETBENCH_TARGET_URL`,
+ * `TICKETBENCH_MYSQL_URL` of the service's database); it prints one JSON document on stdout, read
+ * with `capture` as an HTTP setup's answer is. A non-zero exit is a failed setup.
+ */
+const commandSetupSchema = z
+  .object({
+    kind: z.literal('command'),
+    command: z.array(z.string().min(1)).min(1),
+    timeoutMs: z.number().int().positive().default(120_000),
+    capture: z.record(z.string(), captureSchema),
+  })
+  .strict();
+
 /** How a run creates its fresh data. */
-export const setupSchema = z.discriminatedUnion('kind', [httpSetupSchema, sqlSetupSchema]);
+export const setupSchema = z.discriminatedUnion('kind', [httpSetupSchema, sqlSetupSchema, commandSetupSchema]);
 /** How a run creates its fresh data. */
 export type SetupSpec = z.infer<typeof setupSchema>;
 

@@ -4,14 +4,18 @@
  * runs never collide.
  */
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { TicketbenchError } from '../errors.ts';
-import type { TargetHttpClient } from '../engine/http-client.ts';
+import type { HttpResponse, TargetHttpClient } from '../engine/http-client.ts';
 import { describeError } from '../util/describe-error.ts';
 import { answerMatches, evidence, readCapture } from './answer.ts';
-import type { SetupSpec, TargetProfile } from './schema.ts';
+import type { Capture, SetupSpec, TargetProfile } from './schema.ts';
 import { buildRequest, type Id } from './target-ops.ts';
 import { renderSql, renderText, type TemplateValue } from './template.ts';
+
+const execFileAsync = promisify(execFile);
 
 /** What a setup created. */
 export interface Fixture {
@@ -63,16 +67,79 @@ export interface SetupTarget {
   readonly http: TargetHttpClient;
   /** The service database's URL (SQL setup). */
   readonly mysqlUrl: string;
+  /** The folder a command setup runs in (the profile's); the working directory when absent. */
+  readonly cwd?: string;
 }
 
 /**
  * Creates a schedule with `seats` seats and `users` users, as the profile's setup says.
- * @throws TicketbenchError SETUP_FAILED when the service or its database cannot be reached or an
- *   SQL statement fails, TARGET_BAD_RESPONSE when an HTTP setup's answer cannot be read.
+ * @throws TicketbenchError SETUP_FAILED when the service or its database cannot be reached, an
+ *   SQL statement fails or a setup command fails, TARGET_BAD_RESPONSE when an HTTP or command
+ *   setup's answer cannot be read.
  */
 export async function createFixture(profile: TargetProfile, target: SetupTarget, request: FixtureRequest): Promise<Fixture> {
-  const name = `${request.name} ${new Date().toISOString()}`;
-  return profile.setup.kind === 'http' ? httpSetup(profile.setup, profile.name, target.http, { ...request, name }) : sqlSetup(profile.setup, target.mysqlUrl, { ...request, name });
+  const named = { ...request, name: `${request.name} ${new Date().toISOString()}` };
+  switch (profile.setup.kind) {
+    case 'http':
+      return httpSetup(profile.setup, profile.name, target.http, named);
+    case 'sql':
+      return sqlSetup(profile.setup, target.mysqlUrl, named);
+    case 'command':
+      return commandSetup(profile.setup, target, named);
+  }
+}
+
+/** The fixture an answer's captures give, or undefined when it does not have the asked-for seats and users. */
+function fixtureFrom(capture: Readonly<Record<string, Capture>>, answer: Pick<HttpResponse, 'json' | 'headers'>, request: FixtureRequest): Fixture | undefined {
+  const read = (key: string): unknown => (capture[key] === undefined ? undefined : readCapture(capture[key], answer));
+  const scheduleId = read('scheduleId');
+  const seatNos = read('seatNos');
+  const userIds = read('userIds');
+  if (!Number.isInteger(scheduleId) || !Array.isArray(seatNos) || seatNos.length !== request.seats) return undefined;
+  if (!Array.isArray(userIds) || userIds.length !== request.users || !userIds.every((id) => typeof id === 'string' || Number.isInteger(id))) return undefined;
+  return {
+    concertId: optionalInteger(read('concertId')),
+    scheduleId: scheduleId as number,
+    seatNos: seatNos.map(String),
+    userIds: userIds as Id[],
+    price: optionalInteger(read('price')),
+    points: optionalInteger(read('points')),
+  };
+}
+
+/** Longest stdout a setup command may print, bytes. */
+const MAX_COMMAND_OUTPUT = 64 * 1024 * 1024;
+
+async function commandSetup(spec: Extract<SetupSpec, { kind: 'command' }>, target: SetupTarget, request: FixtureRequest): Promise<Fixture> {
+  const env: Record<string, string> = { TICKETBENCH_TARGET_URL: target.http.baseUrl, TICKETBENCH_MYSQL_URL: target.mysqlUrl, TICKETBENCH_SEATS: String(request.seats), TICKETBENCH_USERS: String(request.users), TICKETBENCH_NAME: request.name };
+  if (request.price !== undefined) env['TICKETBENCH_PRICE'] = String(request.price);
+  if (request.points !== undefined) env['TICKETBENCH_POINTS'] = String(request.points);
+  if (request.queue) {
+    env['TICKETBENCH_QUEUE_CAPACITY'] = String(request.queue.capacity);
+    env['TICKETBENCH_QUEUE_PASS_TTL_MS'] = String(request.queue.passTtlMs);
+    env['TICKETBENCH_QUEUE_ADVANCE_MS'] = String(request.queue.advanceMs);
+  }
+  const shown = spec.command.join(' ');
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync(spec.command[0]!, spec.command.slice(1), { cwd: target.cwd ?? process.cwd(), env: { ...process.env, ...env }, timeout: spec.timeoutMs, maxBuffer: MAX_COMMAND_OUTPUT }));
+  } catch (err) {
+    const e = err as { stderr?: string; code?: unknown; killed?: boolean };
+    const last = String(e.stderr ?? '').trim().split('\n').at(-1);
+    const why = e.killed ? `no answer within ${spec.timeoutMs} ms` : typeof e.code === 'number' ? `exit ${e.code}` : describeError(err);
+    throw new TicketbenchError('SETUP_FAILED', `The setup command \`${shown}\` failed (${why})${last ? `: ${last}` : ''}.`, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    json = undefined;
+  }
+  const fixture = json === undefined ? undefined : fixtureFrom(spec.capture, { json, headers: {} }, request);
+  if (!fixture) {
+    throw new TicketbenchError('TARGET_BAD_RESPONSE', `The setup command \`${shown}\` printed what setup.capture (scheduleId, seatNos, userIds) cannot read as ${request.seats} seats and ${request.users} users: ${stdout.slice(0, 80).replace(/\s+/g, ' ')}`);
+  }
+  return fixture;
 }
 
 async function httpSetup(spec: Extract<SetupSpec, { kind: 'http' }>, profileName: string, http: TargetHttpClient, request: FixtureRequest): Promise<Fixture> {
@@ -83,31 +150,12 @@ async function httpSetup(spec: Extract<SetupSpec, { kind: 'http' }>, profileName
   } catch (err) {
     throw new TicketbenchError('SETUP_FAILED', `Could not create test data at ${http.baseUrl}: ${describeError(err)}.`, { cause: err });
   }
-  const read = (key: string): unknown => (spec.capture[key] === undefined ? undefined : readCapture(spec.capture[key], res));
-  const scheduleId = read('scheduleId');
-  const seatNos = read('seatNos');
-  const userIds = read('userIds');
-  const fixture = {
-    concertId: optionalInteger(read('concertId')),
-    scheduleId,
-    seatNos: Array.isArray(seatNos) ? seatNos.map(String) : seatNos,
-    userIds,
-    price: optionalInteger(read('price')),
-    points: optionalInteger(read('points')),
-  };
-  const usable =
-    answerMatches(spec.ok, res) &&
-    Number.isInteger(scheduleId) &&
-    Array.isArray(fixture.seatNos) &&
-    fixture.seatNos.length === request.seats &&
-    Array.isArray(userIds) &&
-    userIds.length === request.users &&
-    userIds.every((id) => typeof id === 'string' || Number.isInteger(id));
-  if (!usable) {
+  const fixture = answerMatches(spec.ok, res) ? fixtureFrom(spec.capture, res, request) : undefined;
+  if (!fixture) {
     const question = profileName === 'bundled' ? 'is it a ticketbench target service?' : `is it the service profile "${profileName}" describes? \`ticketbench profile check\` shows what setup.capture (scheduleId, seatNos, userIds) reads.`;
     throw new TicketbenchError('TARGET_BAD_RESPONSE', `The target at ${http.baseUrl} answered ${built.method} ${built.path} with HTTP ${res.status} and a body ticketbench cannot use (${evidence(res).slice(0, 80)}); ${question}`);
   }
-  return fixture as Fixture;
+  return fixture;
 }
 
 async function sqlSetup(spec: Extract<SetupSpec, { kind: 'sql' }>, mysqlUrl: string, request: FixtureRequest): Promise<Fixture> {

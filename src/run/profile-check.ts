@@ -5,6 +5,7 @@
  * worked and what did not, with the answer it got. Seconds, not a load test.
  */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { canonicalRows } from '../checks/canonical.ts';
 import type { CheckScope } from '../checks/checker.ts';
@@ -71,10 +72,11 @@ export async function checkProfile(loaded: LoadedProfile, options: ProfileCheckO
   const rows: ProbeRow[] = [];
   const http = new TargetHttpClient(driven.baseUrl, { connections: 2, timeoutMs: 10_000 });
   const runStartedAtMs = Date.now();
+  const setupTarget = { http, mysqlUrl: serviceMysqlUrl(options.connections.mysqlUrl, profile), cwd: loaded.file === undefined ? process.cwd() : path.dirname(loaded.file) };
   try {
     let fixture: Fixture;
     try {
-      fixture = await createFixture(profile, { http, mysqlUrl: serviceMysqlUrl(options.connections.mysqlUrl, profile) }, { seats: 2, users: 3, name: 'profile check' });
+      fixture = await createFixture(profile, setupTarget, { seats: 2, users: 3, name: 'profile check' });
       rows.push({ item: 'setup', result: 'ok', detail: `schedule ${fixture.scheduleId}, seats ${fixture.seatNos.join(', ')}, users ${fixture.userIds.join(', ')}` });
     } catch (err) {
       rows.push({ item: 'setup', result: 'fail', detail: describeError(err) });
@@ -82,7 +84,7 @@ export async function checkProfile(loaded: LoadedProfile, options: ProfileCheckO
     }
     // The queue operations get a schedule with a waiting queue of their own.
     const queued = QUEUE_OPERATIONS.some((name) => profile.operations[name] !== undefined)
-      ? await createFixture(profile, { http, mysqlUrl: serviceMysqlUrl(options.connections.mysqlUrl, profile) }, { seats: 1, users: 1, name: 'profile check queue', queue: { capacity: 1, passTtlMs: 30_000, advanceMs: 100 } }).catch((err: unknown) => {
+      ? await createFixture(profile, setupTarget, { seats: 1, users: 1, name: 'profile check queue', queue: { capacity: 1, passTtlMs: 30_000, advanceMs: 100 } }).catch((err: unknown) => {
           rows.push({ item: 'setup (with a queue)', result: 'fail', detail: describeError(err) });
           return undefined;
         })

@@ -6,6 +6,7 @@
  * tests and other programs call this same function.
  */
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import { redactUrl, type ConnectionSettings } from '../config/connections.ts';
 import { runCheckers, type CheckScope } from '../checks/checker.ts';
 import type { CheckResult } from '../checks/types.ts';
@@ -172,7 +173,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       connections: options.connections,
       target,
       database,
-      createFixture: (request: Parameters<typeof createFixture>[2]) => createFixture(profile, { http: setupHttp, mysqlUrl: serviceUrl }, request),
+      createFixture: (request: Parameters<typeof createFixture>[2]) => createFixture(profile, { http: setupHttp, mysqlUrl: serviceUrl, cwd: profileFolder(loaded) }, request),
     };
     const data = await options.scenario.setup(setupContext, scenarioOptions).finally(() => setupHttp.close());
 
@@ -272,6 +273,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   } finally {
     await running?.stop();
   }
+}
+
+/** The folder a profile's commands run in: its file's, or the working directory for a profile given as a value. */
+function profileFolder(loaded: LoadedProfile): string {
+  return loaded.file === undefined ? process.cwd() : path.dirname(loaded.file);
 }
 
 /** A skipped check named by `--require-check` fails: CI asked for its verdict and did not get one. */
