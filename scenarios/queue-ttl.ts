@@ -272,7 +272,9 @@ async function serveUsers(vu: VuContext, data: QueueTtlData, options: Options, u
     }
     pending.splice(next, 1);
     data.remaining -= 1;
-    if (state === 'admitted') await useOrAbandon(vu, data, user, String(status.result?.['passToken']), Number(status.result?.['passExpiresAt']));
+    const token = status.result?.['passToken'];
+    // A service that shows no token (the profile captures none) is sent none: its gate judges the user.
+    if (state === 'admitted') await useOrAbandon(vu, data, user, typeof token === 'string' ? token : undefined, Number(status.result?.['passExpiresAt']));
     else if ((state === 'waiting' || status.type !== 'ok') && data.target.has('queueLeave')) await data.target.leaveQueue(vu, { scheduleId, userId: user.userId });
   }
 }
@@ -288,10 +290,10 @@ function pollDelay(options: Options, estimatedWaitMs: number, position = Infinit
 }
 
 /** An admitted user: abandons the pass, or (after optional probes) holds its seat with it and pays. */
-async function useOrAbandon(vu: VuContext, data: QueueTtlData, user: UserState, token: string, expiresAt: number): Promise<void> {
+async function useOrAbandon(vu: VuContext, data: QueueTtlData, user: UserState, token: string | undefined, expiresAt: number): Promise<void> {
   const scheduleId = data.fixture.scheduleId;
   const other = data.lastPass;
-  data.lastPass = { userId: user.userId, token };
+  if (token !== undefined) data.lastPass = { userId: user.userId, token };
   if (user.abandons) {
     await abandonPass(vu, { scheduleId, userId: user.userId }, expiresAt);
     return;

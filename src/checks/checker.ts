@@ -68,16 +68,15 @@ export interface QueueScope {
   readonly slackMs: number;
   /**
    * The queue's Redis keys: `waiting` (sorted set of users in line) and `passes` (sorted set of
-   * passes in force, scored by expiry epoch ms; members are user ids or pass tokens). The bundled
-   * target also answers its pass key prefix, admitted set and event log
-   * (target-service/src/waiting-queue.ts); a service without a log is judged from the client's
-   * history and the Redis samples alone.
+   * passes in force, scored by expiry epoch ms; members are user ids or pass tokens); and, when the
+   * service has them (the bundled target: target-service/src/waiting-queue.ts), its per-user pass
+   * key prefix and event log. A service without a log is judged from the client's history and the
+   * Redis samples alone.
    */
   readonly keys: {
     readonly waiting: string;
     readonly passes: string;
     readonly passPrefix?: string;
-    readonly admitted?: string;
     readonly log?: string;
   };
 }

@@ -6,8 +6,9 @@
  * target-service/src/read-cache.ts); `boundMs` absorbs scheduling and clock slop.
  *
  * When a seat was confirmed: the completion of the `pay` the client saw succeed (the commit
- * happened before it), else — for a payment whose answer was lost (`info`) — the reservation's
- * CONFIRMED `updated_at` in MySQL mapped onto the history's clock. Staleness of a read = its
+ * happened before it), else — for a payment whose answer was lost (`info`) — the time the
+ * profile's `reservations` row went CONFIRMED (`changedUs`, database clock) mapped onto the
+ * history's clock through `nowUs`. Staleness of a read = its
  * invocation − that confirmation; the worst one (ms) is reported whether or not it breaks the bound.
  *
  * Operation shape (recorded by scenarios/seat-query.ts): `seats` {scheduleId} → {status,
@@ -18,7 +19,7 @@ import type { History, Op } from '../engine/history.ts';
 import { defineChecker, type Checker } from './checker.ts';
 import { seatIndexOf } from '../profile/seat-bitmap.ts';
 import { canonicalRows, idKey } from './canonical.ts';
-import { type EvidenceRow, resultFromViolations } from './types.ts';
+import { CheckSkipped, type EvidenceRow, resultFromViolations } from './types.ts';
 
 /** Confirmed reservations of this run's schedules as MySQL has them. */
 export interface SeatStalenessSnapshot {
@@ -63,10 +64,15 @@ export function seatStalenessChecker(bound: StalenessBound): Checker<SeatStalene
 
     check(history, snapshot, scope) {
       const confirmations = confirmationTimes(history, snapshot, scope.runStartedAtMs);
-      const reads = history.byF('seats').filter((op) => op.type === 'ok' && typeof op.result['bitmap'] === 'string');
-      let staleReads = 0;
+      const answered = history.byF('seats').filter((op) => op.type === 'ok');
+      const reads = answered.filter((op) => typeof op.result['bitmap'] === 'string');
+      // Reads that say nothing about which seats were available cannot be judged: not a pass.
+      if (answered.length > 0 && reads.length === 0) throw new CheckSkipped("the profile's seatMap gives no `available`: no read says which seats it showed available");
       let worstUs = 0;
+      const unnumbered = [...confirmations.values()].flat().find((seat) => seat.index < 0);
+      if (unnumbered) throw new CheckSkipped(`seat ${unnumbered.seatNo} is not numbered S1…Sn (the profile's setup seatNo), so reads cannot be matched to seats`);
       const violations: EvidenceRow[] = [];
+      let staleReads = 0;
       for (const read of reads) {
         const seats = confirmations.get(Number(read.value['scheduleId']));
         if (!seats) continue;

@@ -2,7 +2,7 @@
  * Reads a service's answer the way its profile says: which answers are `ok`, which a definite
  * `fail`, and which values to record. Anything the profile does not recognise is `info` for an
  * operation that changes state (it may have happened) and `fail` for a read (Jepsen: a failed read
- * changed nothing), with the answer's first 200 bytes as evidence.
+ * changed nothing), with the answer's first 200 characters as evidence.
  */
 import type { HttpResponse } from '../engine/http-client.ts';
 import type { OpFields } from '../engine/history.ts';
@@ -63,7 +63,7 @@ export interface CaptureContract {
  *   (false when it also matches `replay`) when `replayable`;
  * - `fail` (matches one of `fail`, default any 4xx): `status`, the error code when readable, and
  *   `reason` when it matches one of the operation's `reasons`;
- * - otherwise `info` (`fail` for a read), with the first 200 bytes of the answer.
+ * - otherwise `info` (`fail` for a read), with the first 200 characters of the answer.
  */
 export function classifyAnswer(spec: OperationSpec, contract: CaptureContract, res: HttpResponse, replayable = false): ClassifiedAnswer {
   const unknown = contract.read ? (fields: OpFields, error: string) => fail(fields, error) : (fields: OpFields, error: string) => info(error, fields);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
 import { canonicalRows } from '../checks/canonical.ts';
 import type { CheckScope } from '../checks/checker.ts';
 import { kafkaEventsChecker } from '../checks/kafka-events.ts';
@@ -21,7 +22,7 @@ import { resolveStateDir } from '../infra/paths.ts';
 import { evidence } from '../profile/answer.ts';
 import { serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
 import type { LoadedProfile } from '../profile/load.ts';
-import { CANONICAL_QUERIES, OPERATION_NAMES, type CanonicalQueryName, type OperationName } from '../profile/schema.ts';
+import { CANONICAL_QUERIES, OPERATION_NAMES, type CanonicalQueryName, type OperationName, type TargetProfile } from '../profile/schema.ts';
 import { createFixture, type Fixture } from '../profile/setup.ts';
 import { TargetOps, type Id } from '../profile/target-ops.ts';
 import { renderText } from '../profile/template.ts';
@@ -35,7 +36,7 @@ export interface ProbeRow {
   readonly item: string;
   /** `ok`: it works; `fail`: it does not; `skipped`: the profile does not declare it (or it needs what failed). */
   readonly result: 'ok' | 'fail' | 'skipped';
-  /** What it got: the recorded fields or rows, or the error and the first 200 bytes of the answer. */
+  /** What it got: the recorded fields or rows, or the error and the first 200 characters of the answer. */
   readonly detail: string;
 }
 
@@ -89,7 +90,9 @@ export async function checkProfile(loaded: LoadedProfile, options: ProfileCheckO
           return undefined;
         })
       : undefined;
-    const reservationId = await probeOperations(new TargetOps(profile), http, fixture, queued, rows);
+    const database = serviceDatabase(options.connections.mysqlUrl, profile);
+    const probeQueue = async (scheduleId: number) => rows.push(await probeQueueKeys(profile.stores.redis?.queue, options.connections.redisUrl, scheduleId, database));
+    const reservationId = await probeOperations(new TargetOps(profile), http, fixture, queued, rows, probeQueue);
     await probeStores(loaded, options, fixture, runStartedAtMs, rows, reservationId, driven.running !== undefined);
     return rows;
   } finally {
@@ -101,7 +104,7 @@ export async function checkProfile(loaded: LoadedProfile, options: ProfileCheckO
 const QUEUE_OPERATIONS: readonly OperationName[] = ['queueEnter', 'queueStatus', 'queueLeave'];
 
 /** Performs each declared operation once; returns the reservation it held (and paid), if any. */
-async function probeOperations(target: TargetOps, http: TargetHttpClient, fixture: Fixture, queued: Fixture | undefined, rows: ProbeRow[]): Promise<Id | undefined> {
+async function probeOperations(target: TargetOps, http: TargetHttpClient, fixture: Fixture, queued: Fixture | undefined, rows: ProbeRow[], probeQueue: (scheduleId: number) => Promise<unknown>): Promise<Id | undefined> {
   let last: HttpResponse | undefined;
   // A view of the client that keeps the last answer, to show what a failed operation got.
   const recording = Object.create(http) as TargetHttpClient;
@@ -131,6 +134,8 @@ async function probeOperations(target: TargetOps, http: TargetHttpClient, fixtur
   const noQueue = 'needs the schedule with a queue (setup failed)';
   report('queueEnter', queueUser && (await run('queueEnter', () => target.enterQueue(vu, queueUser))), noQueue);
   report('queueStatus', queueUser && (await run('queueStatus', () => target.queueStatus(vu, queueUser))), noQueue);
+  // While the user is in line or holds a pass, the queue's keys must show it.
+  if (queueUser) await probeQueue(queueUser.scheduleId);
   report('queueLeave', queueUser && (await run('queueLeave', () => target.leaveQueue(vu, queueUser))), noQueue);
   // Every name is reported once, in the schema's order of declaration.
   rows.sort((a, b) => order(a.item) - order(b.item));
@@ -140,6 +145,30 @@ async function probeOperations(target: TargetOps, http: TargetHttpClient, fixtur
 function order(item: string): number {
   const i = OPERATION_NAMES.indexOf(item.replace('operations.', '') as OperationName);
   return item === 'setup' ? -1 : i === -1 ? 100 : i;
+}
+
+/**
+ * Reads the profile's queue keys for a schedule one user just entered: both must be sorted sets
+ * (or absent), and at least one must hold someone.
+ */
+async function probeQueueKeys(spec: NonNullable<TargetProfile['stores']['redis']>['queue'], redisUrl: string, scheduleId: number, database: string): Promise<ProbeRow> {
+  const item = 'redis.queue';
+  if (spec === undefined) return { item, result: 'skipped', detail: 'not declared: queue-ttl cannot run on this profile' };
+  const waiting = renderText(spec.waiting, { scheduleId, database })!;
+  const active = renderText(spec.active, { scheduleId, database })!;
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
+  try {
+    const [typeW, typeA] = await Promise.all([redis.type(waiting), redis.type(active)]);
+    const wrong = ([[waiting, typeW], [active, typeA]] as const).filter(([, type]) => type !== 'zset' && type !== 'none');
+    if (wrong.length > 0) return { item, result: 'fail', detail: wrong.map(([key, type]) => `${key} is a ${type}, not a sorted set`).join('; ') };
+    const [inLine, inForce] = await Promise.all([redis.zcard(waiting), redis.zcard(active)]);
+    if (inLine + inForce === 0) return { item, result: 'fail', detail: `neither ${waiting} nor ${active} holds anyone right after a user entered the queue: check the key templates` };
+    return { item, result: 'ok', detail: `${waiting}: ${inLine} waiting; ${active}: ${inForce} pass(es) in force` };
+  } catch (err) {
+    return { item, result: 'fail', detail: describeError(err) };
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Runs each declared query once, then the Redis and Kafka checks on what the probe did. */

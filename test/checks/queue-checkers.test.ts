@@ -25,7 +25,7 @@ const scope: CheckScope = {
     passTtlMs: 1000,
     advanceMs: 100,
     slackMs: 50,
-    keys: { waiting: 'w', passes: 'p', passPrefix: 'pp:', admitted: 'ad', log: 'l' },
+    keys: { waiting: 'w', passes: 'p', passPrefix: 'pp:', log: 'l' },
   },
 };
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckScope } from '../../src/checks/checker.ts';
 import { encodeSeatBitmap, seatIndexOf, seatStalenessChecker } from '../../src/checks/seat-staleness.ts';
 import { History } from '../../src/engine/history.ts';
+import { CheckSkipped } from '../../src/checks/types.ts';
 
 const scope: CheckScope = { scheduleIds: [7], seatCount: 4, runStartedAtMs: 1_000_000, lockTtlMs: 5000, consumerGroup: 'g', settleTimeoutMs: 1000 };
 const checker = seatStalenessChecker({ ttlMs: 1_000, boundMs: 250 });
@@ -65,5 +66,17 @@ describe('seat-staleness checker', () => {
     expect(r.evidence[0]).toMatchObject({ seatNo: 'S2', confirmedMs: 300, stalenessMs: 2_700, confirmedBy: 'mysql' });
     // Without the MySQL row the info payment proves nothing.
     expect(checker.check(history([3_000], ['S2'], 'info'), { confirmed: [] }, scope).verdict).toBe('pass');
+  });
+});
+
+describe('seat-staleness without what it needs', () => {
+  it('is skipped, not passed, when the reads say nothing about which seats were available (no `available` in the profile)', () => {
+    const bare = History.of([{ vu: 2, f: 'seats', type: 'ok', value: { scheduleId: 7 }, result: { status: 200 }, invokeUs: ms(1_300), completeUs: ms(1_305) }]);
+    expect(() => checker.check(bare, { confirmed: [] }, scope)).toThrow(CheckSkipped);
+  });
+
+  it('is skipped, not passed, when seats are not numbered S1…Sn', () => {
+    const snapshot = { confirmed: [{ scheduleId: 7, seatNo: 'A-1', confirmedAtMs: 1_000_100 }] };
+    expect(() => checker.check(history([1_300], ['S1']), snapshot, scope)).toThrow(/seat A-1 is not numbered S1…Sn/);
   });
 });

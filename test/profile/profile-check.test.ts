@@ -18,7 +18,7 @@ describe('ticketbench profile check', () => {
     expect(result.code).toBe(0);
     const probe = JSON.parse(result.stdout) as Probe;
     expect(probe.failed).toBe(0);
-    for (const item of ['setup', 'operations.hold', 'operations.pay', 'operations.charge', 'operations.queueEnter', 'queries.reservations', 'queries.guards', 'redis.seatLockKey', 'kafka']) expect([item, resultOf(probe, item)]).toEqual([item, 'ok']);
+    for (const item of ['setup', 'operations.hold', 'operations.pay', 'operations.charge', 'operations.queueEnter', 'operations.seatMap', 'operations.scheduleList', 'queries.reservations', 'queries.guards', 'redis.seatLockKey', 'redis.queue', 'kafka']) expect([item, resultOf(probe, item)]).toEqual([item, 'ok']);
   }, 120_000);
 
   it('finds every declared part of seatline working, and says what it does not declare', async () => {
@@ -27,6 +27,7 @@ describe('ticketbench profile check', () => {
     expect(result.stdout).toMatch(/profile seatline \(examples\/seatline\/seatline\.profile\.ts\) is valid; probing the service/);
     expect(result.stdout).toMatch(/operations\.hold\s+│ ok\s+│ \{"status":200,"reservationId":"[0-9a-f-]{36}"\}/);
     expect(result.stdout).toMatch(/queries\.guards\s+│ skipped │ not declared/);
+    expect(result.stdout).toMatch(/redis\.queue\s+│ ok\s+│ waiting-room:\d+:line: 1 waiting/);
     expect(result.stdout).toMatch(/kafka\s+│ ok\s+│ 1 event\(s\) for 1 confirmed reservation\(s\)/);
     expect(result.stdout.trim().split('\n').at(-1)).toBe('every declared part works');
   }, 120_000);
