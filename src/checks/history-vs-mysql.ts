@@ -85,7 +85,12 @@ export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
       violations.push({ anomaly: 'unexpected-reservation', reservationId: row.id, seat: `${row.scheduleId}/${row.seatNo}`, userId: row.userId, status: row.status, detail: told });
     }
     for (const payment of snap.payments) {
-      if (okPayIds.has(idKey(payment.reservationId)) || infoPayIds.has(idKey(payment.reservationId))) continue;
+      if (okPayIds.has(idKey(payment.reservationId))) continue;
+      if (infoPayIds.has(idKey(payment.reservationId))) {
+        // A payment whose answer was lost, found in the database: it happened.
+        recovered += 1;
+        continue;
+      }
       const row = reservationById.get(idKey(payment.reservationId));
       violations.push({ anomaly: 'unexpected-payment', reservationId: payment.reservationId, seat: row ? `${row.scheduleId}/${row.seatNo}` : '?', userId: payment.userId, status: row?.status ?? 'missing', detail: `payment ${payment.id} without an acknowledged or indeterminate pay` });
     }

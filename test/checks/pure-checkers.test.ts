@@ -93,6 +93,17 @@ describe('history-vs-mysql checker', () => {
     expect(r.counts['recovered']).toBe(1);
   });
 
+  it('counts a payment whose answer was lost (info) but that happened as recovered', () => {
+    const history = History.of([
+      { vu: 1, f: 'hold', type: 'ok', value: { scheduleId: 7, seatNo: 'A1', userId: 1 }, result: { reservationId: 100 } },
+      { vu: 1, f: 'pay', type: 'info', value: { reservationId: 100, userId: 1 }, error: 'timeout' },
+    ]);
+    const r = historyVsMysqlChecker.check(history, clean, scope);
+    expect(r.verdict).toBe('pass');
+    expect(r.counts['recovered']).toBe(1);
+    expect(r.summary).toMatch(/\(1 indeterminate recovered\)$/);
+  });
+
   it('fails an acknowledged hold and payment that MySQL lost', () => {
     const r = historyVsMysqlChecker.check(raceHistory(), { reservations: [], payments: [] }, scope);
     expect(r.verdict).toBe('fail');
@@ -146,17 +157,30 @@ describe('kafka-events checker', () => {
       outbox: [...(clean.outbox ?? []), { eventId: 'e2', reservationId: 101, sent: false }],
       events: [
         ...clean.events,
+        // Two different events for one reservation: a duplicate (a redelivered copy would be fine).
         { eventId: 'e3', reservationId: 102, scheduleId: 7, partition: 1, offset: '4' },
-        { eventId: 'e3', reservationId: 102, scheduleId: 7, partition: 1, offset: '5' },
+        { eventId: 'e4', reservationId: 102, scheduleId: 7, partition: 1, offset: '5' },
         { eventId: 'e9', reservationId: 999, scheduleId: 7, partition: 2, offset: '1' },
       ],
-      consumedEventIds: ['e1', 'e3', 'e9'],
+      consumedEventIds: ['e1', 'e3', 'e4', 'e9'],
       soldCounts: [{ scheduleId: 7, soldCount: 4, consumed: 3 }],
     };
     const r = kafkaEventsChecker.check(new History(), snap, scope);
     expect(r.verdict).toBe('fail');
     const anomalies = r.evidence.map((e) => `${e['anomaly']}:${e['reservationId']}`);
     expect(anomalies).toEqual(expect.arrayContaining(['lost-write:101', 'duplicate:102', 'missing-outbox:102', 'unexpected-event:999', 'unsent-outbox:101', 'sold-count-mismatch:0']));
+  });
+
+  it('counts a redelivered copy of an event (at-least-once relay) without failing; fails the copy applied twice', () => {
+    const copy = { ...clean.events[0]!, offset: '9' };
+    const redelivered = kafkaEventsChecker.check(new History(), { ...clean, events: [...clean.events, copy] }, scope);
+    expect(redelivered.verdict).toBe('pass');
+    expect(redelivered.counts).toMatchObject({ eventsOnTopic: 2, redelivered: 1, confirmed: 1 });
+    expect(redelivered.summary).toBe('2 event(s) for 1 confirmed reservation(s) (1 redelivered copy(ies) of an event already on the topic: at-least-once delivery, applied once), outbox sent, consumer caught up');
+    // The consumer applied the copy again: the sold count is above the events consumed.
+    const appliedTwice = kafkaEventsChecker.check(new History(), { ...clean, events: [...clean.events, copy], soldCounts: [{ scheduleId: 7, soldCount: 2, consumed: 1 }] }, scope);
+    expect(appliedTwice.verdict).toBe('fail');
+    expect(appliedTwice.evidence.map((e) => e['anomaly'])).toEqual(['sold-count-mismatch']);
   });
 
   it('names an event with no outbox row for what it is, not as a consumer that lags', () => {
