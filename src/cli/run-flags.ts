@@ -9,7 +9,7 @@ import type { ConnectionSettings } from '../config/connections.ts';
 import { EXECUTOR_OPTIONS } from '../engine/executors/flags.ts';
 import { executorFlagsFromOpts, executorFromFlags } from '../options/executor-flags.ts';
 import { addDeclaredOptions, attributeOf, option, parseDeclared } from '../options/option.ts';
-import { duration, parseDuration } from '../options/values.ts';
+import { duration, parseDuration, positiveInt } from '../options/values.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { AnyScenario, ScenarioFlag } from '../scenario/types.ts';
 import { parseThreshold, resolveThresholds, type Threshold } from '../thresholds/parse.ts';
@@ -25,6 +25,16 @@ export const TARGET_TIME_OPTIONS = {
   }),
   lockTtlMs: option({ flags: '--lock-ttl <d>', description: "the seat-lock lease, e.g. 5s: set on the bundled target (in every run), what the checks assume of --target-url's (default 5s)", parse: duration() }),
 };
+
+/** Most target instances one run starts (each is a process on this machine). */
+export const MAX_TARGET_INSTANCES = 16;
+
+/** How many instances of the target a run starts. */
+export const TARGET_INSTANCES_OPTION = option({
+  flags: '--target-instances <n>',
+  description: `start this many instances of the target, the VUs spread over them (default 1, at most ${MAX_TARGET_INSTANCES}); with --target-url, list the instances' URLs instead`,
+  parse: positiveInt({ max: MAX_TARGET_INSTANCES }),
+});
 
 /**
  * The target's times from `--hold-ttl` and `--lock-ttl`, in ms; absent when not given.
@@ -44,7 +54,7 @@ export function targetTimesFromFlags(opts: Readonly<Record<string, unknown>>): {
  */
 export function addRunFlags(command: Command): Command {
   return addConnectionFlags(
-    addDeclaredOptions(command, [...Object.values(EXECUTOR_OPTIONS), ...Object.values(TARGET_TIME_OPTIONS)])
+    addDeclaredOptions(command, [...Object.values(EXECUTOR_OPTIONS), ...Object.values(TARGET_TIME_OPTIONS), TARGET_INSTANCES_OPTION])
       .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
       .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
       .option('--out <dir>', 'report folder', 'reports')
@@ -94,6 +104,8 @@ export interface RunFlagSettings {
   readonly lockTtlMs?: number;
   /** `--require-check` ids: a skipped one fails the run. */
   readonly requireChecks: readonly string[];
+  /** `--target-instances`; absent when not given. */
+  readonly targetInstances?: number;
 }
 
 /** Where `--summary-json` and `--junit` write, as absolute paths; absent when not asked for. */
@@ -138,6 +150,7 @@ export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Recor
     thresholds,
     requireChecks: (opts['requireCheck'] as readonly string[] | undefined) ?? [],
     ...targetTimesFromFlags(opts),
+    ...(parseDeclared({ targetInstances: TARGET_INSTANCES_OPTION }, opts) as { targetInstances?: number }),
   };
 }
 

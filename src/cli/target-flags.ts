@@ -20,11 +20,15 @@ const BUNDLED_FLAGS = [
 
 /**
  * Validates the target flags (`opts` as commander gives them) and returns the run options they set.
- * @throws TicketbenchError INVALID_OPTION for a `--target-url` that is not an http(s) URL, an
+ * @throws TicketbenchError INVALID_OPTION for a `--target-url` that is not an http(s) URL (or a
+ *   comma-separated list of them, one per instance), `--target-instances` with `--target-url`, an
  *   unknown strategy or cache mode, or a bundled-target setting given with `--target-url`.
  */
 export function targetFromFlags(opts: Readonly<Record<string, unknown>>): TargetRunOptions {
-  const targetUrl = opts['targetUrl'] === undefined ? undefined : validateTargetUrl(String(opts['targetUrl']));
+  const targetUrl = opts['targetUrl'] === undefined ? undefined : String(opts['targetUrl']).split(',').map(validateTargetUrl).join(',');
+  if (targetUrl !== undefined && opts['targetInstances'] !== undefined) {
+    throw new TicketbenchError('INVALID_OPTION', '--target-instances starts instances; with --target-url, list the running instances instead: --target-url http://127.0.0.1:8080,http://127.0.0.1:8081.');
+  }
   const options: { -readonly [K in keyof TargetRunOptions]: TargetRunOptions[K] } = targetUrl === undefined ? {} : { targetUrl };
   for (const { key, flag, what, validate } of BUNDLED_FLAGS) {
     if (opts[key] === undefined) continue;

@@ -7,6 +7,7 @@ import { describeError } from '../errors.ts';
 import { initialVus, isArrivalRate, maxVus, runExecutor, scheduledDurationMs } from './executors/index.ts';
 import type { History } from './history.ts';
 import { TargetHttpClient, type IntendedStart } from './http-client.ts';
+import { InstanceTally, meteredFor, routedClient } from './instances.ts';
 import { RunMetrics } from './metrics.ts';
 import type { ExecutorConfig, LoadSummary, ProgressSnapshot } from './types.ts';
 import { VuContext } from './vu.ts';
@@ -18,6 +19,12 @@ const PRECONNECT_CAP = 1000;
 export interface LoadOptions {
   /** Origin of the target, e.g. `http://127.0.0.1:8080`. */
   readonly baseUrl: string;
+  /**
+   * Several instances of the target (origins), instead of `baseUrl` alone: VU v starts on
+   * instance (v − 1) mod N and moves to the next one when its instance stops answering
+   * (src/engine/instances.ts).
+   */
+  readonly instances?: readonly string[];
   readonly executor: ExecutorConfig;
   /** Per-request timeout, ms. */
   readonly requestTimeoutMs: number;
@@ -48,23 +55,33 @@ export interface LoadOptions {
 export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const openModel = isArrivalRate(options.executor);
   const metrics = new RunMetrics(performance.now());
-  // One keep-alive connection per VU that may ever exist, so a VU never waits for a connection.
-  const http = new TargetHttpClient(options.baseUrl, { connections: maxVus(options.executor), timeoutMs: options.requestTimeoutMs }, metrics);
+  const urls = options.instances && options.instances.length > 0 ? options.instances : [options.baseUrl];
+  let startMs = performance.now();
+  const tallies = urls.map((url) => new InstanceTally(url, () => startMs));
+  // One keep-alive connection per VU that may ever exist, so a VU never waits for a connection
+  // (on every instance: after a failover all VUs may be on one). Pools connect on demand.
+  const clients = urls.map((url, i) => new TargetHttpClient(url, { connections: maxVus(options.executor), timeoutMs: options.requestTimeoutMs }, urls.length === 1 ? metrics : meteredFor(metrics, tallies[i]!)));
+  const http = clients[0]!;
   // An open model's schedule starts at once and does not wait: opening the connections of the VUs
   // it may need first keeps a storm of handshakes (hundreds of sockets opened while iterations
   // fall due, and the iterations dropped meanwhile) out of the measured time. Capped, since
   // maxVUs is sometimes set far above what a run uses. Closed models connect as their VUs start,
   // as before, so that a race still starts cold.
-  if (openModel) await http.preconnect(Math.max(initialVus(options.executor), Math.min(maxVus(options.executor), PRECONNECT_CAP)));
+  // With several instances the VUs are spread over them, and so are their first connections.
+  if (openModel) {
+    const count = Math.max(initialVus(options.executor), Math.min(maxVus(options.executor), PRECONNECT_CAP));
+    await Promise.all(clients.map((client) => client.preconnect(Math.ceil(count / clients.length))));
+  }
   const startedAt = new Date();
-  const startMs = performance.now();
+  startMs = performance.now();
   metrics.startAt(startMs);
   // By VU id: read at every iteration start, where a Map lookup per iteration showed in profiles.
   const intendedStarts: IntendedStart[] = [];
   const vus: VuContext[] = [];
   const allocateVu = (): VuContext => {
     const intended: IntendedStart = { intendedStartMs: undefined };
-    const vu = new VuContext(vus.length + 1, openModel ? http.withIntendedStart(intended) : http, options.history, startMs);
+    const id = vus.length + 1;
+    const vu = new VuContext(id, clients.length > 1 ? routedClient(clients, id - 1, openModel ? intended : undefined) : openModel ? http.withIntendedStart(intended) : http, options.history, startMs);
     intendedStarts[vu.id] = intended;
     vus.push(vu);
     return vu;
@@ -123,7 +140,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   } finally {
     clearInterval(timer);
     options.signal?.removeEventListener('abort', onAbort);
-    await http.close();
+    await Promise.all(clients.map((client) => client.close()));
   }
   options.onProgress?.(snapshot(), metrics, true);
 
@@ -144,5 +161,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     tpsSeries: metrics.tpsSeries(durationMs),
     latencySeries: metrics.latencySeries(durationMs),
     latencyDistribution: metrics.latencyDistribution(),
+    ...(clients.length > 1 ? { instances: tallies.map((t) => t.figures()) } : {}),
   };
 }

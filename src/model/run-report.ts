@@ -90,6 +90,25 @@ export type ExecutorConfig = z.infer<typeof executorConfigSchema>;
 export const opCountsSchema = z.object({ ok: z.number(), fail: z.number(), info: z.number() });
 
 /** What the load phase measured. */
+/**
+ * What one target instance did during the load; times in ms since the load started: the first and
+ * last request it did not answer at all, and its first answer after that (when it came back).
+ */
+export const instanceFiguresSchema = z
+  .object({
+    url: z.string(),
+    /** Requests it answered (any status). */
+    answered: z.number(),
+    /** Requests it did not answer (timeout, refused, reset). */
+    unanswered: z.number(),
+    firstErrorMs: z.number().optional(),
+    lastErrorMs: z.number().optional(),
+    backAtMs: z.number().optional(),
+  })
+  .readonly();
+/** One target instance's figures; see instanceFiguresSchema. */
+export type InstanceFigures = z.infer<typeof instanceFiguresSchema>;
+
 export const loadSummarySchema = z
   .object({
     executor: executorConfigSchema,
@@ -119,6 +138,8 @@ export const loadSummarySchema = z
     status: statusCountsSchema,
     /** Per operation name: ok / fail / info counts from the history. */
     ops: z.record(z.string(), opCountsSchema).readonly(),
+    /** Per target instance: what it answered, and when it stopped answering and came back (absent in older reports). */
+    instances: z.array(instanceFiguresSchema).readonly().optional(),
     /** Requests completed in each second of the run (index = second). */
     tpsSeries: z.array(z.number()).readonly(),
     /** Latency percentiles of the requests completed in each second (index = second), ms. */

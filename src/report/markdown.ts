@@ -221,6 +221,24 @@ function status(report: RunReport): string {
   return lines.join('\n');
 }
 
+/** Per target instance, when the run drove several: what each answered, and when it stopped answering and came back. */
+function instances(report: RunReport): string {
+  const list = report.load.instances;
+  if (!list || list.length === 0) return '';
+  const at = (ms: number | undefined) => (ms === undefined ? '—' : formatDuration(ms));
+  return [
+    '## Target instances',
+    '',
+    table(
+      ['instance', 'answered', 'unanswered', 'first unanswered', 'last unanswered', 'answering again'],
+      list.map((i) => [code(i.url), formatCount(i.answered), formatCount(i.unanswered), at(i.firstErrorMs), at(i.lastErrorMs), i.lastErrorMs === undefined ? '—' : at(i.backAtMs)]),
+      ['left', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+    'Each VU starts on instance (VU − 1) mod N and moves to the next one when its instance does not answer at all; times are since the load started. Setup and the server counters use the first instance.',
+  ].join('\n');
+}
+
 function operations(report: RunReport): string {
   const ops = Object.entries(report.load.ops);
   const lines = ['## Operations', ''];
@@ -433,6 +451,7 @@ export function renderMarkdown(report: RunReport, charts?: RunChartLinks): strin
       throughput(report),
       latency(report),
       status(report),
+      instances(report),
       operations(report),
       results(report),
       serverCounters(report),

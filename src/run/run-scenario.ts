@@ -47,8 +47,13 @@ export interface RunScenarioOptions {
   readonly connections: ConnectionSettings;
   /** Run `infra up` first (default true). */
   readonly infra?: boolean;
-  /** Drive this target instead of starting the profile's (the bundled one by default). */
+  /**
+   * Drive this running target instead of starting the profile's (the bundled one by default);
+   * several instances as a comma-separated list of origins.
+   */
   readonly targetUrl?: string;
+  /** Instances of the target ticketbench starts (default 1); the VUs are spread over them. */
+  readonly targetInstances?: number;
   /** How to drive and check the target (src/profile/); the bundled target's profile when absent. */
   readonly profile?: LoadedProfile;
   /** Check ids that must not be skipped (`--require-check`): a skipped one becomes a failure. */
@@ -150,21 +155,31 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   emitter.emit('phase', 'infra', options.infra === false ? 'checking MySQL, Redis and Kafka' : 'bringing up MySQL, Redis and Kafka');
   const statuses = await prepareInfra(options, stateDir, emitter);
 
-  let running: RunningTarget | undefined;
+  const running: RunningTarget[] = [];
   try {
-    const driven = await startTarget(loaded, {
-      connections: options.connections,
-      stateDir,
-      ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),
-      bundled: { strategy, walletStrategy, cache },
-      holdTtlMs: timings.holdTtlMs,
-      lockTtlMs: timings.lockTtlMs,
-      ...(options.scenario.queueSettings ? { queue: options.scenario.queueSettings(scenarioOptions) } : {}),
-      onStart: (what) => emitter.emit('phase', 'target', `starting ${what}`),
-    });
-    running = driven.running;
-    const baseUrl = driven.baseUrl;
-    if (running) emitter.emit('notice', `target service listening on ${baseUrl} (pid ${running.pid}, log ${running.logFile})`);
+    const externalUrls = options.targetUrl?.split(',').map((url) => url.trim());
+    const instanceCount = externalUrls?.length ?? options.targetInstances ?? 1;
+    const instanceUrls: string[] = [];
+    for (let instance = 1; instance <= instanceCount; instance++) {
+      const driven = await startTarget(loaded, {
+        connections: options.connections,
+        stateDir,
+        ...(externalUrls === undefined ? {} : { targetUrl: externalUrls[instance - 1]! }),
+        bundled: { strategy, walletStrategy, cache },
+        holdTtlMs: timings.holdTtlMs,
+        lockTtlMs: timings.lockTtlMs,
+        ...(options.scenario.queueSettings ? { queue: options.scenario.queueSettings(scenarioOptions) } : {}),
+        ...(instanceCount > 1 ? { instance } : {}),
+        onStart: (what) => emitter.emit('phase', 'target', `starting ${what}${instanceCount > 1 ? ` (instance ${instance} of ${instanceCount})` : ''}`),
+      });
+      instanceUrls.push(driven.baseUrl);
+      if (driven.running) {
+        running.push(driven.running);
+        emitter.emit('notice', `target service listening on ${driven.baseUrl} (pid ${driven.running.pid}, log ${driven.running.logFile})`);
+      }
+    }
+    // Setup and the server counters go to the first instance; the load to all of them.
+    const baseUrl = instanceUrls[0]!;
 
     emitter.emit('phase', 'setup', `creating fresh ${options.scenario.name} data`);
     const setupHttp = new TargetHttpClient(baseUrl, { connections: 2, timeoutMs: 30_000 });
@@ -190,6 +205,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     let latencies: LatencySource | undefined;
     const load = await runLoad({
       baseUrl,
+      ...(instanceUrls.length > 1 ? { instances: instanceUrls } : {}),
       executor: options.executor,
       requestTimeoutMs: options.requestTimeoutMs,
       iteration: (vu) => options.scenario.iteration(vu, data, scenarioOptions),
@@ -232,7 +248,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       ...timings,
       consumerGroup: renderText(profile.stores.kafka?.consumerGroup ?? '', { database }) ?? '',
       // Events of other services on the topic are told apart only when ticketbench started this one.
-      ...(running && profile.stores.kafka?.source ? { eventSource: renderText(profile.stores.kafka.source.value, { database }) } : {}),
+      ...(running.length > 0 && profile.stores.kafka?.source ? { eventSource: renderText(profile.stores.kafka.source.value, { database }) } : {}),
       settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
     };
     const stores = openStores(options.connections, profile);
@@ -248,14 +264,25 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       scenario: options.scenario.name,
       profile: profile.name,
       description: options.scenario.description,
-      options: { ...scenarioOptions, strategy, walletStrategy, cache, holdTtlMs: timings.holdTtlMs, lockTtlMs: timings.lockTtlMs, vus: maxVus(options.executor), executor: options.executor.executor, requestTimeoutMs: options.requestTimeoutMs },
+      options: {
+        ...scenarioOptions,
+        strategy,
+        walletStrategy,
+        cache,
+        holdTtlMs: timings.holdTtlMs,
+        lockTtlMs: timings.lockTtlMs,
+        vus: maxVus(options.executor),
+        executor: options.executor.executor,
+        requestTimeoutMs: options.requestTimeoutMs,
+        ...(instanceUrls.length > 1 ? { targetInstances: instanceUrls.length } : {}),
+      },
       connections: {
         mysql: redactUrl(options.connections.mysqlUrl),
         redis: redactUrl(options.connections.redisUrl),
         kafka: options.connections.kafkaBrokers.join(','),
-        target: baseUrl,
+        target: instanceUrls.join(','),
       },
-      targetSharesMachine: running !== undefined,
+      targetSharesMachine: running.length > 0,
       infraStarted: statuses.started,
       machine: describeMachine(statuses.statuses),
       fixture: options.scenario.fixture(data),
@@ -271,7 +298,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     };
     return { report, history, scope };
   } finally {
-    await running?.stop();
+    await Promise.all(running.map((target) => target.stop()));
   }
 }
 

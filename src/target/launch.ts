@@ -110,12 +110,13 @@ export interface RunningTarget {
  * @param logDir folder for `target.log`
  * @param strategies seat-hold and wallet strategy names (see `validateStrategy`,
  *   `validateWalletStrategy`); the defaults of BUNDLED_TARGET_SETTINGS when absent
+ * @param instance which of several instances this is (1-based): its log is `target-<n>.log`
  * @throws TicketbenchError TARGET_START_FAILED with the target's last output line when it exits
  *   or stays silent for `timeoutMs` (default 30 000 ms).
  */
-export async function startBundledTarget(connections: ConnectionSettings, logDir: string, strategies: BundledTargetStrategies = {}, timeoutMs = 30_000): Promise<RunningTarget> {
+export async function startBundledTarget(connections: ConnectionSettings, logDir: string, strategies: BundledTargetStrategies = {}, timeoutMs = 30_000, instance?: number): Promise<RunningTarget> {
   mkdirSync(logDir, { recursive: true });
-  const logFile = path.join(logDir, 'target.log');
+  const logFile = path.join(logDir, instance === undefined ? 'target.log' : `target-${instance}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = fork(ENTRY, [], {
     cwd: REPO_ROOT,

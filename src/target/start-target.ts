@@ -25,6 +25,8 @@ export interface StartTargetOptions {
   readonly lockTtlMs: number;
   /** The waiting queue a profiled service is started with (`{queueCapacity}`, …); DEFAULT_QUEUE_SETTINGS when absent. */
   readonly queue?: QueueSettings;
+  /** Which of several instances this is (1-based): its log is `target-<n>.log`; one instance when absent. */
+  readonly instance?: number;
   /** Told what is being started, for the views. */
   readonly onStart?: (what: string) => void;
 }
@@ -57,7 +59,7 @@ export async function startTarget(loaded: LoadedProfile, options: StartTargetOpt
   if (profile.start === 'bundled') {
     const b = options.bundled;
     options.onStart?.(`the bundled target service (strategy ${b.strategy}, wallet strategy ${b.walletStrategy}, cache ${b.cache})`);
-    const running = await startBundledTarget(options.connections, options.stateDir, { ...b, holdTtlMs: options.holdTtlMs, lockTtlMs: options.lockTtlMs });
+    const running = await startBundledTarget(options.connections, options.stateDir, { ...b, holdTtlMs: options.holdTtlMs, lockTtlMs: options.lockTtlMs }, undefined, options.instance);
     return { baseUrl: running.baseUrl, running };
   }
   assertStartable(loaded, undefined);
@@ -71,6 +73,6 @@ export async function startTarget(loaded: LoadedProfile, options: StartTargetOpt
     lockTtlMs: options.lockTtlMs,
     queue: options.queue ?? DEFAULT_QUEUE_SETTINGS,
   };
-  const running = await startProfiledTarget(profile.name, profile.start, cwd, options.connections, vars, options.stateDir);
+  const running = await startProfiledTarget(options.instance === undefined ? profile.name : `${profile.name}-${options.instance}`, profile.start, cwd, options.connections, vars, options.stateDir);
   return { baseUrl: running.baseUrl, running };
 }
