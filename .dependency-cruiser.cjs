@@ -9,7 +9,7 @@
 const LAYERS = [
   { name: 'core', paths: ['^src/errors\\.ts$', '^src/util/', '^src/model/', '^contract/'] },
   { name: 'config', paths: ['^src/config/'] },
-  { name: 'drivers', paths: ['^src/options/', '^src/engine/', '^src/infra/', '^src/target/', '^src/seed/', '^src/profile/', '^profiles/'] },
+  { name: 'drivers', paths: ['^src/options/', '^src/engine/', '^src/infra/', '^src/target/', '^src/seed/', '^src/profile/', '^profiles/', '^src/nemesis/'] },
   { name: 'judges', paths: ['^src/checks/', '^src/thresholds/', '^src/observe/'] },
   { name: 'scenarios', paths: ['^src/scenario/', '^scenarios/'] },
   { name: 'report', paths: ['^src/report/'] },

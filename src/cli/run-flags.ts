@@ -9,7 +9,11 @@ import type { ConnectionSettings } from '../config/connections.ts';
 import { EXECUTOR_OPTIONS } from '../engine/executors/flags.ts';
 import { executorFlagsFromOpts, executorFromFlags } from '../options/executor-flags.ts';
 import { addDeclaredOptions, attributeOf, option, parseDeclared } from '../options/option.ts';
-import { duration, parseDuration, positiveInt } from '../options/values.ts';
+import { duration, parseDuration, parseNonNegativeInt, positiveInt } from '../options/values.ts';
+import { TicketbenchError } from '../errors.ts';
+import { resolveFaults } from '../nemesis/nemesis.ts';
+import { FAULTS } from '../nemesis/registry.ts';
+import { DEFAULT_NEMESIS_SCHEDULE, parseNemesisSchedule, type NemesisSchedule } from '../nemesis/schedule.ts';
 import type { ExecutorConfig } from '../engine/types.ts';
 import type { AnyScenario, ScenarioFlag } from '../scenario/types.ts';
 import { parseThreshold, resolveThresholds, type Threshold } from '../thresholds/parse.ts';
@@ -61,6 +65,9 @@ export function addRunFlags(command: Command): Command {
       .option('--ci', 'plain output, no animation (also when stdout is not a terminal)')
       .option('--no-infra', 'do not start MySQL/Redis/Kafka or apply the schema; fail if they are not reachable')
       .option('--threshold <expr>', "k6-style threshold, repeatable, e.g. 'http_req_duration{name:hold}:p(95)<500' or 'errors:rate<0.01:abortOnFail' (failed: exit 3)", collect, [])
+      .option('--nemesis <list>', `faults to inject during the load, comma-separated: ${[...FAULTS.keys()].join(', ')}`)
+      .option('--nemesis-schedule <after:fault:heal>', `when: the first fault AFTER into the load, each lasting FAULT, then HEAL to recover (default ${DEFAULT_NEMESIS_SCHEDULE})`)
+      .option('--nemesis-seed <n>', 'seed of the nemesis\'s choices (fault, instance); a report gives the one it used, to replay it')
       .option('--profile <file>', 'target profile (.ts, .js, .json, .yaml) describing the service to drive and check (default: the bundled target, profiles/bundled.ts)')
       .option('--require-check <id>', 'fail the run when this check is skipped (its inputs missing from the profile), repeatable', collect, [])
       .option('--summary-json <path>', 'also write a machine-readable summary (verdict, exit code, checks, thresholds, load figures) to this file')
@@ -106,6 +113,8 @@ export interface RunFlagSettings {
   readonly requireChecks: readonly string[];
   /** `--target-instances`; absent when not given. */
   readonly targetInstances?: number;
+  /** `--nemesis` with its schedule and seed; absent without `--nemesis`. */
+  readonly nemesis?: { readonly faults: readonly string[]; readonly schedule: NemesisSchedule; readonly seed: number };
 }
 
 /** Where `--summary-json` and `--junit` write, as absolute paths; absent when not asked for. */
@@ -151,7 +160,27 @@ export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Recor
     requireChecks: (opts['requireCheck'] as readonly string[] | undefined) ?? [],
     ...targetTimesFromFlags(opts),
     ...(parseDeclared({ targetInstances: TARGET_INSTANCES_OPTION }, opts) as { targetInstances?: number }),
+    ...nemesisFromFlags(opts, connections),
   };
+}
+
+/**
+ * `--nemesis`, `--nemesis-schedule` and `--nemesis-seed`; nothing without `--nemesis`.
+ * @throws TicketbenchError INVALID_OPTION for a bad schedule or seed, or schedule/seed without `--nemesis`
+ */
+function nemesisFromFlags(opts: Readonly<Record<string, unknown>>, connections: ConnectionSettings): { nemesis?: RunFlagSettings['nemesis'] } {
+  if (opts['nemesis'] === undefined) {
+    const stray = (['nemesisSchedule', 'nemesisSeed'] as const).find((key) => opts[key] !== undefined);
+    if (stray) throw new TicketbenchError('INVALID_OPTION', `--${stray === 'nemesisSeed' ? 'nemesis-seed' : 'nemesis-schedule'} needs --nemesis LIST (the faults to inject).`);
+    return {};
+  }
+  const faults = String(opts['nemesis']).split(',').map((f) => f.trim()).filter((f) => f !== '');
+  if (faults.length === 0) throw new TicketbenchError('INVALID_OPTION', `--nemesis needs at least one fault: ${[...FAULTS.keys()].join(', ')}.`);
+  resolveFaults(faults, { startsTargets: opts['targetUrl'] === undefined, connections });
+  const schedule = parseNemesisSchedule(String(opts['nemesisSchedule'] ?? DEFAULT_NEMESIS_SCHEDULE));
+  // Without a seed, one is drawn and reported, so the run can be replayed.
+  const seed = opts['nemesisSeed'] === undefined ? Math.floor(Math.random() * 2 ** 31) : parseNonNegativeInt(String(opts['nemesisSeed']), '--nemesis-seed', 2 ** 31 - 1);
+  return { nemesis: { faults, schedule, seed } };
 }
 
 function parseScenarioFlags(flags: readonly ScenarioFlag[], args: readonly string[], name: string, io: CliIo): Record<string, unknown> {

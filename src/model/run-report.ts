@@ -157,6 +157,36 @@ export const loadSummarySchema = z
 /** What the load phase measured; see loadSummarySchema. */
 export type LoadSummary = z.infer<typeof loadSummarySchema>;
 
+/**
+ * The nemesis of a run: its faults, schedule (ms) and seed (`--nemesis-seed` replays it), and one
+ * row per fault injected, with times in ms since the load started, the operations that went
+ * `info` while it was in force, and how long after its heal the first operation succeeded.
+ */
+export const nemesisReportSchema = z
+  .object({
+    faults: z.array(z.string()).readonly(),
+    schedule: z.object({ afterMs: z.number(), faultMs: z.number(), healMs: z.number() }).readonly(),
+    seed: z.number(),
+    timeline: z
+      .array(
+        z
+          .object({
+            fault: z.string(),
+            target: z.string(),
+            startMs: z.number(),
+            endMs: z.number(),
+            detail: z.string(),
+            opsInfo: z.number(),
+            firstOkAfterHealMs: z.number().nullable(),
+          })
+          .readonly(),
+      )
+      .readonly(),
+  })
+  .readonly();
+/** The nemesis of a run; see nemesisReportSchema. */
+export type NemesisReport = z.infer<typeof nemesisReportSchema>;
+
 /** A checker's verdict (Jepsen's valid? true / false / :unknown). */
 export const verdictSchema = z.enum(['pass', 'fail', 'unknown', 'skipped']);
 /** A checker's verdict: `pass`, `fail`, or `unknown` when it could not decide. */
@@ -273,6 +303,8 @@ export const runReportSchema = z
     scenario: z.string(),
     /** The target profile the run drove (`bundled` unless `--profile`); absent in reports written before profiles. */
     profile: z.string().optional(),
+    /** The faults injected during the load (`--nemesis`); absent when none. */
+    nemesis: nemesisReportSchema.optional(),
     description: z.string(),
     /** Scenario options after defaults, e.g. `{ vus: 80, seats: 1 }`. */
     options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).readonly(),

@@ -239,6 +239,28 @@ function instances(report: RunReport): string {
   ].join('\n');
 }
 
+/** The faults injected during the load, as a timeline (Jepsen's nemesis history). */
+function nemesis(report: RunReport): string {
+  const n = report.nemesis;
+  if (!n) return '';
+  const s = n.schedule;
+  const lines = [
+    '## Nemesis',
+    '',
+    `Faults ${n.faults.map(code).join(', ')}: the first ${formatDuration(s.afterMs)} into the load, each for ${formatDuration(s.faultMs)}, then ${formatDuration(s.healMs)} to recover; seed ${n.seed} (\`--nemesis-seed ${n.seed}\` replays the same choices).`,
+    '',
+  ];
+  if (n.timeline.length === 0) return [...lines, 'The load ended before the first fault was due.'].join('\n');
+  lines.push(
+    table(
+      ['fault', 'target', 'start', 'end', 'ops info', 'first ok after heal', 'what happened'],
+      n.timeline.map((f) => [code(f.fault), escapeCell(f.target), formatDuration(f.startMs), formatDuration(f.endMs), formatCount(f.opsInfo), f.firstOkAfterHealMs === null ? 'none' : formatDuration(f.firstOkAfterHealMs), escapeCell(f.detail)]),
+      ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+    ),
+  );
+  return lines.join('\n');
+}
+
 function operations(report: RunReport): string {
   const ops = Object.entries(report.load.ops);
   const lines = ['## Operations', ''];
@@ -452,6 +474,7 @@ export function renderMarkdown(report: RunReport, charts?: RunChartLinks): strin
       latency(report),
       status(report),
       instances(report),
+      nemesis(report),
       operations(report),
       results(report),
       serverCounters(report),

@@ -6,6 +6,9 @@
  * tests and other programs call this same function.
  */
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { resolveFaults, startNemesis, type FaultRecord } from '../nemesis/nemesis.ts';
+import type { NemesisSchedule } from '../nemesis/schedule.ts';
 import path from 'node:path';
 import { redactUrl, type ConnectionSettings } from '../config/connections.ts';
 import { runCheckers, type CheckScope } from '../checks/checker.ts';
@@ -35,7 +38,7 @@ import { TargetOps } from '../profile/target-ops.ts';
 import { renderText } from '../profile/template.ts';
 
 import { describeMachine } from './machine.ts';
-import type { RunReport } from '../model/run-report.ts';
+import type { NemesisReport, RunReport } from '../model/run-report.ts';
 import type { RunEmitter, RunEventMap } from './types.ts';
 
 /** Everything a run needs; the CLI builds this from flags. */
@@ -54,6 +57,8 @@ export interface RunScenarioOptions {
   readonly targetUrl?: string;
   /** Instances of the target ticketbench starts (default 1); the VUs are spread over them. */
   readonly targetInstances?: number;
+  /** Faults to inject during the load (`--nemesis`), their schedule and the seed of their choice. */
+  readonly nemesis?: { readonly faults: readonly string[]; readonly schedule: NemesisSchedule; readonly seed: number };
   /** How to drive and check the target (src/profile/); the bundled target's profile when absent. */
   readonly profile?: LoadedProfile;
   /** Check ids that must not be skipped (`--require-check`): a skipped one becomes a failure. */
@@ -148,6 +153,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const walletStrategy = runsBundled ? validateWalletStrategy(options.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy) : 'external';
   const cache = runsBundled ? validateCache(options.cache ?? BUNDLED_TARGET_SETTINGS.cache) : 'external';
   assertStartable(loaded, options.targetUrl);
+  const faults = options.nemesis ? resolveFaults(options.nemesis.faults, { startsTargets: options.targetUrl === undefined, connections: options.connections }) : [];
   const database = serviceDatabase(options.connections.mysqlUrl, profile);
   const serviceUrl = serviceMysqlUrl(options.connections.mysqlUrl, profile);
   const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
@@ -203,6 +209,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const loadSignal = AbortSignal.any([...(options.signal ? [options.signal] : []), thresholdAbort.signal, profileAbort.signal]);
     const breaches = new Map<string, number>();
     let latencies: LatencySource | undefined;
+    // The nemesis acts while the load runs, and heals whatever it did before anything else happens.
+    const nemesis = options.nemesis && faults.length > 0 ? startNemesis(faults, options.nemesis.schedule, options.nemesis.seed, { targets: running, connections: options.connections, database }, performance.now(), (message) => emitter.emit('notice', message)) : undefined;
     const load = await runLoad({
       baseUrl,
       ...(instanceUrls.length > 1 ? { instances: instanceUrls } : {}),
@@ -224,9 +232,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       },
       signal: loadSignal,
     }).catch(async (err: unknown) => {
+      await nemesis?.stop();
       await observation.close();
       throw err;
     });
+    const faultTimeline = await nemesis?.stop();
     await observation.loadEnded();
     if (unreadable !== undefined) {
       await observation.close();
@@ -263,6 +273,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       format: 1,
       scenario: options.scenario.name,
       profile: profile.name,
+      ...(options.nemesis && faultTimeline ? { nemesis: nemesisReport(options.nemesis, faultTimeline, history) } : {}),
       description: options.scenario.description,
       options: {
         ...scenarioOptions,
@@ -300,6 +311,30 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   } finally {
     await Promise.all(running.map((target) => target.stop()));
   }
+}
+
+/**
+ * The report's nemesis section: each fault with the operations that ended `info` while it was in
+ * force and how long after its heal the first operation succeeded (null: none did).
+ */
+function nemesisReport(settings: NonNullable<RunScenarioOptions['nemesis']>, timeline: readonly FaultRecord[], history: History): NemesisReport {
+  const ops = history.ops();
+  return {
+    faults: [...settings.faults],
+    schedule: settings.schedule,
+    seed: settings.seed,
+    timeline: timeline.map((row) => {
+      const [from, to] = [row.startMs * 1000, row.endMs * 1000];
+      let opsInfo = 0;
+      let firstOk = Infinity;
+      for (const op of ops) {
+        // Requests in flight when the fault struck went info then too: judged by their completion.
+        if (op.type === 'info' && op.completeUs >= from && op.completeUs <= to) opsInfo += 1;
+        if (op.type === 'ok' && op.completeUs > to && op.completeUs < firstOk) firstOk = op.completeUs;
+      }
+      return { ...row, opsInfo, firstOkAfterHealMs: firstOk === Infinity ? null : Math.round((firstOk - to) / 100) / 10 };
+    }),
+  };
 }
 
 /** The folder a profile's commands run in: its file's, or the working directory for a profile given as a value. */

@@ -3,7 +3,7 @@
  * path) as a child process on a free port, waits until its health path answers 2xx, and stops it.
  * Its output goes to a log file, as the bundled target's does.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnectionSettings } from '../config/connections.ts';
@@ -66,30 +66,46 @@ export async function startProfiledTarget(name: string, spec: StartSpec, cwd: st
     env[key] = value;
   }
   const [command, ...args] = spec.command;
-  const child = spawn(command!, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let lastLine = '';
-  const keepLast = (chunk: Buffer) => {
-    const lines = chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean);
-    if (lines.length > 0) lastLine = lines[lines.length - 1]!;
-  };
-  child.stdout.on('data', keepLast).pipe(log);
-  child.stderr.on('data', keepLast).pipe(log);
   const baseUrl = `http://127.0.0.1:${port}`;
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => (exited = signal ?? `code ${code}`));
-  child.once('error', (err) => (exited = err.message));
-  const deadline = Date.now() + spec.timeoutMs;
-  const why = (reason: string) => new TicketbenchError('TARGET_START_FAILED', `The ${name} service did not start (${spec.command.join(' ')}): ${reason}${lastLine ? ` (last output: ${lastLine})` : ''}. See ${path.relative(process.cwd(), logFile) || logFile}.`);
-  for (;;) {
-    if (exited !== undefined) throw why(`it exited with ${exited}`);
-    if (await healthy(`${baseUrl}${spec.health}`)) break;
-    if (Date.now() >= deadline) {
-      await stopChild(child, 2_000);
-      throw why(`GET ${spec.health} did not answer 2xx within ${spec.timeoutMs} ms`);
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(command!, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let lastLine = '';
+    const keepLast = (chunk: Buffer) => {
+      const lines = chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean);
+      if (lines.length > 0) lastLine = lines[lines.length - 1]!;
+    };
+    child.stdout.on('data', keepLast).pipe(log, { end: false });
+    child.stderr.on('data', keepLast).pipe(log, { end: false });
+    let exited: string | undefined;
+    child.once('exit', (code, signal) => (exited = signal ?? `code ${code}`));
+    child.once('error', (err) => (exited = err.message));
+    const deadline = Date.now() + spec.timeoutMs;
+    const why = (reason: string) => new TicketbenchError('TARGET_START_FAILED', `The ${name} service did not start (${spec.command.join(' ')}): ${reason}${lastLine ? ` (last output: ${lastLine})` : ''}. See ${path.relative(process.cwd(), logFile) || logFile}.`);
+    for (;;) {
+      if (exited !== undefined) throw why(`it exited with ${exited}`);
+      if (await healthy(`${baseUrl}${spec.health}`)) return child;
+      if (Date.now() >= deadline) {
+        await stopChild(child, 2_000);
+        throw why(`GET ${spec.health} did not answer 2xx within ${spec.timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { baseUrl, pid: child.pid ?? -1, logFile, stop: (graceMs) => stopChild(child, graceMs ?? 10_000) };
+  };
+  let child = await launch();
+  return {
+    baseUrl,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    logFile,
+    signal: (signal) => child.kill(signal),
+    // The same environment, so the same port: the load's clients find it again where it was.
+    restart: async () => {
+      await stopChild(child, 2_000);
+      child = await launch();
+    },
+    stop: (graceMs) => stopChild(child, graceMs ?? 10_000),
+  };
 }
 
 async function healthy(url: string): Promise<boolean> {

@@ -96,11 +96,16 @@ export function validateWalletStrategy(name: string): string {
   return name;
 }
 
-/** A running bundled target. */
+/** A running target process ticketbench started (the bundled target, or a profile's service). */
 export interface RunningTarget {
   readonly baseUrl: string;
+  /** The current process's pid (a restart changes it). */
   readonly pid: number;
   readonly logFile: string;
+  /** Sends a signal to the current process (the nemesis: SIGKILL, SIGSTOP, SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
+  /** Starts it again on the same port (after a kill); stops the current process first if it still runs. */
+  restart(): Promise<void>;
   /** SIGTERM, then SIGKILL after `graceMs` (default 10 000). */
   stop(graceMs?: number): Promise<void>;
 }
@@ -118,60 +123,79 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, instance === undefined ? 'target.log' : `target-${instance}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = fork(ENTRY, [], {
-    cwd: REPO_ROOT,
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: {
-      ...process.env,
-      TARGET_PORT: '0',
-      // ticketbench talks to it on 127.0.0.1, whatever TARGET_HOST the user's shell exports.
-      TARGET_HOST: '127.0.0.1',
-      TICKETBENCH_MYSQL_URL: connections.mysqlUrl,
-      TICKETBENCH_REDIS_URL: connections.redisUrl,
-      TICKETBENCH_KAFKA_BROKERS: connections.kafkaBrokers.join(','),
-      TARGET_LOCK_TTL_MS: String(strategies.lockTtlMs ?? BUNDLED_TARGET_SETTINGS.lockTtlMs),
-      TARGET_HOLD_TTL_MS: String(strategies.holdTtlMs ?? BUNDLED_TARGET_SETTINGS.holdTtlMs),
-      TARGET_EXPIRY_SWEEP_MS: String(BUNDLED_TARGET_SETTINGS.expirySweepMs),
-      TARGET_STRATEGY: strategies.strategy ?? BUNDLED_TARGET_SETTINGS.strategy,
-      TARGET_WALLET_STRATEGY: strategies.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy,
-      TARGET_CACHE: strategies.cache ?? BUNDLED_TARGET_SETTINGS.cache,
-      TARGET_CACHE_TTL_MS: String(BUNDLED_TARGET_SETTINGS.cacheTtlMs),
-    },
-  });
-  let lastLine = '';
-  const keepLast = (chunk: Buffer) => {
-    const lines = chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean);
-    if (lines.length > 0) lastLine = lines[lines.length - 1]!;
-  };
-  child.stdout?.on('data', keepLast).pipe(log);
-  child.stderr?.on('data', keepLast).pipe(log);
-
-  const port = await new Promise<number>((resolve, reject) => {
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new TicketbenchError('TARGET_START_FAILED', `The bundled target did not start: ${why}. See ${path.relative(process.cwd(), logFile) || logFile}.`));
-    };
-    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms${lastLine ? ` (last output: ${lastLine})` : ''}`), timeoutMs);
-    child.on('message', (message: unknown) => {
-      const m = message as { type?: unknown; port?: unknown };
-      if (m?.type === 'listening' && typeof m.port === 'number') {
-        clearTimeout(timer);
-        resolve(m.port);
-      }
+  const launch = async (listenPort: number): Promise<{ child: ChildProcess; port: number }> => {
+    const child = fork(ENTRY, [], {
+      cwd: REPO_ROOT,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: {
+        ...process.env,
+        TARGET_PORT: String(listenPort),
+        // ticketbench talks to it on 127.0.0.1, whatever TARGET_HOST the user's shell exports.
+        TARGET_HOST: '127.0.0.1',
+        TICKETBENCH_MYSQL_URL: connections.mysqlUrl,
+        TICKETBENCH_REDIS_URL: connections.redisUrl,
+        TICKETBENCH_KAFKA_BROKERS: connections.kafkaBrokers.join(','),
+        TARGET_LOCK_TTL_MS: String(strategies.lockTtlMs ?? BUNDLED_TARGET_SETTINGS.lockTtlMs),
+        TARGET_HOLD_TTL_MS: String(strategies.holdTtlMs ?? BUNDLED_TARGET_SETTINGS.holdTtlMs),
+        TARGET_EXPIRY_SWEEP_MS: String(BUNDLED_TARGET_SETTINGS.expirySweepMs),
+        TARGET_STRATEGY: strategies.strategy ?? BUNDLED_TARGET_SETTINGS.strategy,
+        TARGET_WALLET_STRATEGY: strategies.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy,
+        TARGET_CACHE: strategies.cache ?? BUNDLED_TARGET_SETTINGS.cache,
+        TARGET_CACHE_TTL_MS: String(BUNDLED_TARGET_SETTINGS.cacheTtlMs),
+      },
     });
-    child.once('exit', (code, signal) => fail(`it exited with ${signal ?? `code ${code}`}${lastLine ? `: ${lastLine}` : ''}`));
-    child.once('error', (err) => fail(err.message));
-  });
-  child.removeAllListeners('exit');
-  return { baseUrl: `http://127.0.0.1:${port}`, pid: child.pid ?? -1, logFile, stop: (graceMs) => stopChild(child, graceMs ?? 10_000) };
+    let lastLine = '';
+    const keepLast = (chunk: Buffer) => {
+      const lines = chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean);
+      if (lines.length > 0) lastLine = lines[lines.length - 1]!;
+    };
+    child.stdout?.on('data', keepLast).pipe(log, { end: false });
+    child.stderr?.on('data', keepLast).pipe(log, { end: false });
+
+    const port = await new Promise<number>((resolve, reject) => {
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(new TicketbenchError('TARGET_START_FAILED', `The bundled target did not start: ${why}. See ${path.relative(process.cwd(), logFile) || logFile}.`));
+      };
+      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms${lastLine ? ` (last output: ${lastLine})` : ''}`), timeoutMs);
+      child.on('message', (message: unknown) => {
+        const m = message as { type?: unknown; port?: unknown };
+        if (m?.type === 'listening' && typeof m.port === 'number') {
+          clearTimeout(timer);
+          resolve(m.port);
+        }
+      });
+      child.once('exit', (code, signal) => fail(`it exited with ${signal ?? `code ${code}`}${lastLine ? `: ${lastLine}` : ''}`));
+      child.once('error', (err) => fail(err.message));
+    });
+    child.removeAllListeners('exit');
+    return { child, port };
+  };
+  let current = await launch(0);
+  return {
+    baseUrl: `http://127.0.0.1:${current.port}`,
+    get pid() {
+      return current.child.pid ?? -1;
+    },
+    logFile,
+    signal: (signal) => current.child.kill(signal),
+    // On the same port, so the load's clients find it again where it was.
+    restart: async () => {
+      await stopChild(current.child, 2_000);
+      current = await launch(current.port);
+    },
+    stop: (graceMs) => stopChild(current.child, graceMs ?? 10_000),
+  };
 }
 
 /** @internal Stops a child: SIGTERM, then SIGKILL after `graceMs`. */
 export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A stopped (SIGSTOP) process cannot act on SIGTERM until it runs again.
+  child.kill('SIGCONT');
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;

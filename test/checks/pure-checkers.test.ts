@@ -227,4 +227,29 @@ describe('sell-out checker', () => {
     ]);
     expect(r.summary).toBe('2 seat(s) not sold exactly once: 1 held by more than one user (acknowledged holds), 1 never sold');
   });
+
+  it('judges a lost answer by what it did: a seat it sold counts, a seat it left held is counted, not failed; a seat sold twice still fails', () => {
+    const history = History.of([
+      // A1: the payment's answer was lost, but it happened.
+      { vu: 1, f: 'hold', type: 'ok', value: { scheduleId: 7, seatNo: 'A1', userId: 1 }, result: { reservationId: 100 } },
+      { vu: 1, f: 'pay', type: 'info', value: { reservationId: 100, userId: 1 }, error: 'ECONNRESET' },
+      // A2: the payment's answer was lost and it did not happen: the seat stays held until its hold expires.
+      { vu: 2, f: 'hold', type: 'ok', value: { scheduleId: 7, seatNo: 'A2', userId: 2 }, result: { reservationId: 101 } },
+      { vu: 2, f: 'pay', type: 'info', value: { reservationId: 101, userId: 2 }, error: 'ECONNRESET' },
+      // A3: the hold's answer was lost.
+      { vu: 3, f: 'hold', type: 'info', value: { scheduleId: 7, seatNo: 'A3', userId: 3 }, error: 'timeout' },
+    ]);
+    const seats = [
+      { scheduleId: 7, seatNo: 'A1', confirmed: 1 },
+      { scheduleId: 7, seatNo: 'A2', confirmed: 0 },
+      { scheduleId: 7, seatNo: 'A3', confirmed: 0 },
+    ];
+    const r = sellOutChecker.check(history, { seats }, scope);
+    expect(r.verdict).toBe('pass');
+    expect(r.counts).toMatchObject({ sold: 1, recovered: 1, leftHeldByLostAnswers: 2 });
+    expect(r.summary).toBe('1/3 seat(s) sold, each with exactly one acknowledged hold and payment; answers lost: 1 seat(s) sold all the same, 2 left held until their hold expires');
+    // A lost answer never excuses a seat sold twice.
+    const twice = sellOutChecker.check(history, { seats: [{ scheduleId: 7, seatNo: 'A1', confirmed: 2 }] }, scope);
+    expect(twice.verdict).toBe('fail');
+  });
 });

@@ -1,0 +1,9 @@
+/** The faults the nemesis knows, by name. */
+import { killTarget } from './kill-target.ts';
+import { mysqlKillConnections } from './mysql-kill-connections.ts';
+import { pauseRedis } from './pause-redis.ts';
+import { pauseTarget } from './pause-target.ts';
+import type { Fault } from './types.ts';
+
+/** Every fault, by its `--nemesis` name. */
+export const FAULTS: ReadonlyMap<string, Fault> = new Map([killTarget, pauseTarget, pauseRedis, mysqlKillConnections].map((fault) => [fault.name, fault]));
