@@ -1,5 +1,6 @@
 /** `pause-target`: SIGSTOP one target instance for the fault interval (a long GC pause), SIGCONT at heal. */
 import { readFileSync } from 'node:fs';
+import { chooseTarget, startedTargetsOnly } from './target-choice.ts';
 import type { Fault } from './types.ts';
 
 /** The process state letter of a pid from /proc (Linux), e.g. `T` when stopped; `?` when unknown. */
@@ -16,14 +17,13 @@ export function processState(pid: number): string {
 export const pauseTarget: Fault = {
   name: 'pause-target',
   description: 'SIGSTOP one target instance for the fault interval, SIGCONT at heal (its leases run out meanwhile)',
-  unavailable: (run) => (run.startsTargets ? undefined : 'it acts only on target instances ticketbench starts (not with --target-url)'),
+  unavailable: startedTargetsOnly,
   async start(context) {
-    const target = context.targets[context.pick(context.targets.length)]!;
-    const pid = target.pid;
+    const { target, pid, label } = chooseTarget(context);
     target.signal('SIGSTOP');
     await new Promise((resolve) => setTimeout(resolve, 20));
     return {
-      target: `${target.baseUrl} (pid ${pid})`,
+      target: label,
       detail: `SIGSTOP; process state ${processState(pid)}`,
       async heal() {
         target.signal('SIGCONT');
