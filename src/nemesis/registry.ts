@@ -1,4 +1,5 @@
 /** The faults the nemesis knows, by name. */
+import { killKafka } from './kill-kafka.ts';
 import { killTarget } from './kill-target.ts';
 import { mysqlKillConnections } from './mysql-kill-connections.ts';
 import { pauseRedis } from './pause-redis.ts';
@@ -6,4 +7,4 @@ import { pauseTarget } from './pause-target.ts';
 import type { Fault } from './types.ts';
 
 /** Every fault, by its `--nemesis` name. */
-export const FAULTS: ReadonlyMap<string, Fault> = new Map([killTarget, pauseTarget, pauseRedis, mysqlKillConnections].map((fault) => [fault.name, fault]));
+export const FAULTS: ReadonlyMap<string, Fault> = new Map([killTarget, pauseTarget, pauseRedis, mysqlKillConnections, killKafka].map((fault) => [fault.name, fault]));

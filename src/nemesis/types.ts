@@ -13,6 +13,8 @@ export interface NemesisContext {
   readonly connections: ConnectionSettings;
   /** The service's database name (its MySQL connections are the ones killed). */
   readonly database: string;
+  /** The state folder of the servers ticketbench started (their pids). */
+  readonly stateDir: string;
   /** How long each fault lasts, ms (the schedule's FAULT). */
   readonly faultMs: number;
   /** Picks an index in [0, n) from the run's seeded random stream. */

@@ -210,7 +210,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const breaches = new Map<string, number>();
     let latencies: LatencySource | undefined;
     // The nemesis acts while the load runs, and heals whatever it did before anything else happens.
-    const nemesis = options.nemesis && faults.length > 0 ? startNemesis(faults, options.nemesis.schedule, options.nemesis.seed, { targets: running, connections: options.connections, database }, performance.now(), (message) => emitter.emit('notice', message)) : undefined;
+    const nemesis = options.nemesis && faults.length > 0 ? startNemesis(faults, options.nemesis.schedule, options.nemesis.seed, { targets: running, connections: options.connections, database, stateDir }, performance.now(), (message) => emitter.emit('notice', message)) : undefined;
     const load = await runLoad({
       baseUrl,
       ...(instanceUrls.length > 1 ? { instances: instanceUrls } : {}),

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import { parseNemesisSchedule } from '../../src/nemesis/schedule.ts';
+import { resolveStateDir } from '../../src/infra/paths.ts';
+import { readStarted } from '../../src/infra/started-state.ts';
 import { executorFromFlags } from '../../src/options/executor-flags.ts';
 import { runAndWriteReport } from '../../src/run/run-and-write.ts';
 import flashSale from '../../scenarios/flash-sale.ts';
@@ -70,6 +72,17 @@ describe('the nemesis', () => {
     expect(Number(/KILL (\d+) connection/.exec(report.nemesis!.timeline[0]!.detail)![1])).toBeGreaterThan(0);
   }, 240_000);
 
+  it('kill-kafka: the broker ticketbench started is killed mid-sale and started again; the relay and the consumer catch up, one event per sale', async () => {
+    const { report } = await run('kill-kafka');
+    expect(failing(report)).toEqual([]);
+    const row = report.nemesis!.timeline[0]!;
+    const started = readStarted(resolveStateDir()).some((s) => s.name === 'kafka');
+    // Where the broker was started by another checkout's ticketbench, it is not this run's to kill.
+    if (started) expect(row.detail).toMatch(/^SIGKILL; gone; started again as pid \d+$/);
+    else expect(row.detail).toBe('could not inject: the Kafka broker was not started by ticketbench (infra up): it is not touched');
+    expect(report.checks.find((c) => c.id === 'kafka-events')?.counts).toMatchObject({ confirmed: 600, consumed: 600 });
+  }, 240_000);
+
   it('does not hide a broken target: the unsafe `none` strategy still double-books under a fault, and the checks say so', async () => {
     const { report } = await run('pause-target', { instances: 2, strategy: 'none' });
     expect(report.checks.find((c) => c.id === 'double-booking')?.verdict).toBe('fail');
@@ -78,7 +91,7 @@ describe('the nemesis', () => {
   it('refuses what it may not or cannot do, in one line, exit 2', async () => {
     const unknown = await cli(['run', 'contention', '--ci', '--no-infra', '--nemesis', 'kill-everything']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe('ticketbench: Unknown --nemesis fault "kill-everything"; the nemesis has: kill-target, pause-target, pause-redis, mysql-kill-connections.');
+    expect(unknown.stderr.trim()).toBe('ticketbench: Unknown --nemesis fault "kill-everything"; the nemesis has: kill-target, pause-target, pause-redis, mysql-kill-connections, kill-kafka.');
     const external = await cli(['run', 'contention', '--ci', '--no-infra', '--nemesis', 'kill-target', '--target-url', 'http://127.0.0.1:9']);
     expect(external.code).toBe(2);
     expect(external.stderr.trim()).toBe('ticketbench: --nemesis kill-target: it acts only on target instances ticketbench starts (not with --target-url).');
