@@ -43,7 +43,7 @@ import { TicketbenchError } from '../src/errors.ts';
 import { abandonPass } from '../src/scenario/queue-ops.ts';
 import type { Fixture } from '../src/profile/setup.ts';
 import type { Id, TargetOps } from '../src/profile/target-ops.ts';
-import { renderText } from '../src/profile/template.ts';
+import { queueKeysOf } from '../src/profile/database.ts';
 import type { QueueScope } from '../src/checks/checker.ts';
 import { defineScenario } from '../src/scenario/types.ts';
 
@@ -165,13 +165,7 @@ export default defineScenario({
     }
     const settings = { capacity: options.capacity, passTtlMs: options.passTtlMs, advanceMs: options.advanceMs };
     const fixture = await createFixture({ seats: options.users, users: options.users, name: 'queue-ttl', queue: settings });
-    const key = (template: string) => renderText(template, { scheduleId: fixture.scheduleId, database })!;
-    const keys: QueueScope['keys'] = {
-      waiting: key(spec.waiting),
-      passes: key(spec.active),
-      ...(spec.passPrefix === undefined ? {} : { passPrefix: key(spec.passPrefix) }),
-      ...(spec.log === undefined ? {} : { log: key(spec.log) }),
-    };
+    const keys: QueueScope['keys'] = queueKeysOf(spec, fixture.scheduleId, database);
     // The sampler reads Redis itself: the checks must not rely on the target's word alone.
     const redis = new Redis(connections.redisUrl, { maxRetriesPerRequest: 2 });
     return { fixture, keys, settings, target, redis, nextShard: 0, remaining: options.users, lastPass: undefined, probesRun: 0 };

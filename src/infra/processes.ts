@@ -127,6 +127,11 @@ function signal(pid: number, sig: NodeJS.Signals): boolean {
   }
 }
 
+/** A process's state letter from /proc (Linux), e.g. `R`, `S`, `T` when stopped; `?` when unknown or gone. */
+export function processState(pid: number): string {
+  return procStat(pid)?.state ?? '?';
+}
+
 function procStat(pid: number): { state: string; startTime: number } | undefined {
   let text: string;
   try {

@@ -3,7 +3,7 @@
  * it again at heal, as `infra up` does. A broker ticketbench did not start is never touched.
  */
 import { infraUp } from '../infra/index.ts';
-import { isSameProcess } from '../infra/processes.ts';
+import { isSameProcess, waitForExit } from '../infra/processes.ts';
 import { readStarted } from '../infra/started-state.ts';
 import type { Fault } from './types.ts';
 
@@ -15,10 +15,10 @@ export const killKafka: Fault = {
     const broker = readStarted(context.stateDir).find((s) => s.name === 'kafka');
     if (!broker || !isSameProcess(broker)) throw new Error('the Kafka broker was not started by ticketbench (infra up): it is not touched');
     process.kill(broker.pid, 'SIGKILL');
-    for (let waited = 0; isSameProcess(broker) && waited < 2_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    const gone = await waitForExit(broker.pid, 2_000);
     return {
       target: `kafka ${broker.endpoint} (pid ${broker.pid})`,
-      detail: `SIGKILL; ${isSameProcess(broker) ? 'still alive' : 'gone'}`,
+      detail: `SIGKILL; ${gone ? 'gone' : 'still alive'}`,
       async heal() {
         const up = await infraUp({ connections: context.connections, stateDir: context.stateDir, log: () => undefined });
         const again = readStarted(context.stateDir).find((s) => s.name === 'kafka');

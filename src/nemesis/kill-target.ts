@@ -1,15 +1,7 @@
 /** `kill-target`: SIGKILL one target instance; restart it on the same port at heal. */
+import { waitForExit } from '../infra/processes.ts';
 import { chooseTarget, startedTargetsOnly } from './target-choice.ts';
 import type { Fault } from './types.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const killTarget: Fault = {
   name: 'kill-target',
@@ -18,11 +10,10 @@ export const killTarget: Fault = {
   async start(context) {
     const { target, pid, label } = chooseTarget(context);
     target.signal('SIGKILL');
-    // Gone once this process has reaped it (its exit event); at most a second.
-    for (let waited = 0; alive(pid) && waited < 1_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    const gone = await waitForExit(pid, 1_000);
     return {
       target: label,
-      detail: `SIGKILL; ${alive(pid) ? 'still alive' : 'gone'}`,
+      detail: `SIGKILL; ${gone ? 'gone' : 'still alive'}`,
       async heal() {
         await target.restart();
         return `restarted as pid ${target.pid}`;

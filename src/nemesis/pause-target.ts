@@ -1,18 +1,7 @@
 /** `pause-target`: SIGSTOP one target instance for the fault interval (a long GC pause), SIGCONT at heal. */
-import { readFileSync } from 'node:fs';
+import { processState } from '../infra/processes.ts';
 import { chooseTarget, startedTargetsOnly } from './target-choice.ts';
 import type { Fault } from './types.ts';
-
-/** The process state letter of a pid from /proc (Linux), e.g. `T` when stopped; `?` when unknown. */
-export function processState(pid: number): string {
-  try {
-    // /proc/<pid>/stat: "pid (comm) S ...": the state follows the command's closing parenthesis.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || '?';
-  } catch {
-    return '?';
-  }
-}
 
 export const pauseTarget: Fault = {
   name: 'pause-target',

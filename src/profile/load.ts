@@ -21,6 +21,11 @@ export interface LoadedProfile {
   readonly file?: string;
 }
 
+/** The folder a profile's commands (start, setup) run in: its file's, or the working directory for a profile given as a value. */
+export function profileFolder(loaded: LoadedProfile): string {
+  return loaded.file === undefined ? process.cwd() : path.dirname(loaded.file);
+}
+
 /**
  * Reads and validates the profile in `file` (relative to the working directory).
  * @throws TicketbenchError INVALID_PROFILE (exit 2) when the file cannot be read or loaded, or

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { redactUrl } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
 import type { HttpResponse, TargetHttpClient } from '../engine/http-client.ts';
 import { describeError } from '../util/describe-error.ts';
@@ -193,7 +194,7 @@ async function sqlSetup(spec: Extract<SetupSpec, { kind: 'sql' }>, mysqlUrl: str
     return { scheduleId, seatNos, userIds, price, points };
   } catch (err) {
     await conn?.rollback().catch(() => undefined);
-    throw new TicketbenchError('SETUP_FAILED', `The profile's SQL setup failed on ${redact(mysqlUrl)}: ${describeError(err)}.`, { cause: err });
+    throw new TicketbenchError('SETUP_FAILED', `The profile's SQL setup failed on ${redactUrl(mysqlUrl)}: ${describeError(err)}.`, { cause: err });
   } finally {
     await conn?.end().catch(() => undefined);
   }
@@ -211,6 +212,3 @@ function optionalInteger(value: unknown): number | undefined {
   return Number.isInteger(value) ? (value as number) : undefined;
 }
 
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-}

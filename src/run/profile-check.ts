@@ -5,7 +5,6 @@
  * worked and what did not, with the answer it got. Seconds, not a load test.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { canonicalRows } from '../checks/canonical.ts';
@@ -20,12 +19,11 @@ import { VuContext, type OpResult } from '../engine/vu.ts';
 import { infraUp } from '../infra/index.ts';
 import { resolveStateDir } from '../infra/paths.ts';
 import { evidence } from '../profile/answer.ts';
-import { serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
-import type { LoadedProfile } from '../profile/load.ts';
+import { kafkaScopeOf, queueKeysOf, serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
+import { profileFolder, type LoadedProfile } from '../profile/load.ts';
 import { CANONICAL_QUERIES, OPERATION_NAMES, type CanonicalQueryName, type OperationName, type TargetProfile } from '../profile/schema.ts';
 import { createFixture, type Fixture } from '../profile/setup.ts';
 import { TargetOps, type Id } from '../profile/target-ops.ts';
-import { renderText } from '../profile/template.ts';
 import { BUNDLED_TARGET_SETTINGS } from '../target/launch.ts';
 import { assertStartable, startTarget } from '../target/start-target.ts';
 import { describeError } from '../util/describe-error.ts';
@@ -73,7 +71,7 @@ export async function checkProfile(loaded: LoadedProfile, options: ProfileCheckO
   const rows: ProbeRow[] = [];
   const http = new TargetHttpClient(driven.baseUrl, { connections: 2, timeoutMs: 10_000 });
   const runStartedAtMs = Date.now();
-  const setupTarget = { http, mysqlUrl: serviceMysqlUrl(options.connections.mysqlUrl, profile), cwd: loaded.file === undefined ? process.cwd() : path.dirname(loaded.file) };
+  const setupTarget = { http, mysqlUrl: serviceMysqlUrl(options.connections.mysqlUrl, profile), cwd: profileFolder(loaded) };
   try {
     let fixture: Fixture;
     try {
@@ -154,8 +152,7 @@ function order(item: string): number {
 async function probeQueueKeys(spec: NonNullable<TargetProfile['stores']['redis']>['queue'], redisUrl: string, scheduleId: number, database: string): Promise<ProbeRow> {
   const item = 'redis.queue';
   if (spec === undefined) return { item, result: 'skipped', detail: 'not declared: queue-ttl cannot run on this profile' };
-  const waiting = renderText(spec.waiting, { scheduleId, database })!;
-  const active = renderText(spec.active, { scheduleId, database })!;
+  const { waiting, passes: active } = queueKeysOf(spec, scheduleId, database);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
   try {
     const [typeW, typeA] = await Promise.all([redis.type(waiting), redis.type(active)]);
@@ -180,9 +177,7 @@ async function probeStores(loaded: LoadedProfile, options: ProfileCheckOptions, 
     seatCount: fixture.seatNos.length,
     runStartedAtMs,
     lockTtlMs: profile.timings?.lockTtlMs ?? BUNDLED_TARGET_SETTINGS.lockTtlMs,
-    consumerGroup: renderText(profile.stores.kafka?.consumerGroup ?? '', { database }) ?? '',
-    // As in a run: other services' events on the topic are told apart when ticketbench started this one.
-    ...(started && profile.stores.kafka?.source ? { eventSource: renderText(profile.stores.kafka.source.value, { database }) } : {}),
+    ...kafkaScopeOf(profile, database, started),
     settleTimeoutMs: options.settleTimeoutMs ?? 10_000,
     wallets: { userIds: fixture.userIds, initialPoints: fixture.points ?? 0 },
   };

@@ -9,7 +9,6 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { resolveFaults, startNemesis, type FaultRecord } from '../nemesis/nemesis.ts';
 import type { NemesisSchedule } from '../nemesis/schedule.ts';
-import path from 'node:path';
 import { redactUrl, type ConnectionSettings } from '../config/connections.ts';
 import { runCheckers, type CheckScope } from '../checks/checker.ts';
 import type { CheckResult } from '../checks/types.ts';
@@ -30,12 +29,11 @@ import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress
 import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { BUNDLED_TARGET_SETTINGS, validateCache, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
 import { assertStartable, startTarget } from '../target/start-target.ts';
-import { serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
+import { kafkaScopeOf, serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
 import { bundledTargetProfile } from '../profile/default-profile.ts';
-import type { LoadedProfile } from '../profile/load.ts';
+import { profileFolder, type LoadedProfile } from '../profile/load.ts';
 import { createFixture } from '../profile/setup.ts';
 import { TargetOps } from '../profile/target-ops.ts';
-import { renderText } from '../profile/template.ts';
 
 import { describeMachine } from './machine.ts';
 import type { NemesisReport, RunReport } from '../model/run-report.ts';
@@ -256,9 +254,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       ...options.scenario.scope(data, scenarioOptions),
       runStartedAtMs,
       ...timings,
-      consumerGroup: renderText(profile.stores.kafka?.consumerGroup ?? '', { database }) ?? '',
-      // Events of other services on the topic are told apart only when ticketbench started this one.
-      ...(running.length > 0 && profile.stores.kafka?.source ? { eventSource: renderText(profile.stores.kafka.source.value, { database }) } : {}),
+      ...kafkaScopeOf(profile, database, running.length > 0),
       settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
     };
     const stores = openStores(options.connections, profile);
@@ -335,11 +331,6 @@ function nemesisReport(settings: NonNullable<RunScenarioOptions['nemesis']>, tim
       return { ...row, opsInfo, firstOkAfterHealMs: firstOk === Infinity ? null : Math.round((firstOk - to) / 100) / 10 };
     }),
   };
-}
-
-/** The folder a profile's commands run in: its file's, or the working directory for a profile given as a value. */
-function profileFolder(loaded: LoadedProfile): string {
-  return loaded.file === undefined ? process.cwd() : path.dirname(loaded.file);
 }
 
 /** A skipped check named by `--require-check` fails: CI asked for its verdict and did not get one. */

@@ -11,7 +11,7 @@ import { TicketbenchError } from '../errors.ts';
 import { freePort } from '../infra/ports.ts';
 import type { StartSpec } from '../profile/schema.ts';
 import { renderText } from '../profile/template.ts';
-import { stopChild, type RunningTarget } from './launch.ts';
+import { logOutput, stopChild, type RunningTarget } from './launch.ts';
 
 /** Values a profile's `start.env` templates may use. */
 export interface StartVars {
@@ -69,18 +69,12 @@ export async function startProfiledTarget(name: string, spec: StartSpec, cwd: st
   const baseUrl = `http://127.0.0.1:${port}`;
   const launch = async (): Promise<ChildProcess> => {
     const child = spawn(command!, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let lastLine = '';
-    const keepLast = (chunk: Buffer) => {
-      const lines = chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean);
-      if (lines.length > 0) lastLine = lines[lines.length - 1]!;
-    };
-    child.stdout.on('data', keepLast).pipe(log, { end: false });
-    child.stderr.on('data', keepLast).pipe(log, { end: false });
+    const output = logOutput(child, log);
     let exited: string | undefined;
     child.once('exit', (code, signal) => (exited = signal ?? `code ${code}`));
     child.once('error', (err) => (exited = err.message));
     const deadline = Date.now() + spec.timeoutMs;
-    const why = (reason: string) => new TicketbenchError('TARGET_START_FAILED', `The ${name} service did not start (${spec.command.join(' ')}): ${reason}${lastLine ? ` (last output: ${lastLine})` : ''}. See ${path.relative(process.cwd(), logFile) || logFile}.`);
+    const why = (reason: string) => new TicketbenchError('TARGET_START_FAILED', `The ${name} service did not start (${spec.command.join(' ')}): ${reason}${output.lastLine() ? ` (last output: ${output.lastLine()})` : ''}. See ${path.relative(process.cwd(), logFile) || logFile}.`);
     for (;;) {
       if (exited !== undefined) throw why(`it exited with ${exited}`);
       if (await healthy(`${baseUrl}${spec.health}`)) return child;

@@ -145,13 +145,7 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
         TARGET_CACHE_TTL_MS: String(BUNDLED_TARGET_SETTINGS.cacheTtlMs),
       },
     });
-    let lastLine = '';
-    const keepLast = (chunk: Buffer) => {
-      const lines = chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean);
-      if (lines.length > 0) lastLine = lines[lines.length - 1]!;
-    };
-    child.stdout?.on('data', keepLast).pipe(log, { end: false });
-    child.stderr?.on('data', keepLast).pipe(log, { end: false });
+    const output = logOutput(child, log);
 
     const port = await new Promise<number>((resolve, reject) => {
       const fail = (why: string) => {
@@ -159,7 +153,7 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
         child.kill('SIGKILL');
         reject(new TicketbenchError('TARGET_START_FAILED', `The bundled target did not start: ${why}. See ${path.relative(process.cwd(), logFile) || logFile}.`));
       };
-      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms${lastLine ? ` (last output: ${lastLine})` : ''}`), timeoutMs);
+      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms${output.lastLine() ? ` (last output: ${output.lastLine()})` : ''}`), timeoutMs);
       child.on('message', (message: unknown) => {
         const m = message as { type?: unknown; port?: unknown };
         if (m?.type === 'listening' && typeof m.port === 'number') {
@@ -167,7 +161,7 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
           resolve(m.port);
         }
       });
-      child.once('exit', (code, signal) => fail(`it exited with ${signal ?? `code ${code}`}${lastLine ? `: ${lastLine}` : ''}`));
+      child.once('exit', (code, signal) => fail(`it exited with ${signal ?? `code ${code}`}${output.lastLine() ? `: ${output.lastLine()}` : ''}`));
       child.once('error', (err) => fail(err.message));
     });
     child.removeAllListeners('exit');
@@ -188,6 +182,21 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
     },
     stop: (graceMs) => stopChild(current.child, graceMs ?? 10_000),
   };
+}
+
+/**
+ * @internal Appends a child's stdout and stderr to `log` (left open: a restarted child writes on)
+ * and keeps its last non-empty line, for start failures.
+ */
+export function logOutput(child: ChildProcess, log: NodeJS.WritableStream): { lastLine(): string } {
+  let lastLine = '';
+  const keepLast = (chunk: Buffer) => {
+    const lines = chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean);
+    if (lines.length > 0) lastLine = lines[lines.length - 1]!;
+  };
+  child.stdout?.on('data', keepLast).pipe(log, { end: false });
+  child.stderr?.on('data', keepLast).pipe(log, { end: false });
+  return { lastLine: () => lastLine };
 }
 
 /** @internal Stops a child: SIGTERM, then SIGKILL after `graceMs`. */

@@ -3,11 +3,10 @@
  * bundled target (with its strategies and cache) for `start: 'bundled'`, or the profile's own
  * command. One place, so `run`, `compare` and `profile check` start services the same way.
  */
-import path from 'node:path';
 import type { ConnectionSettings } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
 import { serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
-import type { LoadedProfile } from '../profile/load.ts';
+import { profileFolder, type LoadedProfile } from '../profile/load.ts';
 import { startBundledTarget, type BundledTargetStrategies, type RunningTarget } from './launch.ts';
 import { DEFAULT_QUEUE_SETTINGS, startProfiledTarget, type QueueSettings } from './launch-profile.ts';
 
@@ -65,7 +64,7 @@ export async function startTarget(loaded: LoadedProfile, options: StartTargetOpt
   assertStartable(loaded, undefined);
   if (profile.start === undefined) return { baseUrl: '' };
   options.onStart?.(`the ${profile.name} service (${profile.start.command.join(' ')})`);
-  const cwd = loaded.file === undefined ? process.cwd() : path.dirname(loaded.file);
+  const cwd = profileFolder(loaded);
   const vars = {
     mysqlUrl: serviceMysqlUrl(options.connections.mysqlUrl, profile),
     database: serviceDatabase(options.connections.mysqlUrl, profile),
