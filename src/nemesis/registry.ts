@@ -4,7 +4,8 @@ import { killTarget } from './kill-target.ts';
 import { mysqlKillConnections } from './mysql-kill-connections.ts';
 import { pauseRedis } from './pause-redis.ts';
 import { pauseTarget } from './pause-target.ts';
+import { restartRedis } from './restart-redis.ts';
 import type { Fault } from './types.ts';
 
 /** Every fault, by its `--nemesis` name. */
-export const FAULTS: ReadonlyMap<string, Fault> = new Map([killTarget, pauseTarget, pauseRedis, mysqlKillConnections, killKafka].map((fault) => [fault.name, fault]));
+export const FAULTS: ReadonlyMap<string, Fault> = new Map([killTarget, pauseTarget, restartRedis, pauseRedis, mysqlKillConnections, killKafka].map((fault) => [fault.name, fault]));

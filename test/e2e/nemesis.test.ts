@@ -65,6 +65,15 @@ describe('the nemesis', () => {
     expect(row.endMs - row.startMs).toBeGreaterThanOrEqual(990);
   }, 240_000);
 
+  it('restart-redis: Redis is shut down mid-sale and started again with a new run_id (every lock gone); every check passes', async () => {
+    const { report } = await run('restart-redis', { instances: 2 });
+    expect(failing(report)).toEqual([]);
+    const row = report.nemesis!.timeline[0]!;
+    const [, before, after] = /^SHUTDOWN NOSAVE, run_id (\w+); port closed; started again, run_id (\w+)$/.exec(row.detail)!;
+    expect(after).not.toBe(before);
+    expect(report.nemesis!.timeline.length).toBeGreaterThan(0);
+  }, 240_000);
+
   it('mysql-kill-connections: the service loses its connections mid-transaction and reconnects; every wallet still adds up', async () => {
     const { report } = await run('mysql-kill-connections', { scenario: walletRace });
     expect(failing(report)).toEqual([]);
@@ -91,7 +100,7 @@ describe('the nemesis', () => {
   it('refuses what it may not or cannot do, in one line, exit 2', async () => {
     const unknown = await cli(['run', 'contention', '--ci', '--no-infra', '--nemesis', 'kill-everything']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe('ticketbench: Unknown --nemesis fault "kill-everything"; the nemesis has: kill-target, pause-target, pause-redis, mysql-kill-connections, kill-kafka.');
+    expect(unknown.stderr.trim()).toBe('ticketbench: Unknown --nemesis fault "kill-everything"; the nemesis has: kill-target, pause-target, restart-redis, pause-redis, mysql-kill-connections, kill-kafka.');
     const external = await cli(['run', 'contention', '--ci', '--no-infra', '--nemesis', 'kill-target', '--target-url', 'http://127.0.0.1:9']);
     expect(external.code).toBe(2);
     expect(external.stderr.trim()).toBe('ticketbench: --nemesis kill-target: it acts only on target instances ticketbench starts (not with --target-url).');
