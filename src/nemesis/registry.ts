@@ -1,4 +1,5 @@
 /** The faults the nemesis knows, by name. */
+import { killConsumer } from './kill-consumer.ts';
 import { killKafka } from './kill-kafka.ts';
 import { killTarget } from './kill-target.ts';
 import { mysqlKillConnections } from './mysql-kill-connections.ts';
@@ -8,4 +9,4 @@ import { restartRedis } from './restart-redis.ts';
 import type { Fault } from './types.ts';
 
 /** Every fault, by its `--nemesis` name. */
-export const FAULTS: ReadonlyMap<string, Fault> = new Map([killTarget, pauseTarget, restartRedis, pauseRedis, mysqlKillConnections, killKafka].map((fault) => [fault.name, fault]));
+export const FAULTS: ReadonlyMap<string, Fault> = new Map([killTarget, pauseTarget, restartRedis, pauseRedis, mysqlKillConnections, killKafka, killConsumer].map((fault) => [fault.name, fault]));

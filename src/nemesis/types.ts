@@ -31,6 +31,14 @@ export interface ActiveFault {
   heal(): Promise<string>;
 }
 
+/** What a fault's availability depends on. */
+export interface FaultRun {
+  /** True when ticketbench starts the target instances (not with `--target-url`). */
+  readonly startsTargets: boolean;
+  /** True for the bundled target, false for another profile's service; undefined before the profile is loaded. */
+  readonly bundled?: boolean;
+}
+
 /** A kind of fault. */
 export interface Fault {
   readonly name: string;
@@ -40,7 +48,7 @@ export interface Fault {
    * Why the fault cannot run in a run like this (e.g. a target fault needs instances ticketbench
    * starts), or undefined when it can.
    */
-  unavailable(run: { readonly startsTargets: boolean }): string | undefined;
+  unavailable(run: FaultRun): string | undefined;
   /** Injects the fault. */
   start(context: NemesisContext): Promise<ActiveFault>;
 }

@@ -151,7 +151,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const walletStrategy = runsBundled ? validateWalletStrategy(options.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy) : 'external';
   const cache = runsBundled ? validateCache(options.cache ?? BUNDLED_TARGET_SETTINGS.cache) : 'external';
   assertStartable(loaded, options.targetUrl);
-  const faults = options.nemesis ? resolveFaults(options.nemesis.faults, { startsTargets: options.targetUrl === undefined, connections: options.connections }) : [];
+  const faults = options.nemesis ? resolveFaults(options.nemesis.faults, { startsTargets: options.targetUrl === undefined, bundled, connections: options.connections }) : [];
   const database = serviceDatabase(options.connections.mysqlUrl, profile);
   const serviceUrl = serviceMysqlUrl(options.connections.mysqlUrl, profile);
   const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
