@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { resolveFaults, startNemesis, type FaultRecord } from '../nemesis/nemesis.ts';
 import type { NemesisSchedule } from '../nemesis/schedule.ts';
+import { startTargetLinks } from '../nemesis/target-links.ts';
 import { redactUrl, type ConnectionSettings } from '../config/connections.ts';
 import { runCheckers, type CheckScope } from '../checks/checker.ts';
 import type { CheckResult } from '../checks/types.ts';
@@ -160,13 +161,15 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const statuses = await prepareInfra(options, stateDir, emitter);
 
   const running: RunningTarget[] = [];
+  // Network faults act through relays between the target instances and MySQL and Redis.
+  const links = faults.some((f) => f.needsLinks) ? await startTargetLinks(options.connections) : undefined;
   try {
     const externalUrls = options.targetUrl?.split(',').map((url) => url.trim());
     const instanceCount = externalUrls?.length ?? options.targetInstances ?? 1;
     const instanceUrls: string[] = [];
     for (let instance = 1; instance <= instanceCount; instance++) {
       const driven = await startTarget(loaded, {
-        connections: options.connections,
+        connections: links?.connections ?? options.connections,
         stateDir,
         ...(externalUrls === undefined ? {} : { targetUrl: externalUrls[instance - 1]! }),
         bundled: { strategy, walletStrategy, cache },
@@ -208,7 +211,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const breaches = new Map<string, number>();
     let latencies: LatencySource | undefined;
     // The nemesis acts while the load runs, and heals whatever it did before anything else happens.
-    const nemesis = options.nemesis && faults.length > 0 ? startNemesis(faults, options.nemesis.schedule, options.nemesis.seed, { targets: running, connections: options.connections, database, stateDir }, performance.now(), (message) => emitter.emit('notice', message)) : undefined;
+    const nemesis = options.nemesis && faults.length > 0 ? startNemesis(faults, options.nemesis.schedule, options.nemesis.seed, { targets: running, connections: options.connections, database, stateDir, ...(links ? { links: links.links } : {}) }, performance.now(), (message) => emitter.emit('notice', message)) : undefined;
     const load = await runLoad({
       baseUrl,
       ...(instanceUrls.length > 1 ? { instances: instanceUrls } : {}),
@@ -306,6 +309,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     return { report, history, scope };
   } finally {
     await Promise.all(running.map((target) => target.stop()));
+    await links?.close();
   }
 }
 

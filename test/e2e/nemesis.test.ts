@@ -113,6 +113,22 @@ describe('the nemesis', () => {
     }
   }, 240_000);
 
+  it('network-delay: the target\'s links to MySQL and Redis slow down and chunks really wait; every check passes', async () => {
+    const { report } = await run('network-delay', { instances: 2 });
+    expect(failing(report)).toEqual([]);
+    const row = report.nemesis!.timeline[0]!;
+    expect(row.detail).toMatch(/^\+20 ms each way; delay lifted; mysql \S+: \d+ chunks delayed, redis \S+: \d+ chunks delayed$/);
+    expect(Number(/mysql \S+: (\d+) chunks/.exec(row.detail)![1])).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('network-partition: the link to MySQL or Redis is cut, chunks are held and delivered at heal; every check passes', async () => {
+    const { report } = await run('network-partition', { instances: 2 });
+    expect(failing(report)).toEqual([]);
+    const rows = report.nemesis!.timeline;
+    expect(rows.map((r) => r.target)).toEqual(expect.arrayContaining([expect.stringMatching(/^link to (mysql|redis) /)]));
+    expect(rows.some((r) => Number(/(\d+) chunks held/.exec(r.detail)?.[1] ?? 0) > 0)).toBe(true);
+  }, 240_000);
+
   it('does not hide a broken target: the unsafe `none` strategy still double-books under a fault, and the checks say so', async () => {
     const { report } = await run('pause-target', { instances: 2, strategy: 'none' });
     expect(report.checks.find((c) => c.id === 'double-booking')?.verdict).toBe('fail');
@@ -121,7 +137,7 @@ describe('the nemesis', () => {
   it('refuses what it may not or cannot do, in one line, exit 2', async () => {
     const unknown = await cli(['run', 'contention', '--ci', '--no-infra', '--nemesis', 'kill-everything']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe('ticketbench: Unknown --nemesis fault "kill-everything"; the nemesis has: kill-target, pause-target, restart-redis, pause-redis, mysql-kill-connections, kill-kafka, kill-consumer.');
+    expect(unknown.stderr.trim()).toBe('ticketbench: Unknown --nemesis fault "kill-everything"; the nemesis has: kill-target, pause-target, restart-redis, pause-redis, mysql-kill-connections, kill-kafka, kill-consumer, network-delay, network-partition.');
     const external = await cli(['run', 'contention', '--ci', '--no-infra', '--nemesis', 'kill-target', '--target-url', 'http://127.0.0.1:9']);
     expect(external.code).toBe(2);
     expect(external.stderr.trim()).toBe('ticketbench: --nemesis kill-target: it acts only on target instances ticketbench starts (not with --target-url).');
