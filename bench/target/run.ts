@@ -250,16 +250,7 @@ async function profiles(): Promise<void> {
   say(`## Where the target spends its CPU (\`--cpu-prof\`, one ${durationS} s run per endpoint, top self time)`);
   for (const endpoint of endpoints) {
     const dir = mkdtempSync(join(tmpdir(), `bench-target-prof-${endpoint.name}-`));
-    const previous = process.env['NODE_OPTIONS'];
-    // Read by the forked target only: NODE_OPTIONS applies when a process starts.
-    process.env['NODE_OPTIONS'] = `${previous ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim();
-    let target: RunningTarget;
-    try {
-      target = await startBundledTarget(DEFAULT_CONNECTIONS, resolveStateDir(), { cache: endpoint.cache }, undefined, 93);
-    } finally {
-      if (previous === undefined) delete process.env['NODE_OPTIONS'];
-      else process.env['NODE_OPTIONS'] = previous;
-    }
+    const target = await startBundledTarget(DEFAULT_CONNECTIONS, resolveStateDir(), { cache: endpoint.cache }, undefined, 93, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
     const { plan } = await endpoint.prepare(target.baseUrl);
     await runLoad({ url: target.baseUrl, connections, durationS, plan });
     await target.stop(15_000);
@@ -273,10 +264,17 @@ async function profiles(): Promise<void> {
       say('no profile was written');
       continue;
     }
-    say('| self | ms | function |');
+    const rows = selfTimes(JSON.parse(readFileSync(biggest, 'utf8')) as Profile);
+    // Idle samples are the target waiting (on MySQL, Redis, the network): shares are of the busy ones.
+    const idleMs = rows.filter((r) => r.name.startsWith('(idle)')).reduce((n, r) => n + r.ms, 0);
+    const busy = rows.filter((r) => !r.name.startsWith('(idle)'));
+    const busyMs = busy.reduce((n, r) => n + r.ms, 0);
+    say(`idle ${fmt((idleMs / Math.max(1, idleMs + busyMs)) * 100, 1)}% of the profile; shares below are of the busy samples (startup included: module loading frames are tsx compiling the target once)`);
+    say();
+    say('| self, % of busy | ms | function |');
     say('|---:|---:|---|');
-    for (const row of selfTimes(JSON.parse(readFileSync(biggest, 'utf8')) as Profile).slice(0, 12)) {
-      say(`| ${(row.share * 100).toFixed(1)}% | ${row.ms.toFixed(0)} | \`${row.name.replace(ROOT + '/', '').replace(/\|/g, '\\|')}\` |`);
+    for (const row of busy.slice(0, 15)) {
+      say(`| ${((row.ms / Math.max(1, busyMs)) * 100).toFixed(1)}% | ${row.ms.toFixed(0)} | \`${row.name.replace(ROOT + '/', '').replace(/\|/g, '\\|')}\` |`);
     }
   }
 }

@@ -124,17 +124,18 @@ export interface RunningTarget {
  * @param strategies seat-hold and wallet strategy names (see `validateStrategy`,
  *   `validateWalletStrategy`); the defaults of BUNDLED_TARGET_SETTINGS when absent
  * @param instance which of several instances this is (1-based): its log is `target-<n>.log`
+ * @param nodeFlags more Node.js flags for the target process (the target benchmark's `--cpu-prof`)
  * @throws TicketbenchError TARGET_START_FAILED with the target's last output line when it exits
  *   or stays silent for `timeoutMs` (default 30 000 ms).
  */
-export async function startBundledTarget(connections: ConnectionSettings, logDir: string, strategies: BundledTargetStrategies = {}, timeoutMs = 30_000, instance?: number): Promise<RunningTarget> {
+export async function startBundledTarget(connections: ConnectionSettings, logDir: string, strategies: BundledTargetStrategies = {}, timeoutMs = 30_000, instance?: number, nodeFlags: readonly string[] = []): Promise<RunningTarget> {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, instance === undefined ? 'target.log' : `target-${instance}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const launch = async (listenPort: number): Promise<{ child: ChildProcess; port: number }> => {
     const child = fork(ENTRY, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...nodeFlags],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: {
         ...process.env,
