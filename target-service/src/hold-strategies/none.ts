@@ -7,7 +7,7 @@
  * about a correct design.
  */
 import { inTransaction } from '../db.ts';
-import { findSeatForHold, insertHold, readSeatStatus, seatUnavailable } from './seat-queries.ts';
+import { findSeatForHold, insertHold, seatUnavailable } from './seat-queries.ts';
 import type { HoldStrategyFactory } from './types.ts';
 
 /** Creates the `none` strategy. */
@@ -17,8 +17,7 @@ export const createNoLockStrategy: HoldStrategyFactory = ({ pool, holdTtlMs }) =
   // double-book; the point of this strategy is that it can.
   usesConfirmGuard: false,
   async hold(input, attempts) {
-    const seatId = await findSeatForHold(pool, input);
-    const status = await readSeatStatus(pool, seatId);
+    const { seatId, status } = await findSeatForHold(pool, input);
     if (status !== 'AVAILABLE') throw seatUnavailable(input, status);
     attempts.count += 1;
     return inTransaction(pool, (conn) => insertHold(conn, input, seatId, holdTtlMs));

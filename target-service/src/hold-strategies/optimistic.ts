@@ -38,10 +38,12 @@ export const createOptimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs,
   name: 'optimistic',
   usesConfirmGuard: true,
   async hold(input, attempts) {
-    const seatId = await findSeatForHold(pool, input);
+    const first = await findSeatForHold(pool, input);
+    const seatId = first.seatId;
     for (let retry = 0; ; retry += 1) {
       if (retry > 0) await new Promise((resolve) => setTimeout(resolve, optimisticBackoffMs(baseMs, retry)));
-      const seat = await readSeatVersion(pool, input, seatId);
+      // The first attempt uses the lookup's read; each retry reads the version again.
+      const seat = retry === 0 ? first : await readSeatVersion(pool, input, seatId);
       if (seat.status !== 'AVAILABLE') throw seatUnavailable(input, seat.status);
       attempts.count += 1;
       try {

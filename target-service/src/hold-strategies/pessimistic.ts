@@ -32,7 +32,10 @@ export const createPessimisticStrategy: HoldStrategyFactory = ({ pool, holdTtlMs
   name: 'pessimistic',
   usesConfirmGuard: true,
   async hold(input, attempts) {
-    const seatId = await findSeatForHold(pool, input);
+    const { seatId, status: seen } = await findSeatForHold(pool, input);
+    // A seat already taken when read is answered without a transaction or a row lock: nothing
+    // but an expiry makes a taken seat AVAILABLE again, and losing to that timing is fair.
+    if (seen !== 'AVAILABLE') throw seatUnavailable(input, seen);
     attempts.count += 1;
     try {
       return await inTransaction(pool, async (conn) => {

@@ -9,19 +9,19 @@ import { inTransaction } from '../db.ts';
 import { describe } from '../log.ts';
 import { secondsSince } from '../metrics.ts';
 import { acquireSeatLock, releaseSeatLock } from '../seat-lock.ts';
-import { findSeatForHold, insertHold, readSeatStatus, seatLocked, seatUnavailable } from './seat-queries.ts';
+import { findSeatForHold, insertHold, seatLocked, seatUnavailable } from './seat-queries.ts';
 import type { HoldAttempts, HoldInput, HoldResult, HoldStrategyDeps, HoldStrategyFactory } from './types.ts';
 
 /**
  * The redis-lock hold path, shared with `redis-stock`.
  * @param beforeWrite runs under the seat lock once the seat is known to be AVAILABLE, just before
  *   the write (redis-stock takes its stock unit there); a throw aborts the hold with that error.
- * @throws HttpError 404 SEAT_NOT_FOUND / USER_NOT_FOUND, 409 SEAT_LOCKED (lock not taken, no
- *   write attempted) or SEAT_UNAVAILABLE.
+ * @throws HttpError 409 SEAT_LOCKED (lock not taken: nothing read or written), 404 SEAT_NOT_FOUND /
+ *   USER_NOT_FOUND or 409 SEAT_UNAVAILABLE.
  */
 export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput, attempts: HoldAttempts, beforeWrite?: () => Promise<void>): Promise<HoldResult> {
   const { pool, redis, log, holdTtlMs, lockTtlMs, metrics } = deps;
-  const seatId = await findSeatForHold(pool, input);
+  // The lock first, as seed 001 does: a request that loses it is answered without MySQL.
   const started = process.hrtime.bigint();
   const lease = await acquireSeatLock(redis, input.scheduleId, input.seatNo, lockTtlMs);
   metrics?.seatLockWait.observe(secondsSince(started));
@@ -30,7 +30,8 @@ export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput
   // TEST ONLY (TARGET_HOLD_FAULT=early-release): the lock no longer covers the check and the write.
   if (deps.holdFault === 'early-release') await releaseSeatLock(redis, lease);
   try {
-    const status = await readSeatStatus(pool, seatId);
+    // One read under the lock: the seat, its status and the user.
+    const { seatId, status } = await findSeatForHold(pool, input);
     if (status !== 'AVAILABLE') throw seatUnavailable(input, status);
     await beforeWrite?.();
     attempts.count += 1;

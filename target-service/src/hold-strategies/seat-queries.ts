@@ -7,33 +7,33 @@ import type { Pool, PoolConnection } from '../db.ts';
 import { HttpError } from '../errors.ts';
 import type { HoldInput, HoldResult } from './types.ts';
 
+/** A hold request's seat as one plain (non-locking) read saw it. */
+export interface SeatForHold {
+  /** The seat's primary key. */
+  readonly seatId: number;
+  /** `AVAILABLE` | `HELD` | `SOLD` when read. */
+  readonly status: string;
+  /** Its optimistic-lock version when read. */
+  readonly version: number;
+}
+
 /**
- * Resolves the seat id of a hold request in one round trip.
- * @returns the seat's primary key.
+ * Resolves the seat of a hold request, with its status and version, and checks the user, in one
+ * round trip (a plain read: a strategy that needs the status under its lock reads it there, or
+ * calls this under the lock).
  * @throws HttpError 404 SEAT_NOT_FOUND (checked first) or 404 USER_NOT_FOUND.
  */
-export async function findSeatForHold(db: Pool | PoolConnection, input: HoldInput): Promise<number> {
+export async function findSeatForHold(db: Pool | PoolConnection, input: HoldInput): Promise<SeatForHold> {
   const [rows] = await db.execute<RowDataPacket[]>(
-    'SELECT (SELECT id FROM seats WHERE schedule_id = ? AND seat_no = ?) AS seat_id, EXISTS (SELECT 1 FROM users WHERE id = ?) AS user_exists',
-    [input.scheduleId, input.seatNo, input.userId],
+    'SELECT s.id AS seat_id, s.status, s.version, EXISTS (SELECT 1 FROM users WHERE id = ?) AS user_exists FROM (SELECT 1) AS one LEFT JOIN seats s ON s.schedule_id = ? AND s.seat_no = ?',
+    [input.userId, input.scheduleId, input.seatNo],
   );
   const row = rows[0];
   if (!row || row.seat_id === null) {
     throw new HttpError(404, 'SEAT_NOT_FOUND', `Seat ${input.seatNo} of schedule ${input.scheduleId} does not exist.`);
   }
   if (Number(row.user_exists) !== 1) throw new HttpError(404, 'USER_NOT_FOUND', `User ${input.userId} does not exist.`);
-  return Number(row.seat_id);
-}
-
-/**
- * Reads a seat's status (`AVAILABLE` | `HELD` | `SOLD`) with a plain, non-locking read.
- * @throws HttpError 404 SEAT_NOT_FOUND when the row is gone.
- */
-export async function readSeatStatus(db: Pool | PoolConnection, seatId: number): Promise<string> {
-  const [rows] = await db.execute<RowDataPacket[]>('SELECT status FROM seats WHERE id = ?', [seatId]);
-  const row = rows[0];
-  if (!row) throw new HttpError(404, 'SEAT_NOT_FOUND', `Seat ${seatId} does not exist.`);
-  return String(row.status);
+  return { seatId: Number(row.seat_id), status: String(row.status), version: Number(row.version) };
 }
 
 /** 409 SEAT_UNAVAILABLE for a seat that is not AVAILABLE. */
