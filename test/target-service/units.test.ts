@@ -41,6 +41,7 @@ describe('loadSettings', () => {
       TARGET_CACHE: 'on',
       TARGET_CACHE_TTL_MS: '250',
       TARGET_CACHE_FAULT: 'stale',
+      TARGET_CONSUMER_FAULT: 'no-dedup',
     });
     expect(settings).toEqual({
       port: 0,
@@ -67,6 +68,7 @@ describe('loadSettings', () => {
       cache: 'on',
       cacheTtlMs: 250,
       cacheFault: 'stale',
+      consumerFault: 'no-dedup',
     });
   });
 

@@ -107,7 +107,9 @@ async function payOnce(pool: Pool, reservationId: number, userId: number, option
   const confirmGuard = options.confirmGuard ?? true;
   return options.wallet.apply(userId, async (conn) => {
     const [rows] = await conn.execute<RowDataPacket[]>(
-      'SELECT r.user_id, r.schedule_id, r.seat_no, r.status, r.expires_at <= NOW(6) AS expired FROM reservations r WHERE r.id = ? FOR UPDATE',
+      // The seat's price in the same statement (one round trip less); its row is locked too, as the
+      // UPDATE below would lock it anyway, in the same order (reservation, then seat).
+      'SELECT r.user_id, r.schedule_id, r.seat_no, r.status, r.expires_at <= NOW(6) AS expired, s.price FROM reservations r LEFT JOIN seats s ON s.schedule_id = r.schedule_id AND s.seat_no = r.seat_no WHERE r.id = ? FOR UPDATE',
       [reservationId],
     );
     const reservation = rows[0];
@@ -123,7 +125,8 @@ async function payOnce(pool: Pool, reservationId: number, userId: number, option
       throw new HttpError(409, 'RESERVATION_NOT_HELD', `Reservation ${reservationId} has expired.`);
     }
     const seat = { reservationId, userId, scheduleId: Number(reservation.schedule_id), seatNo: String(reservation.seat_no) };
-    const amount = await seatPrice(conn, seat.scheduleId, seat.seatNo);
+    if (reservation.price === null) throw new Error(`seat ${seat.seatNo} of schedule ${seat.scheduleId} vanished while reservation ${reservationId} points at it`);
+    const amount = Number(reservation.price);
     // The wallet strategy writes the balance between this and `write`: funds are checked only
     // once the reservation is known to be payable, and a refusal leaves it HELD.
     return {
@@ -155,8 +158,11 @@ async function confirmReservation(
       throw err;
     }
   }
-  await conn.execute("UPDATE reservations SET status = 'CONFIRMED', updated_at = NOW(6) WHERE id = ?", [reservationId]);
-  await conn.execute("UPDATE seats SET status = 'SOLD', version = version + 1 WHERE schedule_id = ? AND seat_no = ?", [scheduleId, seatNo]);
+  // Reservation CONFIRMED and seat SOLD in one statement (MySQL and MariaDB multi-table UPDATE).
+  await conn.execute(
+    "UPDATE reservations r JOIN seats s ON s.schedule_id = r.schedule_id AND s.seat_no = r.seat_no SET r.status = 'CONFIRMED', r.updated_at = NOW(6), s.status = 'SOLD', s.version = s.version + 1 WHERE r.id = ?",
+    [reservationId],
+  );
 
   const event: ReservationConfirmedEvent = {
     eventId: randomUUID(),
@@ -177,13 +183,6 @@ async function confirmReservation(
     JSON.stringify(event),
   ]);
   return payment.insertId;
-}
-
-async function seatPrice(conn: PoolConnection, scheduleId: number, seatNo: string): Promise<number> {
-  const [rows] = await conn.execute<RowDataPacket[]>('SELECT price FROM seats WHERE schedule_id = ? AND seat_no = ?', [scheduleId, seatNo]);
-  const row = rows[0];
-  if (!row) throw new Error(`seat ${seatNo} of schedule ${scheduleId} vanished while reservation points at it`);
-  return Number(row.price);
 }
 
 /**
