@@ -5,8 +5,7 @@
  * changed nothing), with the answer's first 200 characters as evidence.
  */
 import type { HttpResponse } from '../engine/http-client.ts';
-import type { OpFields } from '../engine/history.ts';
-import { fail, info, ok, type OpResult } from '../engine/vu.ts';
+import { fail, info, ok, type OpFields, type OpResult } from '../engine/op-result.ts';
 import type { AnswerMatch, Capture, OperationSpec } from './schema.ts';
 import { readPath } from './template.ts';
 
