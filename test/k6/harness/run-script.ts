@@ -62,7 +62,8 @@ export async function runExportedScript(options: HarnessOptions): Promise<Harnes
   await mkdir(options.outDir, { recursive: true });
   let source = await readFile(options.script, 'utf8');
   for (const [specifier, file] of Object.entries(SHIMS)) source = source.replaceAll(`from '${specifier}';`, `from '${path.join(import.meta.dirname, 'shims', file)}';`);
-  const scriptPath = path.join(options.outDir, `harness-${path.basename(options.script)}`);
+  // .mts: an ES module wherever it is written (k6 scripts are ES modules).
+  const scriptPath = path.join(options.outDir, `harness-${path.basename(options.script).replace(/\.ts$/, '')}.mts`);
   await writeFile(scriptPath, source);
 
   const iterations = new SharedArrayBuffer(4);
