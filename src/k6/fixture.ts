@@ -4,11 +4,11 @@
  * the load does and what the checks look at. An exported k6 script reads it with `open()`;
  * `ticketbench verify` reads it back to scope the checks. JSON, format `ticketbench-fixture/1`.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
-import { executorConfigSchema, type ExecutorConfig } from '../model/run-report.ts';
+import { executorConfigSchema } from '../model/run-report.ts';
 import { TicketbenchError } from '../errors.ts';
 import { resolveStateDir } from '../infra/paths.ts';
 import { TargetOps } from '../profile/target-ops.ts';
@@ -109,7 +109,6 @@ export async function setupFixture(options: SetupFixtureOptions): Promise<Fixtur
 
 /** Writes a fixture file (pretty JSON), creating its folder. */
 export async function writeFixture(file: string, fixture: FixtureFile): Promise<void> {
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, `${JSON.stringify(fixture, null, 2)}\n`);
 }
@@ -142,9 +141,4 @@ export async function readFixture(file: string, scenario?: string): Promise<Fixt
     throw new TicketbenchError('INVALID_OPTION', `--fixture ${file} was set up for scenario ${parsed.data.scenario}, not ${scenario}.`);
   }
   return parsed.data;
-}
-
-/** The executor a fixture was set up for. */
-export function fixtureExecutor(fixture: FixtureFile): ExecutorConfig {
-  return fixture.executor;
 }

@@ -73,7 +73,6 @@ export async function exportCommand(format: string, scenarioName: string, opts: 
     profile: profile.profile,
     thresholds: settings.thresholds,
     requestTimeoutMs: settings.requestTimeoutMs,
-    commandLine: `ticketbench export k6 ${scenarioName}${scenarioArgs.length > 0 ? ` ${scenarioArgs.join(' ')}` : ''}`,
   });
   const file = path.resolve(String(opts['output']));
   await writeFile(file, script);
