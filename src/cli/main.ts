@@ -8,17 +8,13 @@ import { createRequire } from 'node:module';
 import { ExitCode, TicketbenchError, describeError } from '../errors.ts';
 import { addConnectionFlags } from './connection-flags.ts';
 import type { CliIo } from './io.ts';
-import { addRunFlags, scenarioArgsOf } from './run-flags.ts';
+import { addRunFlags, collect, scenarioArgsOf } from './run-flags.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Exit code for an unexpected error (a bug); kept as a name for callers of the old constant. */
 export const INTERNAL_ERROR_EXIT = ExitCode.INTERNAL;
 
-
-function collectValues(value: string, previous: readonly string[]): string[] {
-  return [...previous, value];
-}
 
 /**
  * Runs the CLI with `argv` as in process.argv (node, script, ...args).
@@ -110,8 +106,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       .option('--fixture <file>', 'the fixture written by ticketbench setup')
       .option('--k6-output <files...>', 'k6 JSON output files (k6 run --out json=FILE), one per k6 instance, .gz or not')
       .option('--profile <file>', 'target profile (default: the fixture\'s)')
-      .option('--threshold <expr>', 'k6-style threshold, repeatable (failed: exit 3)', collectValues, [])
-      .option('--require-check <id>', 'fail when this check is skipped, repeatable', collectValues, [])
+      .option('--threshold <expr>', 'k6-style threshold, repeatable (failed: exit 3)', collect, [])
+      .option('--require-check <id>', 'fail when this check is skipped, repeatable', collect, [])
       .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
       .option('--out <dir>', 'report folder', 'reports')
       .option('--summary-json <path>', 'also write a machine-readable summary to this file')

@@ -79,7 +79,8 @@ export function addRunFlags(command: Command, { reportFolder = true }: { reportF
   );
 }
 
-function collect(value: string, previous: readonly string[]): string[] {
+/** commander's collector of a repeatable option (`--threshold`, `--require-check`): the values in order. */
+export function collect(value: string, previous: readonly string[]): string[] {
   return [...previous, value];
 }
 

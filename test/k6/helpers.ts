@@ -3,11 +3,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import type { ExecutorConfig } from '../../src/engine/types.ts';
 import { resolveStateDir } from '../../src/infra/paths.ts';
 import { exportK6Script } from '../../src/k6/export.ts';
 import { setupFixture, writeFixture, type FixtureFile } from '../../src/k6/fixture.ts';
+import type { RunReport } from '../../src/model/run-report.ts';
 import { bundledTargetProfile } from '../../src/profile/default-profile.ts';
 import type { AnyScenario } from '../../src/scenario/types.ts';
 import { BUNDLED_TARGET_SETTINGS, type RunningTarget } from '../../src/target/launch.ts';
@@ -41,4 +43,9 @@ export async function k6Run(
   writeFileSync(script, exportK6Script({ scenario, executor, profile: bundledTargetProfile().profile, thresholds: [], requestTimeoutMs: 10_000 }));
   const run = await runExportedScript({ script, fixture: fixtureFile, baseUrl, vus: executor.vus, iterations: executor.iterations, instances: 2, outDir: dir, gzip: [1] });
   return { dir, fixture, fixtureFile, run };
+}
+
+/** The report's checks are exactly `ids`, in that order, and every one passed. */
+export function expectEveryCheckPasses(report: RunReport, ids: readonly string[]): void {
+  expect(report.checks.map((c) => [c.id, c.verdict])).toEqual(ids.map((id) => [id, 'pass']));
 }
