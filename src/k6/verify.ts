@@ -181,10 +181,11 @@ export async function verifyK6Run(options: VerifyOptions): Promise<RunOutcome> {
     emitter,
   };
   const plan = { ...planRun(runOptions), strategy: fixture.strategy, walletStrategy: fixture.walletStrategy, cache: fixture.cache, timings: fixture.timings };
-  emitter.emit('phase', 'infra', 'checking MySQL, Redis and Kafka');
-  const statuses = await prepareInfra(runOptions, resolveStateDir(undefined), emitter);
+  // Bad input is told (exit 2) before the stores are even looked at.
   emitter.emit('phase', 'load', `reading k6 output: ${options.k6Outputs.join(', ')}`);
   const run = await readK6Run(options.k6Outputs, fixture.executor);
+  emitter.emit('phase', 'infra', 'checking MySQL, Redis and Kafka');
+  const statuses = await prepareInfra(runOptions, resolveStateDir(undefined), emitter);
   const thresholds = evaluateThresholds(plan.thresholds, measuredFromLoad(run.load, run.metrics), new Map());
   const { checks, scope } = await checkRun(runOptions, plan, fixture.data, run.history, run.startedAtMs, false, emitter);
   const report = assembleReport(runOptions, plan, {
