@@ -37,7 +37,8 @@ export function readCapture(capture: Capture, res: Pick<HttpResponse, 'headers' 
   }
   if (typeof capture === 'string' || value === undefined) return value;
   const key = String(value);
-  return Object.hasOwn(capture.map, key) ? capture.map[key] : undefined;
+  // Not Object.hasOwn: this source also runs in k6's JavaScript runtime (src/k6/export.ts).
+  return Object.prototype.hasOwnProperty.call(capture.map, key) ? capture.map[key] : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
  * imports, after the modules it imports): the profile's operations performed over a synchronous
  * transport (k6/http in k6, a blocking client in the test harness) and each recorded as one
  * completed operation, and the iteration of every exportable scenario. It runs in k6's JavaScript
- * runtime, so it uses no Node API, and only what it imports here: the profile's request building
+ * runtime (Sobek), so it uses no Node API and nothing newer than ES2020's library, and only what it imports here: the profile's request building
  * (src/profile/request.ts), answer reading (src/profile/answer.ts) and the outcome constructors
  * (src/engine/op-result.ts), the same sources `run` uses.
  */
@@ -249,7 +249,8 @@ function walletRace(ctx: IterationContext): void {
       ctx.ops.readWallet(userId);
     }
     let x = Math.random() * total;
-    const op = WALLET_OPS.find((name) => (x -= data.weights[name] ?? 0) < 0) ?? WALLET_OPS.filter((name) => (data.weights[name] ?? 0) > 0).at(-1)!;
+    const positive = WALLET_OPS.filter((name) => (data.weights[name] ?? 0) > 0);
+    const op = WALLET_OPS.find((name) => (x -= data.weights[name] ?? 0) < 0) ?? positive[positive.length - 1]!;
     const seatIndex = ctx.iteration * ops + i;
     const key = `u${userId}-k6-${ctx.vu}-${seatIndex}-${Math.random().toString(36).slice(2, 10)}`;
     const amount = 1 + Math.floor(Math.random() * Number(o['maxCharge']));
