@@ -89,6 +89,17 @@ function source(relative: string): string {
 /** `import … from '…';` statements, single- or multi-line. */
 const IMPORT = /^import\s[^;]*?from\s+'([^']+)';[ \t]*\n/gm;
 
+/** The named exported type declarations of a module (`export interface X {…}`, `export type X = …;`), as text. */
+function declarations(relative: string, names: readonly string[]): string {
+  const code = source(relative);
+  const found = names.map((name) => {
+    const match = new RegExp(`^(?:/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/\\n)?export (?:interface ${name} \\{[\\s\\S]*?^\\}|type ${name} = [^;]+;)`, 'm').exec(code);
+    if (!match) throw new Error(`${relative} declares no exported type ${name}`);
+    return match[0].replace(/^export /m, '');
+  });
+  return `// ---- declarations copied from src/${relative.replace(/^\.\.\//, '')}: ${names.join(', ')} ----\n${found.join('\n\n')}\n`;
+}
+
 /** A module's code without its imports, its declarations no longer exported. */
 function embed(relative: string): string {
   const code = source(relative)
@@ -130,6 +141,7 @@ export function exportK6Script(options: ExportOptions): string {
     '// FIXTURE comes from `ticketbench setup` with the same run options; open() resolves it relative to this file.',
     ...k6Imports,
     '',
+    declarations('../engine/http-client.ts', ['HttpMethod', 'HttpResponse']),
     ...EMBEDDED.map(embed),
     '// ---- generated: the scenario, the profile\'s operations, the k6 options ----',
     `const SCENARIO: string = ${JSON.stringify(scenario.name)};`,

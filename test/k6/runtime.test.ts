@@ -5,11 +5,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OVERDRAFT_PRICE } from '../../scenarios/wallet-race.ts';
-import type { HttpMethod as RealMethod, HttpResponse as RealResponse, TargetHttpClient } from '../../src/engine/http-client.ts';
+import type { HttpResponse as RealResponse, TargetHttpClient } from '../../src/engine/http-client.ts';
 import { RequestError } from '../../src/engine/http-client.ts';
 import { History } from '../../src/engine/history.ts';
 import { VuContext } from '../../src/engine/vu.ts';
-import type { AnswerMatch, Capture, HttpMethod, HttpResponse, OperationName, OperationSpec } from '../../src/k6/script/prelude.ts';
+import type { AnswerMatch, Capture, OperationName, OperationSpec } from '../../src/k6/script/prelude.ts';
 import { K6Ops, OVERDRAFT_PRICE_POINTS, type RecordedOp, type TransportAnswer, type TransportRequest } from '../../src/k6/script/runtime.ts';
 import { bundledTargetProfile } from '../../src/profile/default-profile.ts';
 import { loadProfile } from '../../src/profile/load.ts';
@@ -17,7 +17,7 @@ import type * as Schema from '../../src/profile/schema.ts';
 import { CONTRACTS, OP_NAMES, TargetOps } from '../../src/profile/target-ops.ts';
 
 // Type-level: the real types are assignable to the script's structural ones (tsc fails otherwise).
-const _types: [RealMethod, RealResponse, Schema.AnswerMatch, Schema.Capture, Schema.OperationSpec, Schema.OperationName] extends [HttpMethod, HttpResponse, AnswerMatch, Capture, OperationSpec, OperationName] ? true : false = true;
+const _types: [Schema.AnswerMatch, Schema.Capture, Schema.OperationSpec, Schema.OperationName] extends [AnswerMatch, Capture, OperationSpec, OperationName] ? true : false = true;
 
 interface Canned {
   readonly status: number;

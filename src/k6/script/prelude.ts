@@ -1,20 +1,11 @@
 /**
- * The types an exported k6 script needs from modules it does not embed (the HTTP client and the
- * profile's zod schema), written out structurally. test/k6/prelude-types.test.ts proves the real
- * types are assignable to these, so the embedded sources type-check against the same shapes.
+ * The types an exported k6 script needs from the profile's zod schema, which it cannot embed,
+ * written out structurally; test/k6/runtime.test.ts proves the real types are assignable to these,
+ * so the embedded sources type-check against the same shapes. (HttpMethod and HttpResponse are
+ * copied from src/engine/http-client.ts by the exporter itself.)
  */
+import type { HttpMethod } from '../../engine/http-client.ts';
 
-/** An HTTP method (src/engine/http-client.ts). */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** An answer as the classifier reads it (src/engine/http-client.ts HttpResponse). */
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly json: unknown;
-  readonly text: string;
-  readonly latencyMs: number;
-}
 
 /** A JSON scalar in a profile. */
 type ProfileScalar = string | number | boolean | null;
