@@ -4,20 +4,22 @@
  * `node --import tsx bench/profile-top.ts FILE.cpuprofile [N]`.
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
   readonly children?: readonly number[];
 }
-interface Profile {
+/** A V8 CPU profile as `--cpu-prof` writes it (the fields read here). */
+export interface Profile {
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
 }
 
 /** Self time per function (name + file + line), ms, largest first, with its share of all samples. */
-function selfTimes(profile: Profile): { readonly name: string; readonly ms: number; readonly share: number }[] {
+export function selfTimes(profile: Profile): { readonly name: string; readonly ms: number; readonly share: number }[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
   let all = 0;
@@ -36,7 +38,7 @@ function selfTimes(profile: Profile): { readonly name: string; readonly ms: numb
     .sort((a, b) => b.ms - a.ms);
 }
 
-{
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [file, top = '30'] = process.argv.slice(2);
   if (!file) throw new Error('usage: profile-top.ts FILE.cpuprofile [N]');
   for (const row of selfTimes(JSON.parse(readFileSync(file, 'utf8')) as Profile).slice(0, Number(top))) {

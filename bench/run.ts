@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESULT_PREFIX, numberArg, parseArgs, type ToolRun } from './child-report.ts';
 import { ensureTools, startNginx, type RunningNginx } from './nginx.ts';
+import { CLK_TCK, machineBusyS, processCpuS } from './proc.ts';
 import { cpuPer10k, formatRatio, formatTable, median, ratios, rotation, rps, toolRows, type Measured, type ToolName } from './stats.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,26 +40,6 @@ const out: string[] = [];
 function say(line = ''): void {
   console.log(line);
   out.push(line);
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** Busy CPU seconds of the whole machine so far (every core; /proc/stat minus idle and iowait). */
-function machineBusyS(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
-  return (total - fields[3]! - fields[4]!) / CLK_TCK;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 once it is gone. */
-function processCpuS(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
 }
 
 /** The nginx worker's pid: the master's child. */

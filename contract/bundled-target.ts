@@ -64,3 +64,18 @@ export function consumerGroupFor(mysqlUrl: string): string {
 export function eventSourceFor(mysqlUrl: string): string {
   return `ticketbench-target/${databaseOf(mysqlUrl)}`;
 }
+
+/** A test-only request from the forking parent over IPC (see `RunningTarget.testHook` in ticketbench). */
+export interface TestHookMessage {
+  readonly type: 'test-hook';
+  readonly id: number;
+  readonly action: 'crash-consumer' | 'restart-consumer';
+}
+
+/** The answer to a TestHookMessage: what happened, in one line. */
+export interface TestHookResult {
+  readonly type: 'test-hook-result';
+  readonly id: number;
+  readonly ok: boolean;
+  readonly detail: string;
+}

@@ -133,6 +133,9 @@ export async function compareStrategies(options: CompareOptions, emitter: Compar
       ...runOptions,
       ...fixedOptions,
       ...runOptionOf(kind, info.strategy),
+      // Each run's nemesis draws its own choices (seed + run index − 1), so the rounds differ and
+      // every run can still be replayed alone with the seed its report gives.
+      ...(runOptions.nemesis ? { nemesis: { ...runOptions.nemesis, seed: (runOptions.nemesis.seed + info.index - 1) % 2 ** 31 } } : {}),
       // Servers are up after the first run; bringing them up again would only cost time.
       infra: info.index === 1 ? options.infra !== false : false,
       emitter: runEmitter,

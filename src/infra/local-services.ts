@@ -6,6 +6,7 @@ import { isLocalHost, redactUrl } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
 import { oneLineError } from './error-text.ts';
 import { findExecutable } from './executables.ts';
+import { healFaultLeftovers } from './fault-leftovers.ts';
 import { ensureTopic, probeKafka, RESERVATION_CONFIRMED_PARTITIONS, RESERVATION_CONFIRMED_TOPIC } from './kafka-admin.ts';
 import { parseBroker, startLocalKafka } from './kafka-broker.ts';
 import { KAFKA_VERSION } from './kafka-jars.ts';
@@ -66,6 +67,8 @@ export async function infraUp(opts: InfraOptions): Promise<{ started: string[]; 
 async function upLocked(ctx: InfraContext, opts: InfraOptions): Promise<{ started: string[]; statuses: ServerStatus[]; migrationsApplied: string[] }> {
   const { mysqlUrl, redisUrl, kafkaBrokers } = opts.connections;
   const started: string[] = [];
+  // A run killed mid-fault may have left Redis shut down or a target stopped: undo that first.
+  for (const line of await healFaultLeftovers(ctx.stateDir)) ctx.log(`healed a fault left by a run that died: ${line}`);
 
   const mysql = mysqlTarget(mysqlUrl);
   const mysqlStarted = await ensureServer({

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { redactUrl } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
 import { oneLineError } from './error-text.ts';
+import { findExecutable } from './executables.ts';
 import { pidFilePath } from './paths.ts';
 import { pollUntil } from './polling.ts';
 import { unbracket } from './ports.ts';
@@ -133,4 +134,76 @@ function runWithStdin(command: string, args: readonly string[], input: string, c
 
 function quoteRedisConfig(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * How a running Redis was configured, enough to start it again as it was: its binary and the
+ * configuration lines (daemonised) that reproduce its address, folders, password and limits.
+ */
+export interface RedisRelaunch {
+  readonly binary: string;
+  readonly configLines: readonly string[];
+  /** The server's `run_id` and pid when it was read. */
+  readonly runId: string;
+  readonly pid: number;
+  /** True when it writes RDB snapshots or an AOF (a restart would then lose or replay data). */
+  readonly persists: boolean;
+}
+
+/** Settings carried over to the restarted server, besides `daemonize yes`. */
+const RELAUNCH_SETTINGS = ['bind', 'port', 'dir', 'logfile', 'pidfile', 'requirepass', 'protected-mode', 'maxmemory', 'maxmemory-policy', 'databases', 'unixsocket', 'save', 'appendonly'] as const;
+
+/**
+ * Reads what `relaunchRedis` needs from a running server (`INFO server`, `CONFIG GET`).
+ * @throws the connection or command error.
+ */
+export async function readRedisRelaunch(client: Redis): Promise<RedisRelaunch> {
+  const info = await client.info('server');
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
+  const values = new Map<string, string>();
+  for (const name of RELAUNCH_SETTINGS) {
+    const pair = (await client.call('CONFIG', 'GET', name)) as string[];
+    if (pair.length >= 2) values.set(name, pair[1]!);
+  }
+  const executable = field('executable');
+  // A server started as plain `redis-server` from / reports `/redis-server`: fall back to $PATH.
+  const binary = (executable && findExecutable([executable])) || findExecutable(['redis-server']);
+  if (!binary) throw new Error('redis-server is not on this machine');
+  const configLines = ['daemonize yes'];
+  for (const [name, value] of values) {
+    if (value === '' && name !== 'save') continue;
+    configLines.push(`${name} ${name === 'bind' ? value : quoteRedisConfig(value)}`);
+  }
+  return {
+    binary,
+    configLines,
+    runId: field('run_id'),
+    pid: Number(field('process_id')),
+    persists: (values.get('save') ?? '') !== '' || values.get('appendonly') === 'yes',
+  };
+}
+
+/**
+ * Starts Redis again from a `RedisRelaunch` and waits (≤ 15 s) until it answers PING.
+ * @returns the new server's `run_id`.
+ * @throws Error when it does not start or answer.
+ */
+export async function relaunchRedis(relaunch: RedisRelaunch, redisUrl: string): Promise<string> {
+  await runWithStdin(relaunch.binary, ['-'], `${relaunch.configLines.join('\n')}\n`, '/');
+  let lastError = 'no answer yet';
+  const runId = await pollUntil(async () => {
+    const client = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return /^run_id:(\S+)/m.exec(await client.info('server'))?.[1];
+    } catch (err) {
+      lastError = oneLineError(err);
+      return undefined;
+    } finally {
+      if (client.status !== 'end') client.disconnect();
+    }
+  }, START_TIMEOUT_MS, 100);
+  if (runId === undefined) throw new Error(`redis-server did not answer within ${START_TIMEOUT_MS / 1000} s (${lastError})`);
+  return runId;
 }

@@ -8,7 +8,7 @@ import { TicketbenchError } from '../errors.ts';
 import { describeError } from '../util/describe-error.ts';
 import { FAULTS } from './registry.ts';
 import { seededRandom, type NemesisSchedule } from './schedule.ts';
-import type { ActiveFault, Fault, NemesisContext } from './types.ts';
+import type { ActiveFault, Fault, FaultRun, NemesisContext } from './types.ts';
 
 /** One fault as it happened; times in ms since the load started. */
 export interface FaultRecord {
@@ -31,7 +31,7 @@ export interface RunningNemesis {
  * @throws TicketbenchError INVALID_OPTION (exit 2) for an unknown fault, one that cannot act in
  *   this run (e.g. on a --target-url), or servers that are not on this machine's loopback
  */
-export function resolveFaults(names: readonly string[], run: { readonly startsTargets: boolean; readonly connections: NemesisContext['connections'] }): Fault[] {
+export function resolveFaults(names: readonly string[], run: FaultRun & { readonly connections: NemesisContext['connections'] }): Fault[] {
   const faults = names.map((name) => {
     const fault = FAULTS.get(name);
     if (!fault) throw new TicketbenchError('INVALID_OPTION', `Unknown --nemesis fault "${name}"; the nemesis has: ${[...FAULTS.keys()].join(', ')}.`);

@@ -1,5 +1,6 @@
 /** `pause-target`: SIGSTOP one target instance for the fault interval (a long GC pause), SIGCONT at heal. */
-import { processState } from '../infra/processes.ts';
+import { recordPending, settlePending } from '../infra/fault-leftovers.ts';
+import { processStartTime, processState } from '../infra/processes.ts';
 import { chooseTarget, startedTargetsOnly } from './target-choice.ts';
 import type { Fault } from './types.ts';
 
@@ -9,6 +10,8 @@ export const pauseTarget: Fault = {
   unavailable: startedTargetsOnly,
   async start(context) {
     const { target, pid, label } = chooseTarget(context);
+    // Recorded first, so `infra up` resumes it if ticketbench dies while it is stopped.
+    recordPending(context.stateDir, { fault: 'pause-target', kind: 'continue-process', pid, startTime: processStartTime(pid) });
     target.signal('SIGSTOP');
     await new Promise((resolve) => setTimeout(resolve, 20));
     return {
@@ -16,6 +19,7 @@ export const pauseTarget: Fault = {
       detail: `SIGSTOP; process state ${processState(pid)}`,
       async heal() {
         target.signal('SIGCONT');
+        settlePending(context.stateDir, 'continue-process', pid);
         return `SIGCONT; process state ${processState(pid)}`;
       },
     };

@@ -1,9 +1,9 @@
 /** What the faults on target instances share: who they may act on, and which instance they hit. */
 import type { RunningTarget } from '../target/launch.ts';
-import type { NemesisContext } from './types.ts';
+import type { FaultRun, NemesisContext } from './types.ts';
 
 /** Why a target fault cannot run in a run like this: only instances ticketbench starts are fair game. */
-export function startedTargetsOnly(run: { readonly startsTargets: boolean }): string | undefined {
+export function startedTargetsOnly(run: FaultRun): string | undefined {
   return run.startsTargets ? undefined : 'it acts only on target instances ticketbench starts (not with --target-url)';
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ConnectionSettings } from '../config/connections.ts';
 import type { RunningTarget } from '../target/launch.ts';
+import type { LinkProxy } from './link-proxy.ts';
 
 /** What a fault may act on: only what ticketbench started, and servers on this machine's loopback. */
 export interface NemesisContext {
@@ -15,6 +16,8 @@ export interface NemesisContext {
   readonly database: string;
   /** The state folder of the servers ticketbench started (their pids). */
   readonly stateDir: string;
+  /** The relays on the target instances' links to MySQL and Redis, when a fault needs them (`needsLinks`). */
+  readonly links?: readonly LinkProxy[];
   /** How long each fault lasts, ms (the schedule's FAULT). */
   readonly faultMs: number;
   /** Picks an index in [0, n) from the run's seeded random stream. */
@@ -31,16 +34,26 @@ export interface ActiveFault {
   heal(): Promise<string>;
 }
 
+/** What a fault's availability depends on. */
+export interface FaultRun {
+  /** True when ticketbench starts the target instances (not with `--target-url`). */
+  readonly startsTargets: boolean;
+  /** True for the bundled target, false for another profile's service; undefined before the profile is loaded. */
+  readonly bundled?: boolean;
+}
+
 /** A kind of fault. */
 export interface Fault {
   readonly name: string;
   /** One line for `--help` and the docs. */
   readonly description: string;
+  /** True when it acts through relays on the target's links to MySQL and Redis (started before the targets). */
+  readonly needsLinks?: boolean;
   /**
    * Why the fault cannot run in a run like this (e.g. a target fault needs instances ticketbench
    * starts), or undefined when it can.
    */
-  unavailable(run: { readonly startsTargets: boolean }): string | undefined;
+  unavailable(run: FaultRun): string | undefined;
   /** Injects the fault. */
   start(context: NemesisContext): Promise<ActiveFault>;
 }

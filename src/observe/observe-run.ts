@@ -178,7 +178,11 @@ export async function startObservation(options: ObserveOptions): Promise<RunObse
   let conn: Connection | undefined;
   let mysqlBefore: MysqlStatus | undefined;
   try {
-    conn = await mysql.createConnection({ uri: options.mysqlUrl.replace(/^mariadb:/, 'mysql:'), connectTimeout: timeoutMs });
+    // No default database: the server's counters need none, and the nemesis's
+    // mysql-kill-connections kills the service database's connections, which this is not.
+    const server = new URL(options.mysqlUrl.replace(/^mariadb:/, 'mysql:'));
+    server.pathname = '/';
+    conn = await mysql.createConnection({ uri: server.toString(), connectTimeout: timeoutMs });
     mysqlBefore = await readMysqlStatus(conn);
   } catch (err) {
     notes.push(`MySQL status not observed: ${reason(err)}`);

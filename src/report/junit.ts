@@ -2,16 +2,17 @@
  * `--junit PATH`: the checks and thresholds as JUnit XML, the format CI systems show as test
  * results (GitHub Actions reporters, GitLab, Jenkins). One `<testsuite>` per run (compare: per
  * strategy run), one `<testcase>` per check (classname `ticketbench.checks`) and per threshold
- * (`ticketbench.thresholds`); a failed or unknown check and a failed threshold carry a
- * `<failure message=…>` with the summary and evidence. Times in seconds. Written by hand: the
+ * (`ticketbench.thresholds`) and per fault the nemesis injected (`ticketbench.nemesis`); a failed
+ * or unknown check and a failed threshold carry a `<failure message=…>` with the summary and
+ * evidence, a fault the nemesis could not inject or heal an `<error>`. Times in seconds. Written by hand: the
  * format is a few elements, and the only care it needs is escaping (escapeXml).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult } from '../checks/types.ts';
 import type { CompareResult } from '../model/compare.ts';
-import type { RunReport, ThresholdResult } from '../model/run-report.ts';
-import { formatThresholdLimit, formatThresholdStop, formatThresholdValue } from './format.ts';
+import type { NemesisReport, RunReport, ThresholdResult } from '../model/run-report.ts';
+import { formatDuration, formatThresholdLimit, formatThresholdStop, formatThresholdValue } from './format.ts';
 
 // XML 1.0 forbids these even as character references; a lone surrogate is not a character either.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -34,7 +35,7 @@ export function escapeXml(text: string, inAttribute = true): string {
 
 /** One test case: a check or a threshold. */
 interface Case {
-  readonly classname: 'ticketbench.checks' | 'ticketbench.thresholds' | 'ticketbench.run';
+  readonly classname: 'ticketbench.checks' | 'ticketbench.thresholds' | 'ticketbench.nemesis' | 'ticketbench.run';
   readonly name: string;
   readonly failure?: { readonly message: string; readonly type: string; readonly body: string };
   readonly error?: { readonly message: string; readonly type: string };
@@ -79,6 +80,18 @@ function thresholdCase(t: ThresholdResult): Case {
   return { classname: 'ticketbench.thresholds', name: t.expression, failure: { message, type: 'threshold', body: `${t.expression}: ${message} (source: ${t.source})` } };
 }
 
+/**
+ * One case per fault the nemesis injected (classname `ticketbench.nemesis`): a fault is not a
+ * failure of the service, so it passes with what happened as output, unless the nemesis itself
+ * could not inject or heal it (an error: the run did not test what it was asked to).
+ */
+function faultCase(row: NemesisReport['timeline'][number]): Case {
+  const name = `${row.fault} on ${row.target} at ${formatDuration(row.startMs)}`;
+  const out = `${row.detail}; ${row.opsInfo} ops info; first ok after heal: ${row.firstOkAfterHealMs === null ? 'none' : formatDuration(row.firstOkAfterHealMs)}`;
+  const broken = /could not inject|heal failed/.exec(row.detail);
+  return broken ? { classname: 'ticketbench.nemesis', name, error: { message: row.detail, type: 'nemesis' }, out } : { classname: 'ticketbench.nemesis', name, out };
+}
+
 function runSuite(report: RunReport, name: string, expectChecksToFail: boolean, reportPath: string | undefined): Suite {
   const properties: [string, string][] = [
     ['scenario', report.scenario],
@@ -86,13 +99,14 @@ function runSuite(report: RunReport, name: string, expectChecksToFail: boolean, 
     ['checks.verdict', report.verdict],
   ];
   if (report.aborted) properties.push(['aborted', report.aborted.reason]);
+  if (report.nemesis) properties.push(['nemesis.faults', report.nemesis.faults.join(',')], ['nemesis.seed', String(report.nemesis.seed)]);
   if (reportPath) properties.push(['report', reportPath]);
   return {
     name,
     timestamp: report.startedAt,
     time: seconds(report.startedAt, report.endedAt),
     properties,
-    cases: [...report.checks.map((c) => checkCase(c, expectChecksToFail)), ...report.thresholds.map(thresholdCase)],
+    cases: [...report.checks.map((c) => checkCase(c, expectChecksToFail)), ...report.thresholds.map(thresholdCase), ...(report.nemesis?.timeline.map(faultCase) ?? [])],
   };
 }
 

@@ -61,16 +61,17 @@ export function latencyOverTimeSpec(report: RunReport): TopLevelSpec {
   const values = (series ?? []).flatMap((s, second) =>
     s.count === 0 ? [] : PERCENTILES.map(([percentile, field]) => ({ t: second + 0.5, second, percentile, ms: roundMs(s[field]) })),
   );
-  return {
+  const seconds = series?.length ?? report.load.tpsSeries.length;
+  return shadedByFaults(report, seconds, {
     $schema: SCHEMA,
-    title: title('Latency per second (ms)', report, series ? 'p50 / p95 / p99 of the requests completed in each second' : 'not recorded in this report'),
+    title: title('Latency per second (ms)', report, series ? `p50 / p95 / p99 of the requests completed in each second${faultNote(report)}` : 'not recorded in this report'),
     width: WIDTH,
     height: HEIGHT,
     background: 'white',
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: timeAxis(series?.length ?? report.load.tpsSeries.length),
+      x: timeAxis(seconds),
       y: { field: 'ms', type: 'quantitative', title: 'ms' },
       color: {
         field: 'percentile',
@@ -80,15 +81,15 @@ export function latencyOverTimeSpec(report: RunReport): TopLevelSpec {
       },
       tooltip: [{ field: 'second' }, { field: 'percentile' }, { field: 'ms', format: ',.3~f' }],
     },
-  };
+  });
 }
 
 /** Line chart of the requests completed in each second of the run (`load.tpsSeries`). */
 export function tpsOverTimeSpec(report: RunReport): TopLevelSpec {
   const series = report.load.tpsSeries;
-  return {
+  return shadedByFaults(report, series.length, {
     $schema: SCHEMA,
-    title: title('Requests per second (TPS)', report, `requests completed in each second; mean ${formatTps(report.load.tps)}/s over ${formatDuration(report.load.durationMs)}`),
+    title: title('Requests per second (TPS)', report, `requests completed in each second; mean ${formatTps(report.load.tps)}/s over ${formatDuration(report.load.durationMs)}${faultNote(report)}`),
     width: WIDTH,
     height: HEIGHT,
     background: 'white',
@@ -99,7 +100,40 @@ export function tpsOverTimeSpec(report: RunReport): TopLevelSpec {
       y: { field: 'requests', type: 'quantitative', title: 'requests completed' },
       tooltip: [{ field: 'second' }, { field: 'requests' }],
     },
-  };
+  });
+}
+
+const FAULT_COLOURS = ['#bab0ac', '#eeca3b', '#b279a2', '#9d755d', '#72b7b2', '#54a24b', '#ff9da6', '#79706e', '#d67195', '#439894'];
+
+function faultNote(report: RunReport): string {
+  return report.nemesis && report.nemesis.timeline.length > 0 ? '; shaded: the nemesis\'s faults in force' : '';
+}
+
+/**
+ * A time series with the nemesis's fault intervals shaded behind it, one colour per fault kind
+ * (as Jepsen's plots shade nemesis activity); the spec unchanged without a nemesis.
+ */
+function shadedByFaults(report: RunReport, seconds: number, series: TopLevelSpec & { data: unknown; mark: unknown; encoding: unknown }): TopLevelSpec {
+  const rows = report.nemesis?.timeline ?? [];
+  if (rows.length === 0) return series;
+  const { data, mark, encoding, ...outer } = series;
+  return {
+    ...outer,
+    layer: [
+      {
+        data: { values: rows.map((r) => ({ from: r.startMs / 1000, to: r.endMs / 1000, fault: r.fault, target: r.target })) },
+        mark: { type: 'rect', opacity: 0.25 },
+        encoding: {
+          x: { ...timeAxis(seconds), field: 'from' },
+          x2: { field: 'to' },
+          color: { field: 'fault', type: 'nominal', title: 'fault', scale: { domain: report.nemesis!.faults, range: FAULT_COLOURS } },
+          tooltip: [{ field: 'fault' }, { field: 'target' }, { field: 'from', title: 'from s' }, { field: 'to', title: 'to s' }],
+        },
+      },
+      { data, mark, encoding },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  } as TopLevelSpec;
 }
 
 /**

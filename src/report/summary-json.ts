@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Verdict } from '../checks/types.ts';
 import type { CompareResult, ComparePaths } from '../model/compare.ts';
 import { exitCodeName } from '../errors.ts';
-import type { RunReport, ThresholdResult } from '../model/run-report.ts';
+import type { NemesisReport, RunReport, ThresholdResult } from '../model/run-report.ts';
 
 /** One check as the summary gives it (evidence rows stay in the full report). */
 export interface SummaryCheck {
@@ -66,6 +66,12 @@ export interface SummaryRun {
   readonly load: SummaryLoad;
   /** Set when the load was stopped early (abortOnFail threshold, Ctrl-C). */
   readonly aborted?: { readonly reason: string };
+  /**
+   * With `--nemesis`: the faults, schedule (ms) and seed, and each fault as it happened (start
+   * and end ms since the load started, what was done and seen, operations that ended `info`
+   * meanwhile, ms from heal to the first success or null).
+   */
+  readonly nemesis?: NemesisReport;
   /** The run's own report files. */
   readonly reports: { readonly markdown: string; readonly json: string };
   readonly startedAt: string;
@@ -135,6 +141,7 @@ function summaryRun(report: RunReport, paths: { readonly json: string; readonly 
       droppedIterations: l.droppedIterations,
     },
     ...(report.aborted ? { aborted: report.aborted } : {}),
+    ...(report.nemesis ? { nemesis: report.nemesis } : {}),
     reports: { markdown: paths.markdown, json: paths.json },
     startedAt: report.startedAt,
     endedAt: report.endedAt,

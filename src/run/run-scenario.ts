@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { resolveFaults, startNemesis, type FaultRecord } from '../nemesis/nemesis.ts';
 import type { NemesisSchedule } from '../nemesis/schedule.ts';
+import { startTargetLinks } from '../nemesis/target-links.ts';
 import { redactUrl, type ConnectionSettings } from '../config/connections.ts';
 import { runCheckers, type Checker, type CheckScope } from '../checks/checker.ts';
 import type { CheckResult } from '../checks/types.ts';
@@ -177,7 +178,7 @@ export function planRun(options: RunScenarioOptions): RunPlan {
   const walletStrategy = runsBundled ? validateWalletStrategy(options.walletStrategy ?? BUNDLED_TARGET_SETTINGS.walletStrategy) : 'external';
   const cache = runsBundled ? validateCache(options.cache ?? BUNDLED_TARGET_SETTINGS.cache) : 'external';
   assertStartable(loaded, options.targetUrl);
-  const faults = options.nemesis ? resolveFaults(options.nemesis.faults, { startsTargets: options.targetUrl === undefined, connections: options.connections }) : [];
+  const faults = options.nemesis ? resolveFaults(options.nemesis.faults, { startsTargets: options.targetUrl === undefined, bundled, connections: options.connections }) : [];
   const database = serviceDatabase(options.connections.mysqlUrl, profile);
   const serviceUrl = serviceMysqlUrl(options.connections.mysqlUrl, profile);
   const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
@@ -188,16 +189,17 @@ export function planRun(options: RunScenarioOptions): RunPlan {
  * Starts the target instances the run drives (`targetInstances` of the profile's service, or
  * none with `targetUrl`), pushing each one started into `running` as it comes up so the caller
  * stops them even when a later one fails.
+ * @param connections the stores the instances are given (the nemesis's relays when it needs them)
  * @returns the instances' base URLs, first the one setup and the server counters use
  * @throws what startTarget throws (a target that does not start)
  */
-export async function startInstances(options: RunScenarioOptions, plan: RunPlan, stateDir: string, emitter: RunEmitter, running: RunningTarget[]): Promise<string[]> {
+export async function startInstances(options: RunScenarioOptions, plan: RunPlan, stateDir: string, emitter: RunEmitter, running: RunningTarget[], connections: ConnectionSettings = options.connections): Promise<string[]> {
   const externalUrls = options.targetUrl?.split(',').map((url) => url.trim());
   const instanceCount = externalUrls?.length ?? options.targetInstances ?? 1;
   const instanceUrls: string[] = [];
   for (let instance = 1; instance <= instanceCount; instance++) {
     const driven = await startTarget(plan.loaded, {
-      connections: options.connections,
+      connections,
       stateDir,
       ...(externalUrls === undefined ? {} : { targetUrl: externalUrls[instance - 1]! }),
       bundled: { strategy: plan.strategy, walletStrategy: plan.walletStrategy, cache: plan.cache },
@@ -346,8 +348,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const statuses = await prepareInfra(options, stateDir, emitter);
 
   const running: RunningTarget[] = [];
+  // Network faults act through relays between the target instances and MySQL and Redis.
+  const links = faults.some((f) => f.needsLinks) ? await startTargetLinks(options.connections) : undefined;
   try {
-    const instanceUrls = await startInstances(options, plan, stateDir, emitter, running);
+    const instanceUrls = await startInstances(options, plan, stateDir, emitter, running, links?.connections);
     // Setup and the server counters go to the first instance; the load to all of them.
     const baseUrl = instanceUrls[0]!;
     const data = await setupScenarioData(options, plan, baseUrl, emitter);
@@ -364,7 +368,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const breaches = new Map<string, number>();
     let latencies: LatencySource | undefined;
     // The nemesis acts while the load runs, and heals whatever it did before anything else happens.
-    const nemesis = options.nemesis && faults.length > 0 ? startNemesis(faults, options.nemesis.schedule, options.nemesis.seed, { targets: running, connections: options.connections, database: plan.database, stateDir }, performance.now(), (message) => emitter.emit('notice', message)) : undefined;
+    const nemesis = options.nemesis && faults.length > 0 ? startNemesis(faults, options.nemesis.schedule, options.nemesis.seed, { targets: running, connections: options.connections, database: plan.database, stateDir, ...(links ? { links: links.links } : {}) }, performance.now(), (message) => emitter.emit('notice', message)) : undefined;
     const load = await runLoad({
       baseUrl,
       ...(instanceUrls.length > 1 ? { instances: instanceUrls } : {}),
@@ -429,6 +433,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     return { report, history, scope };
   } finally {
     await Promise.all(running.map((target) => target.stop()));
+    await links?.close();
   }
 }
 

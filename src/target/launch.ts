@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ConnectionSettings } from '../config/connections.ts';
 import { TicketbenchError } from '../errors.ts';
 import { REPO_ROOT } from '../infra/paths.ts';
-import { DEFAULT_HOLD_STRATEGY, DEFAULT_WALLET_STRATEGY, HOLD_STRATEGY_SAFETY, WALLET_STRATEGY_SAFETY } from '../../contract/bundled-target.ts';
+import { type TestHookMessage, type TestHookResult, DEFAULT_HOLD_STRATEGY, DEFAULT_WALLET_STRATEGY, HOLD_STRATEGY_SAFETY, WALLET_STRATEGY_SAFETY } from '../../contract/bundled-target.ts';
 
 const ENTRY = path.join(REPO_ROOT, 'target-service/src/main.ts');
 
@@ -104,6 +104,14 @@ export interface RunningTarget {
   readonly logFile: string;
   /** Sends a signal to the current process (the nemesis: SIGKILL, SIGSTOP, SIGCONT). */
   signal(signal: NodeJS.Signals): void;
+  /**
+   * Test-only hooks of the bundled target, over its IPC channel (absent for other services):
+   * `crash-consumer` crashes its idempotent consumer after the next event it applies, before the
+   * offset commit, and answers where once it happened; `restart-consumer` starts it again.
+   * @returns the target's one-line account.
+   * @throws Error when the target answers `ok: false` or not within `timeoutMs`.
+   */
+  testHook?(action: TestHookMessage['action'], timeoutMs: number): Promise<string>;
   /** Starts it again on the same port (after a kill); stops the current process first if it still runs. */
   restart(): Promise<void>;
   /** SIGTERM, then SIGKILL after `graceMs` (default 10 000). */
@@ -116,17 +124,18 @@ export interface RunningTarget {
  * @param strategies seat-hold and wallet strategy names (see `validateStrategy`,
  *   `validateWalletStrategy`); the defaults of BUNDLED_TARGET_SETTINGS when absent
  * @param instance which of several instances this is (1-based): its log is `target-<n>.log`
+ * @param nodeFlags more Node.js flags for the target process (the target benchmark's `--cpu-prof`)
  * @throws TicketbenchError TARGET_START_FAILED with the target's last output line when it exits
  *   or stays silent for `timeoutMs` (default 30 000 ms).
  */
-export async function startBundledTarget(connections: ConnectionSettings, logDir: string, strategies: BundledTargetStrategies = {}, timeoutMs = 30_000, instance?: number): Promise<RunningTarget> {
+export async function startBundledTarget(connections: ConnectionSettings, logDir: string, strategies: BundledTargetStrategies = {}, timeoutMs = 30_000, instance?: number, nodeFlags: readonly string[] = []): Promise<RunningTarget> {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, instance === undefined ? 'target.log' : `target-${instance}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const launch = async (listenPort: number): Promise<{ child: ChildProcess; port: number }> => {
     const child = fork(ENTRY, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...nodeFlags],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: {
         ...process.env,
@@ -168,7 +177,27 @@ export async function startBundledTarget(connections: ConnectionSettings, logDir
     return { child, port };
   };
   let current = await launch(0);
+  let hookIds = 0;
   return {
+    testHook: (action, timeoutMs) =>
+      new Promise<string>((resolve, reject) => {
+        const child = current.child;
+        const id = ++hookIds;
+        const onMessage = (message: unknown) => {
+          const m = message as Partial<TestHookResult>;
+          if (m?.type !== 'test-hook-result' || m.id !== id) return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          if (m.ok) resolve(String(m.detail));
+          else reject(new Error(String(m.detail)));
+        };
+        const timer = setTimeout(() => {
+          child.off('message', onMessage);
+          reject(new Error(`no answer to ${action} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        child.on('message', onMessage);
+        child.send({ type: 'test-hook', id, action } satisfies TestHookMessage);
+      }),
     baseUrl: `http://127.0.0.1:${current.port}`,
     get pid() {
       return current.child.pid ?? -1;

@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): Express {
   const readCache = deps.readCache ?? disabledReadCache();
   app.use(fixturesRoutes(deps.pool, deps.holdStrategy, deps.queue));
   app.use(reservationRoutes(deps.pool, deps.holdStrategy, deps.metrics, deps.queue));
-  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics, deps.queue, paymentInvalidator(deps.pool, readCache), deps.acceptExpiredHolds === true));
+  app.use(paymentRoutes(deps.pool, deps.holdStrategy, deps.walletStrategy, deps.metrics, deps.queue, paymentInvalidator(deps.pool, readCache), deps.acceptExpiredHolds === true, deps.log));
   if (deps.queue) app.use(queueRoutes(deps.queue, deps.advancer));
   app.use(readRoutes(deps.pool, readCache));
   app.use(walletRoutes(deps.pool, deps.walletStrategy, deps.metrics));

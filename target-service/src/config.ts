@@ -4,6 +4,7 @@
  * its single startup-failure line.
  */
 import { z } from 'zod';
+import { CONSUMER_FAULTS, type ConsumerFault } from './confirmed-consumer.ts';
 import { EXPIRY_FAULTS, type ExpiryFault } from './hold-expiry.ts';
 import { HOLD_FAULTS, type HoldFault } from './hold-strategies/types.ts';
 import { QUEUE_FAULTS, type QueueFault } from './queue/waiting-queue.ts';
@@ -81,6 +82,13 @@ export interface TargetSettings {
    * no invalidation and 60 s answers, so the staleness check has something to catch.
    */
   readonly cacheFault: 'none' | 'stale';
+  /**
+   * TEST ONLY: a deliberately broken consumer (`no-dedup`: a redelivered event bumps `sold_count`
+   * again although its dedup row exists), so tests prove `kill-consumer` plus the kafka-events
+   * check catch a consumer that is not idempotent. `none` (the default) is the real one; the CLI
+   * never sets it.
+   */
+  readonly consumerFault: ConsumerFault;
 }
 
 /** The environment variable behind each setting. */
@@ -109,6 +117,7 @@ export const TARGET_ENV = {
   cache: 'TARGET_CACHE',
   cacheTtlMs: 'TARGET_CACHE_TTL_MS',
   cacheFault: 'TARGET_CACHE_FAULT',
+  consumerFault: 'TARGET_CONSUMER_FAULT',
 } as const satisfies Record<keyof TargetSettings, string>;
 
 /** Defaults, as documented in docs/target-service.md. */
@@ -137,6 +146,7 @@ export const TARGET_DEFAULTS: TargetSettings = {
   cache: 'off',
   cacheTtlMs: 1_000,
   cacheFault: 'none',
+  consumerFault: 'none',
 };
 
 /** A setting that does not validate; the message names the environment variable. */
@@ -202,6 +212,7 @@ const envSchema = z.object({
   [TARGET_ENV.cache]: z.enum(['off', 'on'], 'must be off or on').optional(),
   [TARGET_ENV.cacheTtlMs]: intText(1, 3_600_000).optional(),
   [TARGET_ENV.cacheFault]: z.enum(['none', 'stale'], 'must be none or stale').optional(),
+  [TARGET_ENV.consumerFault]: z.enum(CONSUMER_FAULTS, `must be one of ${CONSUMER_FAULTS.join(', ')}`).optional(),
 });
 
 /**
@@ -249,6 +260,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TargetSettin
     cache: v[TARGET_ENV.cache] ?? TARGET_DEFAULTS.cache,
     cacheTtlMs: v[TARGET_ENV.cacheTtlMs] ?? TARGET_DEFAULTS.cacheTtlMs,
     cacheFault: v[TARGET_ENV.cacheFault] ?? TARGET_DEFAULTS.cacheFault,
+    consumerFault: v[TARGET_ENV.consumerFault] ?? TARGET_DEFAULTS.consumerFault,
   };
 }
 

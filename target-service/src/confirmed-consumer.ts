@@ -24,6 +24,10 @@ const eventSchema = z.object({
   scheduleId: z.int().positive(),
 });
 
+/** Test-only broken consumers (`TARGET_CONSUMER_FAULT`); `none` is the real one. */
+export const CONSUMER_FAULTS = ['none', 'no-dedup'] as const;
+export type ConsumerFault = (typeof CONSUMER_FAULTS)[number];
+
 /** What happened to one message. */
 export type ConsumeOutcome = 'applied' | 'duplicate' | 'foreign' | 'invalid';
 
@@ -45,7 +49,7 @@ export interface ConfirmedMessage {
  *   another source is `foreign` without touching MySQL, which keeps a new group's catch-up over a
  *   topic shared with other databases fast. Messages without the header get the outbox lookup.
  */
-export async function applyConfirmedMessage(pool: Pool, groupId: string, message: ConfirmedMessage, ownSource?: string): Promise<ConsumeOutcome> {
+export async function applyConfirmedMessage(pool: Pool, groupId: string, message: ConfirmedMessage, ownSource?: string, fault: ConsumerFault = 'none'): Promise<ConsumeOutcome> {
   if (ownSource !== undefined && message.source !== undefined && message.source !== ownSource) return 'foreign';
   let event: z.output<typeof eventSchema>;
   try {
@@ -66,8 +70,10 @@ export async function applyConfirmedMessage(pool: Pool, groupId: string, message
           [groupId, message.partition, message.offset, event.eventId, event.reservationId, event.scheduleId],
         );
       } catch (err) {
-        if (isDuplicateKey(err)) return 'duplicate';
-        throw err;
+        if (!isDuplicateKey(err)) throw err;
+        if (fault !== 'no-dedup') return 'duplicate';
+        // The broken build: the dedup row is written but not obeyed.
+        inserted = { affectedRows: 1 } as ResultSetHeader;
       }
       if (inserted.affectedRows === 0) return 'foreign';
       await conn.execute('UPDATE schedules SET sold_count = sold_count + 1 WHERE id = ?', [event.scheduleId]);
@@ -85,9 +91,29 @@ export interface ConfirmedConsumer {
    * one it would read); partitions it has not handled a message of are absent.
    */
   readonly processed: ReadonlyMap<number, bigint>;
+  /**
+   * Test only (the nemesis's `kill-consumer`): the next message this instance applies crashes the
+   * consumer after its transaction committed and before its offset is committed, the window an
+   * idempotent consumer exists for. The consumer stays down until `restartAfterCrash`.
+   * @returns where it crashed, once it did; rejects when `restartAfterCrash` disarms it first.
+   */
+  crashAfterNextApply(): Promise<ConsumerCrash>;
+  /** Test only: starts a crashed consumer again (it reads on from the group's committed offsets); disarms a pending crash. */
+  restartAfterCrash(): Promise<void>;
   /** Leaves the group (waiting for the message in progress) and stops reconnecting. */
   stop(): Promise<void>;
 }
+
+/** Where a test-only crash happened: the message applied whose offset was never committed. */
+export interface ConsumerCrash {
+  readonly eventId: string;
+  readonly partition: number;
+  /** Kafka offset, decimal string. */
+  readonly offset: string;
+}
+
+/** Thrown inside the message handler to abandon the message as a crash would. */
+class InjectedCrash extends Error {}
 
 /** One partition's offsets as kafkajs admin `fetchTopicOffsets` answers them (decimal strings). */
 export interface PartitionWatermarks {
@@ -137,23 +163,46 @@ export async function readConsumerLag(admin: Admin, groupId: string, processed: 
 
 const RECONNECT_MS = 1_000;
 
+function eventIdOf(value: Buffer | null): string {
+  try {
+    return String((JSON.parse(value?.toString() ?? 'null') as { eventId?: unknown } | null)?.eventId ?? '?');
+  } catch {
+    return '?';
+  }
+}
+
 /**
  * Starts consuming in the background (returns at once). Until the topic exists or Kafka is
  * reachable it retries every second, logging once per outage.
  * @param metrics when given, counts each handled message by outcome.
  * @param ownSource this service's event source; other sources' events are skipped without MySQL.
+ * @param fault test only: a deliberately broken consumer (see CONSUMER_FAULTS).
  */
-export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string, log: Logger, metrics?: Pick<Metrics, 'consumerEvents'>, ownSource?: string): ConfirmedConsumer {
+export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string, log: Logger, metrics?: Pick<Metrics, 'consumerEvents'>, ownSource?: string, fault: ConsumerFault = 'none'): ConfirmedConsumer {
   const abort = new AbortController();
   const outage = new OutageLog(log, 'confirmed consumer');
   let consumer: Consumer | undefined;
   let foreign = 0;
   let restarting: Promise<void> | undefined;
   const processed = new Map<number, bigint>();
+  let crash: { resolve(where: ConsumerCrash): void; reject(err: Error): void } | undefined;
+  let crashed: Promise<void> | undefined;
 
   const handle = async ({ partition, message }: EachMessagePayload): Promise<void> => {
     const source = message.headers?.['source']?.toString();
-    const outcome = await applyConfirmedMessage(pool, groupId, { value: message.value, partition, offset: message.offset, ...(source === undefined ? {} : { source }) }, ownSource);
+    const outcome = await applyConfirmedMessage(pool, groupId, { value: message.value, partition, offset: message.offset, ...(source === undefined ? {} : { source }) }, ownSource, fault);
+    if (crash && outcome === 'applied') {
+      // Committed in MySQL, not in Kafka: leave the group without resolving this offset, so the
+      // message comes again to whoever takes the partition.
+      const armed = crash;
+      crash = undefined;
+      metrics?.consumerEvents.inc({ outcome });
+      const down = consumer;
+      consumer = undefined;
+      crashed = down?.disconnect().catch(() => {});
+      armed.resolve({ eventId: eventIdOf(message.value), partition, offset: message.offset });
+      throw new InjectedCrash('test-only crash after apply, before commit');
+    }
     processed.set(partition, BigInt(message.offset) + 1n);
     metrics?.consumerEvents.inc({ outcome });
     if (outcome === 'invalid') {
@@ -171,7 +220,7 @@ export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string
     consumer = c;
     c.on(c.events.CRASH, (event) => {
       // kafkajs restarts by itself when `restart` is true; otherwise start over from scratch.
-      if (!event.payload.restart && !abort.signal.aborted) {
+      if (!event.payload.restart && !abort.signal.aborted && crashed === undefined) {
         outage.failed(event.payload.error);
         restarting ??= c
           .disconnect()
@@ -205,11 +254,26 @@ export function startConfirmedConsumer(kafka: Kafka, pool: Pool, groupId: string
   const started = run().catch((err: unknown) => log.error(`confirmed consumer stopped: ${describe(err)}`));
   return {
     processed,
+    crashAfterNextApply: () =>
+      new Promise<ConsumerCrash>((resolve, reject) => {
+        crash = { resolve, reject };
+      }),
+    async restartAfterCrash() {
+      crash?.reject(new Error('restarted before any event arrived'));
+      crash = undefined;
+      if (crashed === undefined) return;
+      await crashed;
+      crashed = undefined;
+      restarting = run().finally(() => {
+        restarting = undefined;
+      });
+    },
     async stop() {
       abort.abort();
       // Disconnecting first cuts short a connect or subscribe that is still retrying.
       await consumer?.disconnect().catch(() => {});
       await started;
+      await crashed;
       await restarting;
       await consumer?.disconnect().catch(() => {});
     },

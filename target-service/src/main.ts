@@ -7,6 +7,7 @@
 import { loadSettings, type TargetSettings } from './config.ts';
 import { createStderrLogger, describe, type Logger } from './log.ts';
 import { startService, type RunningService } from './service.ts';
+import type { TestHookMessage, TestHookResult } from '../../contract/bundled-target.ts';
 
 /** The IPC message sent to a forking parent once the service accepts requests. */
 export interface ListeningMessage {
@@ -47,7 +48,19 @@ held = undefined;
 for (const [level, message] of startupLines) log[level](message);
 
 process.stdout.write(`target-service listening on http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${service.port}\n`);
-if (process.send) process.send({ type: 'listening', port: service.port } satisfies ListeningMessage);
+if (process.send) {
+  process.send({ type: 'listening', port: service.port } satisfies ListeningMessage);
+  // Test-only hooks, reachable only by the process that forked this one (ticketbench's nemesis).
+  process.on('message', (message: unknown) => {
+    const hook = (message as Partial<TestHookMessage> | null)?.type === 'test-hook' ? (message as TestHookMessage) : undefined;
+    if (!hook) return;
+    const done = hook.action === 'crash-consumer' ? service.consumerCrash.crashAfterNextApply().then((c) => `crashed after applying event ${c.eventId} at reservation.confirmed[${c.partition}]@${c.offset}, before committing its offset`) : service.consumerCrash.restartAfterCrash().then(() => 'consumer started again from the committed offsets');
+    void done.then(
+      (detail) => process.send?.({ type: 'test-hook-result', id: hook.id, ok: true, detail } satisfies TestHookResult),
+      (err: unknown) => process.send?.({ type: 'test-hook-result', id: hook.id, ok: false, detail: describe(err) } satisfies TestHookResult),
+    );
+  });
+}
 
 let stopping = false;
 const shutdown = (signal: NodeJS.Signals): void => {

@@ -34,6 +34,8 @@ import { createWalletStrategy } from './wallet-strategies/index.ts';
 export interface RunningService {
   /** The port actually bound on `settings.host` (useful with port 0). */
   readonly port: number;
+  /** Test only: crash the idempotent consumer between apply and commit, and start it again (the nemesis's `kill-consumer`). */
+  readonly consumerCrash: Pick<ConfirmedConsumer, 'crashAfterNextApply' | 'restartAfterCrash'>;
   /** Stops HTTP, relay, sweep and consumer, then closes the clients. Idempotent. */
   close(): Promise<void>;
 }
@@ -139,7 +141,8 @@ export async function startService(settings: TargetSettings, options: StartOptio
     if (settings.queueFault !== 'none') log.warn(`TARGET_QUEUE_FAULT=${settings.queueFault}: the queue advancement is deliberately broken (test only)`);
     const advancer = await startAdvancerThread(queue, redis, settings.redisUrl, log);
     cleanups.push(() => advancer.stop());
-    const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log, metrics, eventSourceFor(settings.mysqlUrl));
+    const consumer: ConfirmedConsumer = startConfirmedConsumer(kafka, pool, settings.consumerGroup, log, metrics, eventSourceFor(settings.mysqlUrl), settings.consumerFault);
+    if (settings.consumerFault !== 'none') log.warn(`TARGET_CONSUMER_FAULT=${settings.consumerFault}: the consumer is deliberately not idempotent (test only)`);
     cleanups.push(() => consumer.stop());
 
     metrics.setSources({
@@ -157,7 +160,7 @@ export async function startService(settings: TargetSettings, options: StartOptio
     const port = (server.address() as AddressInfo).port;
 
     let closing: Promise<void> | undefined;
-    return { port, close: () => (closing ??= closeAll()) };
+    return { port, consumerCrash: consumer, close: () => (closing ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;

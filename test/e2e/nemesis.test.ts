@@ -65,6 +65,15 @@ describe('the nemesis', () => {
     expect(row.endMs - row.startMs).toBeGreaterThanOrEqual(990);
   }, 240_000);
 
+  it('restart-redis: Redis is shut down mid-sale and started again with a new run_id (every lock gone); every check passes', async () => {
+    const { report } = await run('restart-redis', { instances: 2 });
+    expect(failing(report)).toEqual([]);
+    const row = report.nemesis!.timeline[0]!;
+    const [, before, after] = /^SHUTDOWN NOSAVE, run_id (\w+); port closed; started again, run_id (\w+)$/.exec(row.detail)!;
+    expect(after).not.toBe(before);
+    expect(report.nemesis!.timeline.length).toBeGreaterThan(0);
+  }, 240_000);
+
   it('mysql-kill-connections: the service loses its connections mid-transaction and reconnects; every wallet still adds up', async () => {
     const { report } = await run('mysql-kill-connections', { scenario: walletRace });
     expect(failing(report)).toEqual([]);
@@ -83,6 +92,43 @@ describe('the nemesis', () => {
     expect(report.checks.find((c) => c.id === 'kafka-events')?.counts).toMatchObject({ confirmed: 600, consumed: 600 });
   }, 240_000);
 
+  it('kill-consumer: the consumer crashes between applying an event and committing its offset; the redelivered event is counted once', async () => {
+    const { report } = await run('kill-consumer', { instances: 2 });
+    expect(failing(report)).toEqual([]);
+    const crashes = report.nemesis!.timeline.filter((row) => /crashed after applying event \S+ at reservation\.confirmed\[\d+\]@\d+, before committing its offset; consumer started again/.test(row.detail));
+    expect(crashes.length).toBeGreaterThan(0);
+    // Each crashed event came again and was deduplicated, not applied twice.
+    expect(report.checks.find((c) => c.id === 'kafka-events')?.counts).toMatchObject({ confirmed: 600, consumed: 600 });
+  }, 240_000);
+
+  it('kill-consumer catches a consumer that is not idempotent (TARGET_CONSUMER_FAULT=no-dedup, test only): the redelivered event is applied twice', async () => {
+    process.env['TARGET_CONSUMER_FAULT'] = 'no-dedup';
+    try {
+      const { report } = await run('kill-consumer');
+      const events = report.checks.find((c) => c.id === 'kafka-events')!;
+      expect(events.verdict).toBe('fail');
+      expect(events.summary).toMatch(/schedule\(s\) whose sold_count differs from the events consumed/);
+    } finally {
+      delete process.env['TARGET_CONSUMER_FAULT'];
+    }
+  }, 240_000);
+
+  it('network-delay: the target\'s links to MySQL and Redis slow down and chunks really wait; every check passes', async () => {
+    const { report } = await run('network-delay', { instances: 2 });
+    expect(failing(report)).toEqual([]);
+    const row = report.nemesis!.timeline[0]!;
+    expect(row.detail).toMatch(/^\+20 ms each way; delay lifted; mysql \S+: \d+ chunks delayed, redis \S+: \d+ chunks delayed$/);
+    expect(Number(/mysql \S+: (\d+) chunks/.exec(row.detail)![1])).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('network-partition: the link to MySQL or Redis is cut, chunks are held and delivered at heal; every check passes', async () => {
+    const { report } = await run('network-partition', { instances: 2 });
+    expect(failing(report)).toEqual([]);
+    const rows = report.nemesis!.timeline;
+    expect(rows.map((r) => r.target)).toEqual(expect.arrayContaining([expect.stringMatching(/^link to (mysql|redis) /)]));
+    expect(rows.some((r) => Number(/(\d+) chunks held/.exec(r.detail)?.[1] ?? 0) > 0)).toBe(true);
+  }, 240_000);
+
   it('does not hide a broken target: the unsafe `none` strategy still double-books under a fault, and the checks say so', async () => {
     const { report } = await run('pause-target', { instances: 2, strategy: 'none' });
     expect(report.checks.find((c) => c.id === 'double-booking')?.verdict).toBe('fail');
@@ -91,7 +137,7 @@ describe('the nemesis', () => {
   it('refuses what it may not or cannot do, in one line, exit 2', async () => {
     const unknown = await cli(['run', 'contention', '--ci', '--no-infra', '--nemesis', 'kill-everything']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe('ticketbench: Unknown --nemesis fault "kill-everything"; the nemesis has: kill-target, pause-target, pause-redis, mysql-kill-connections, kill-kafka.');
+    expect(unknown.stderr.trim()).toBe('ticketbench: Unknown --nemesis fault "kill-everything"; the nemesis has: kill-target, pause-target, restart-redis, pause-redis, mysql-kill-connections, kill-kafka, kill-consumer, network-delay, network-partition.');
     const external = await cli(['run', 'contention', '--ci', '--no-infra', '--nemesis', 'kill-target', '--target-url', 'http://127.0.0.1:9']);
     expect(external.code).toBe(2);
     expect(external.stderr.trim()).toBe('ticketbench: --nemesis kill-target: it acts only on target instances ticketbench starts (not with --target-url).');

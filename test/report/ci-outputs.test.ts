@@ -130,3 +130,31 @@ describe('compare outputs', () => {
     ]);
   });
 });
+
+describe('the nemesis in --summary-json and --junit', () => {
+  const nemesis = {
+    faults: ['kill-target', 'restart-redis'],
+    schedule: { afterMs: 2_000, faultMs: 2_000, healMs: 3_000 },
+    seed: 42,
+    timeline: [
+      { fault: 'kill-target', target: 'http://127.0.0.1:4021 (pid 1234)', startMs: 2_001, endMs: 4_050, detail: 'SIGKILL; gone; restarted as pid 1240', opsInfo: 17, firstOkAfterHealMs: 12 },
+      { fault: 'restart-redis', target: '-', startMs: 7_050, endMs: 7_060, detail: 'could not inject: this Redis writes RDB snapshots or an AOF', opsInfo: 0, firstOkAfterHealMs: null },
+    ],
+  };
+  const faulted = { ...report, nemesis } satisfies RunReport;
+
+  it('the summary carries the faults, schedule, seed and timeline', () => {
+    expect(runSummaryJson(faulted, paths, 1).nemesis).toEqual(nemesis);
+    expect(runSummaryJson(report, paths, 1)).not.toHaveProperty('nemesis');
+  });
+
+  it('JUnit has a case per fault with what happened; a fault the nemesis could not inject is an error', () => {
+    const suite = parseXml(runJUnit(faulted, paths.markdown)).testsuites.testsuite[0]!;
+    expect(suite.properties.property).toEqual(expect.arrayContaining([{ name: 'nemesis.faults', value: 'kill-target,restart-redis' }, { name: 'nemesis.seed', value: '42' }]));
+    const faults = suite.testcase.filter((c) => c.classname === 'ticketbench.nemesis');
+    expect(faults.map((c) => c.name)).toEqual(['kill-target on http://127.0.0.1:4021 (pid 1234) at 2.00 s', 'restart-redis on - at 7.05 s']);
+    expect(faults[0]!['system-out']).toBe('SIGKILL; gone; restarted as pid 1240; 17 ops info; first ok after heal: 12 ms');
+    expect(faults[0]).not.toHaveProperty('error');
+    expect(faults[1]!.error).toEqual({ message: 'could not inject: this Redis writes RDB snapshots or an AOF', type: 'nemesis' });
+  });
+});

@@ -99,6 +99,36 @@ describe('run chart SVGs', () => {
   });
 });
 
+describe('the nemesis on the charts', () => {
+  const faulted: RunReport = {
+    ...sampleRunReport(),
+    nemesis: {
+      faults: ['kill-target', 'pause-redis'],
+      schedule: { afterMs: 300, faultMs: 500, healMs: 200 },
+      seed: 7,
+      timeline: [
+        { fault: 'kill-target', target: 'http://127.0.0.1:4021 (pid 1234)', startMs: 300, endMs: 810, detail: 'SIGKILL; gone; restarted as pid 1240', opsInfo: 3, firstOkAfterHealMs: 4 },
+        { fault: 'pause-redis', target: 'redis 127.0.0.1:6379', startMs: 1_010, endMs: 1_400, detail: 'CLIENT PAUSE 500 ALL; lifted by Redis', opsInfo: 0, firstOkAfterHealMs: 1 },
+      ],
+    },
+  };
+
+  it('shades each fault interval (s since the load started) behind the latency and TPS series, coloured by fault', async () => {
+    for (const spec of [latencyOverTimeSpec(faulted), tpsOverTimeSpec(faulted)]) {
+      expect(values(spec, 0)).toEqual([
+        { from: 0.3, to: 0.81, fault: 'kill-target', target: 'http://127.0.0.1:4021 (pid 1234)' },
+        { from: 1.01, to: 1.4, fault: 'pause-redis', target: 'redis 127.0.0.1:6379' },
+      ]);
+      expect((spec as { layer: { mark: { type: string } }[] }).layer.map((l) => l.mark.type)).toEqual(['rect', 'line']);
+      expect(JSON.stringify(spec)).toContain('shaded: the nemesis');
+    }
+    expect(values(tpsOverTimeSpec(faulted), 1)).toEqual(values(tpsOverTimeSpec(sampleRunReport())));
+    const svgs = await renderRunChartSvgs(faulted);
+    expectWellFormedXml(svgs.latency);
+    expect(svgs.tps).toContain('pause-redis');
+  });
+});
+
 describe('writing the charts', () => {
   let dir: string;
   beforeEach(async () => {

@@ -9,7 +9,8 @@ import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetSettings } from '../../target-service/src/config.ts';
 import { LOCK_WAIT_TIMEOUT_S } from '../../target-service/src/hold-strategies/pessimistic.ts';
-import { stockKey } from '../../target-service/src/hold-strategies/redis-stock.ts';
+import { RESTOCK_INTERVAL_MS, stockKey } from '../../target-service/src/hold-strategies/redis-stock.ts';
+import { seatLockKey } from '../../target-service/src/seat-lock.ts';
 import { silentLogger } from '../../target-service/src/log.ts';
 import { startService, type RunningService } from '../../target-service/src/service.ts';
 import { client, createTestDatabase, ensureConfirmedTopic, REDIS_URL, testSettings, waitFor } from './helpers.ts';
@@ -301,6 +302,27 @@ describe('redis-stock counter', () => {
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SEAT_NOT_FOUND');
     expect(await redis.exists(stockKey(999_999_999))).toBe(0);
+  });
+
+  it('recovers a unit leaked by a crash between the DECR and the hold once the crashed lease is gone (kill-target found 9 seats never sold)', async () => {
+    const s = await startStrategy('redis-stock', { seats: 3, users: 3 }, SMALL_POOL);
+    const key = stockKey(s.fixture.scheduleId);
+    const [u0, u1, u2] = s.fixture.userIds as [number, number, number];
+    expect((await s.hold(u0, 'S1')).status).toBe(201);
+    // An instance killed after taking S2's lock and its unit, before writing the hold.
+    await redis.set(seatLockKey(s.fixture.scheduleId, 'S2'), 'crashed-owner', 'PX', 300);
+    await redis.decr(key);
+    expect((await s.hold(u1, 'S3')).status).toBe(201);
+    expect(await redis.get(key)).toBe('0');
+    // While the crashed lease lives, S2 may still be on its way to HELD: not restocked.
+    const early = await s.hold(u2, 'S2');
+    expect(early.body.error.code).toBe('SOLD_OUT');
+    await new Promise((resolve) => setTimeout(resolve, RESTOCK_INTERVAL_MS + 100));
+    const late = await s.hold(u2, 'S2');
+    expect(late.status).toBe(201);
+    expect(await redis.get(key)).toBe('0');
+    const [seat] = await rows("SELECT COUNT(*) AS n FROM seats WHERE schedule_id = ? AND status = 'AVAILABLE'", [s.fixture.scheduleId]);
+    expect(Number(seat?.n)).toBe(0);
   });
 
   it('gets the unit back when the expiry sweep frees a held seat', async () => {

@@ -17,6 +17,7 @@ import type { SeatHoldStrategy } from '../hold-strategies/index.ts';
 import { idSchema, pathIdSchema } from '../ids.ts';
 import { CONFIRMED_TOPIC } from '../kafka.ts';
 import type { Metrics } from '../metrics.ts';
+import { describe, type Logger } from '../log.ts';
 import type { WaitingQueue } from '../queue/waiting-queue.ts';
 import { countWalletOperation, findLedgerRowByKey, IDEMPOTENT_REPLAY_HEADER, IdempotencyKeyTaken, idempotencyKeySchema, insertLedgerRow, keyReused, type LedgerRow } from '../wallet.ts';
 import type { WalletStrategy } from '../wallet-strategies/index.ts';
@@ -195,8 +196,9 @@ async function seatPrice(conn: PoolConnection, scheduleId: number, seatNo: strin
  * @param onConfirmed called with the reservation id after a payment committed, before the answer
  *   (the read cache drops the seat's schedule there)
  * @param acceptExpired TEST ONLY: confirm holds whose time is up (`TARGET_EXPIRY_FAULT=pay-after-expiry`)
+ * @param log where a failed after-commit step (pass release, cache drop) is reported
  */
-export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics, queue?: WaitingQueue, onConfirmed?: (reservationId: number) => Promise<void>, acceptExpired = false): Router {
+export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'usesConfirmGuard'>, wallet: WalletStrategy, metrics?: Metrics, queue?: WaitingQueue, onConfirmed?: (reservationId: number) => Promise<void>, acceptExpired = false, log?: Logger): Router {
   const router = Router();
   router.post('/api/reservations/:id/payment', async (req, res) => {
     const reservationId = parseOrBadRequest(pathIdSchema, req.params.id, 'id');
@@ -204,8 +206,18 @@ export function paymentRoutes(pool: Pool, strategy: Pick<SeatHoldStrategy, 'uses
     const options = { wallet, confirmGuard: strategy.usesConfirmGuard, acceptExpired, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
     const result = await countWalletOperation(metrics, wallet.name, 'payment', confirmPayment(pool, reservationId, userId, options), (r) => r.applied);
     if (!result.applied) res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
-    if (result.applied && queue && (await queue.anyQueue())) await releasePassAfterPayment(pool, queue, reservationId, userId);
-    if (result.applied) await onConfirmed?.(reservationId);
+    if (result.applied) {
+      // The payment is committed: what follows is housekeeping whose failure (Redis down) must not
+      // turn the acknowledgement into an error. A pass not given back expires by its TTL, a cached
+      // read by its own. (restart-redis found committed payments answered 500 here.)
+      const steps = await Promise.allSettled([
+        (async () => {
+          if (queue && (await queue.anyQueue())) await releasePassAfterPayment(pool, queue, reservationId, userId);
+        })(),
+        onConfirmed?.(reservationId),
+      ]);
+      for (const step of steps) if (step.status === 'rejected') log?.warn(`payment ${result.paymentId} committed; an after-commit step failed: ${describe(step.reason)}`);
+    }
     res.status(result.applied ? 201 : 200).json(result);
   });
   return router;
