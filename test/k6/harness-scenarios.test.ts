@@ -1,5 +1,6 @@
 // flash-sale and wallet-race exported, run in the k6 harness against the bundled target (two
-// instances, one output gzipped) and verified: every check passes with safe strategies.
+// instances, one output gzipped) and verified: every check passes with safe strategies, and the
+// unsafe `none` wallet strategy's lost updates are caught.
 import { afterAll, describe, expect, it } from 'vitest';
 import flashSale from '../../scenarios/flash-sale.ts';
 import walletRace from '../../scenarios/wallet-race.ts';
@@ -37,5 +38,14 @@ describe('k6 export → harness → verify', () => {
     expectEveryCheckPasses(outcome.report, ['wallet-ledger', 'wallet-conservation', 'wallet-idempotency', 'hold-overlap']);
     expect(outcome.history.byF('charge').length).toBeGreaterThan(0);
     expect(outcome.history.byF('wallet-read').length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('wallet-race with the `none` wallet strategy (2 users × 8 VUs): the lost updates are caught, verify fails', async () => {
+    const target = await startBundled('redis-lock', 'none');
+    started.push(target.running);
+    const { fixtureFile, run } = await k6Run(walletRace, target.baseUrl, { executor: 'shared-iterations', vus: 16, iterations: 16, maxDurationMs: 60_000 }, { users: 2, ops: 10 });
+    const outcome = await verifyK6Run({ scenario: walletRace, fixture: await readFixture(fixtureFile, 'wallet-race'), k6Outputs: run.outputs, connections: DEFAULT_CONNECTIONS });
+    expect(outcome.report.checks.find((c) => c.id === 'wallet-ledger')?.verdict).toBe('fail');
+    expect(outcome.report.verdict).toBe('fail');
   }, 120_000);
 });
