@@ -14,6 +14,7 @@ const LAYERS = [
   { name: 'scenarios', paths: ['^src/scenario/', '^scenarios/'] },
   { name: 'report', paths: ['^src/report/'] },
   { name: 'run', paths: ['^src/run/'] },
+  { name: 'k6', paths: ['^src/k6/'] },
   { name: 'compare', paths: ['^src/compare/'] },
   { name: 'ui', paths: ['^src/ui/'] },
   { name: 'cli', paths: ['^src/cli/', '^bin/'] },
@@ -46,6 +47,22 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/run/run-scenario\\.ts$' },
       to: { path: ['^src/report/(write|compare-write|junit|summary-json)\\.ts$', '^fs$', '^node:fs', '^fs/promises$'] },
+    },
+    {
+      name: 'k6-script-embeds-only-pure-sources',
+      comment: 'src/k6/script/ is embedded into exported k6 scripts (src/k6/export.ts): it may use only the sources embedded with it, and types.',
+      severity: 'error',
+      from: { path: '^src/k6/script/' },
+      to: {
+        pathNot: [
+          '^src/k6/script/',
+          '^src/engine/op-result\\.ts$',
+          '^src/profile/(template|request|answer)\\.ts$',
+          '^src/engine/http-client\\.ts$',
+          '^src/profile/schema\\.ts$',
+          '^k6',
+        ],
+      },
     },
     {
       name: 'engine-has-no-cli',

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { ExitCode, TicketbenchError, describeError } from '../errors.ts';
 import { addConnectionFlags } from './connection-flags.ts';
 import type { CliIo } from './io.ts';
-import { addRunFlags, scenarioArgsOf } from './run-flags.ts';
+import { addRunFlags, collect, scenarioArgsOf } from './run-flags.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -65,6 +65,58 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       const { compareCommand } = await import('./commands/compare.ts');
       exitCode = await compareCommand(scenario, opts, scenarioArgsOf(command, scenario), io);
     });
+
+  addRunFlags(
+    program
+      .command('setup')
+      .description('create a scenario\'s data as run does (starting what is missing) and write it as a fixture file for k6 and verify')
+      .argument('<scenario>', 'scenario name (contention) or path to a scenario file'),
+    { reportFolder: false },
+  )
+    .option('--out <file>', 'where to write the fixture (JSON), e.g. fixture.json')
+    .option('--strategy <name>', 'seat-hold strategy of the bundled target when setup starts it')
+    .option('--wallet-strategy <name>', 'wallet strategy of the bundled target when setup starts it')
+    .option('--cache <mode>', 'read cache of the bundled target when setup starts it: off or on')
+    .option('--target-url <url>', 'create the data through this running target (recorded in the fixture for k6)')
+    .action(async (scenario: string, opts: Record<string, unknown>, command: Command) => {
+      const { setupCommand } = await import('./commands/k6.ts');
+      exitCode = await setupCommand(scenario, opts, scenarioArgsOf(command, scenario), io);
+    });
+
+  addRunFlags(
+    program
+      .command('export')
+      .description('write a scenario as a self-contained TypeScript k6 script (k6 run it, then ticketbench verify)')
+      .argument('<format>', 'k6')
+      .argument('<scenario>', 'scenario name: contention, flash-sale or wallet-race'),
+  )
+    .option('-o, --output <file>', 'where to write the script, e.g. contention.k6.ts')
+    .action(async (format: string, scenario: string, opts: Record<string, unknown>, command: Command) => {
+      const { exportCommand } = await import('./commands/k6.ts');
+      const args = scenarioArgsOf(command, scenario);
+      args.splice(args.indexOf(format), 1);
+      exitCode = await exportCommand(format, scenario, opts, args, io);
+    });
+
+  addConnectionFlags(
+    program
+      .command('verify')
+      .description('judge a k6 run of an exported script: rebuild the history from its JSON output and check MySQL, Redis and Kafka as run does')
+      .argument('<scenario>', 'scenario name the fixture was set up for')
+      .option('--fixture <file>', 'the fixture written by ticketbench setup')
+      .option('--k6-output <files...>', 'k6 JSON output files (k6 run --out json=FILE), one per k6 instance, .gz or not')
+      .option('--profile <file>', 'target profile (default: the fixture\'s)')
+      .option('--threshold <expr>', 'k6-style threshold, repeatable (failed: exit 3)', collect, [])
+      .option('--require-check <id>', 'fail when this check is skipped, repeatable', collect, [])
+      .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
+      .option('--out <dir>', 'report folder', 'reports')
+      .option('--summary-json <path>', 'also write a machine-readable summary to this file')
+      .option('--junit <path>', 'also write the checks and thresholds as JUnit XML to this file')
+      .option('--ci', 'plain output (verify always prints plain lines)'),
+  ).action(async (scenario: string, opts: Record<string, unknown>) => {
+    const { verifyCommand } = await import('./commands/k6.ts');
+    exitCode = await verifyCommand(scenario, opts, io);
+  });
 
   addConnectionFlags(
     program

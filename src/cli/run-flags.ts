@@ -55,13 +55,15 @@ export function targetTimesFromFlags(opts: Readonly<Record<string, unknown>>): {
  * `--threshold` (repeatable), `--summary-json`, `--junit`), the target profile (`--profile`,
  * `--require-check`) and the connection flags to a command
  * that takes `<scenario>`, and lets unknown options through: they are the scenario's own flags.
+ * @param reportFolder false leaves out `--out <dir>` (for `setup`, whose `--out` is its fixture file)
  */
-export function addRunFlags(command: Command): Command {
+export function addRunFlags(command: Command, { reportFolder = true }: { reportFolder?: boolean } = {}): Command {
+  const withLoad = addDeclaredOptions(command, [...Object.values(EXECUTOR_OPTIONS), ...Object.values(TARGET_TIME_OPTIONS), TARGET_INSTANCES_OPTION])
+    .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
+    .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s');
+  // `setup` spends --out on its fixture file.
   return addConnectionFlags(
-    addDeclaredOptions(command, [...Object.values(EXECUTOR_OPTIONS), ...Object.values(TARGET_TIME_OPTIONS), TARGET_INSTANCES_OPTION])
-      .option('--timeout <d>', 'per-request timeout, e.g. 10s or 500ms', '10s')
-      .option('--settle-timeout <d>', 'longest wait for the outbox and consumer to catch up before checking', '30s')
-      .option('--out <dir>', 'report folder', 'reports')
+    (reportFolder ? withLoad.option('--out <dir>', 'report folder', 'reports') : withLoad)
       .option('--ci', 'plain output, no animation (also when stdout is not a terminal)')
       .option('--no-infra', 'do not start MySQL/Redis/Kafka or apply the schema; fail if they are not reachable')
       .option('--threshold <expr>', "k6-style threshold, repeatable, e.g. 'http_req_duration{name:hold}:p(95)<500' or 'errors:rate<0.01:abortOnFail' (failed: exit 3)", collect, [])
@@ -77,7 +79,8 @@ export function addRunFlags(command: Command): Command {
   );
 }
 
-function collect(value: string, previous: readonly string[]): string[] {
+/** commander's collector of a repeatable option (`--threshold`, `--require-check`): the values in order. */
+export function collect(value: string, previous: readonly string[]): string[] {
   return [...previous, value];
 }
 
@@ -152,7 +155,7 @@ export function runSettingsFromFlags(scenario: AnyScenario, opts: Readonly<Recor
     executor,
     connections,
     infra: opts['infra'] !== false,
-    outDir: path.resolve(String(opts['out'])),
+    outDir: path.resolve(String(opts['out'] ?? 'reports')),
     requestTimeoutMs,
     settleTimeoutMs,
     ...(opts['stateDir'] ? { stateDir: String(opts['stateDir']) } : {}),

@@ -13,11 +13,9 @@
  * built when they ask (`ops()`, `byF()`).
  */
 
-/** How an operation completed. */
-export type OpOutcome = 'ok' | 'fail' | 'info';
+import { NO_FIELDS, type OpFields, type OpOutcome } from './op-result.ts';
 
-/** Plain JSON-able values carried by operations. */
-export type OpFields = Readonly<Record<string, string | number | boolean | null>>;
+export { NO_FIELDS, type OpFields, type OpOutcome } from './op-result.ts';
 
 /** One completed operation (an invoke paired with its completion). */
 export interface Op {
@@ -41,9 +39,6 @@ export interface Op {
 
 /** An operation as written by hand: index, times and result are optional. */
 export type HandWrittenOp = Omit<Op, 'index' | 'invokeUs' | 'completeUs' | 'result'> & Partial<Pick<Op, 'index' | 'invokeUs' | 'completeUs' | 'result'>>;
-
-/** The result of an operation that carried none; shared, so that a million of them cost nothing. */
-export const NO_FIELDS: OpFields = Object.freeze({});
 
 const OUTCOMES: readonly OpOutcome[] = ['ok', 'fail', 'info'];
 const OUTCOME_CODE: Readonly<Record<OpOutcome, number>> = { ok: 0, fail: 1, info: 2 };

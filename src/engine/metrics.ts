@@ -3,7 +3,7 @@
  * status class, completed requests per second of the run and their latency percentiles per second.
  */
 import { DISTRIBUTION_BUCKETS, LatencyHistogram, type LatencyBucket } from './latency.ts';
-import type { LatencySummary, LoadSummary, StatusCounts } from './types.ts';
+import type { ExecutorConfig, LatencySummary, LoadSummary, StatusCounts } from './types.ts';
 
 /** Count and p50/p95/p99 (ms) of the requests completed in one second of the run. */
 export type LatencySecond = NonNullable<LoadSummary['latencySeries']>[number];
@@ -233,4 +233,45 @@ export class RunMetrics {
   latencyDistribution(buckets = DISTRIBUTION_BUCKETS): LatencyBucket[] {
     return this.overall.distribution(buckets);
   }
+}
+
+/** What a load summary adds to the request metrics. */
+export interface LoadFacts {
+  readonly executor: ExecutorConfig;
+  readonly startedAt: Date;
+  /** Length of the load phase, ms. */
+  readonly durationMs: number;
+  readonly iterations: LoadSummary['iterations'];
+  readonly droppedIterations: number;
+  /** ok / fail / info per operation name (History.counts()). */
+  readonly ops: LoadSummary['ops'];
+  /** Include the coordinated-omission-corrected latencies (open models). */
+  readonly corrected: boolean;
+  readonly instances?: LoadSummary['instances'];
+}
+
+/**
+ * The load summary of a finished load from its request metrics: TPS = requests / duration in
+ * seconds, latencies overall and per request name, answers by status, series per second. Used by
+ * the engine and by `ticketbench verify` (a k6 run's samples recorded into RunMetrics).
+ */
+export function summarizeLoad(metrics: RunMetrics, facts: LoadFacts): LoadSummary {
+  return {
+    executor: facts.executor,
+    startedAt: facts.startedAt.toISOString(),
+    durationMs: facts.durationMs,
+    iterations: facts.iterations,
+    droppedIterations: facts.droppedIterations,
+    requests: metrics.requests,
+    tps: metrics.requests / Math.max(facts.durationMs / 1000, 0.001),
+    latency: metrics.latency(),
+    latencyByName: metrics.latencyByName(),
+    ...(facts.corrected ? { latencyCorrected: metrics.latencyCorrected(), latencyCorrectedByName: metrics.latencyCorrectedByName() } : {}),
+    status: metrics.status(),
+    ops: facts.ops,
+    tpsSeries: metrics.tpsSeries(facts.durationMs),
+    latencySeries: metrics.latencySeries(facts.durationMs),
+    latencyDistribution: metrics.latencyDistribution(),
+    ...(facts.instances ? { instances: facts.instances } : {}),
+  };
 }

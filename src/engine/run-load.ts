@@ -8,7 +8,7 @@ import { initialVus, isArrivalRate, maxVus, runExecutor, scheduledDurationMs } f
 import type { History } from './history.ts';
 import { TargetHttpClient, type IntendedStart } from './http-client.ts';
 import { InstanceTally, meteredFor, routedClient } from './instances.ts';
-import { RunMetrics } from './metrics.ts';
+import { RunMetrics, summarizeLoad } from './metrics.ts';
 import type { ExecutorConfig, LoadSummary, ProgressSnapshot } from './types.ts';
 import { VuContext } from './vu.ts';
 
@@ -145,22 +145,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   options.onProgress?.(snapshot(), metrics, true);
 
   const durationMs = performance.now() - startMs;
-  return {
+  return summarizeLoad(metrics, {
     executor: options.executor,
-    startedAt: startedAt.toISOString(),
+    startedAt,
     durationMs,
     iterations: { completed, failed },
     droppedIterations: dropped,
-    requests: metrics.requests,
-    tps: metrics.requests / Math.max(durationMs / 1000, 0.001),
-    latency: metrics.latency(),
-    latencyByName: metrics.latencyByName(),
-    ...(openModel ? { latencyCorrected: metrics.latencyCorrected(), latencyCorrectedByName: metrics.latencyCorrectedByName() } : {}),
-    status: metrics.status(),
     ops: options.history.counts(),
-    tpsSeries: metrics.tpsSeries(durationMs),
-    latencySeries: metrics.latencySeries(durationMs),
-    latencyDistribution: metrics.latencyDistribution(),
+    corrected: openModel,
     ...(clients.length > 1 ? { instances: tallies.map((t) => t.figures()) } : {}),
-  };
+  });
 }

@@ -5,22 +5,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.ts';
-import { NO_FIELDS, type History, type OpFields, type OpOutcome } from './history.ts';
+import type { History } from './history.ts';
 import type { HttpResponse, TargetHttpClient } from './http-client.ts';
+import { fail, info, NO_FIELDS, type OpFields, type OpResult } from './op-result.ts';
 
-/** How a scenario's operation completed, and what the system answered. */
-export interface OpResult {
-  readonly type: OpOutcome;
-  readonly result?: OpFields;
-  readonly error?: string;
-}
-
-/** The operation happened; `result` carries what the system answered (e.g. `{ reservationId }`). */
-export const ok = (result: OpFields = NO_FIELDS): OpResult => ({ type: 'ok', result });
-/** The operation definitely did not happen (e.g. a 409). */
-export const fail = (result: OpFields = NO_FIELDS, error?: string): OpResult => ({ type: 'fail', result, ...(error ? { error } : {}) });
-/** The outcome is unknown (timeout, 5xx, an answer that makes no sense). */
-export const info = (error: string, result: OpFields = NO_FIELDS): OpResult => ({ type: 'info', result, error });
+export { fail, info, ok, type OpResult } from './op-result.ts';
 
 /**
  * Classifies an HTTP answer that is not the expected success: 4xx → `fail` (the target refused

@@ -5,8 +5,7 @@
  * changed nothing), with the answer's first 200 characters as evidence.
  */
 import type { HttpResponse } from '../engine/http-client.ts';
-import type { OpFields } from '../engine/history.ts';
-import { fail, info, ok, type OpResult } from '../engine/vu.ts';
+import { fail, info, ok, type OpFields, type OpResult } from '../engine/op-result.ts';
 import type { AnswerMatch, Capture, OperationSpec } from './schema.ts';
 import { readPath } from './template.ts';
 
@@ -38,7 +37,8 @@ export function readCapture(capture: Capture, res: Pick<HttpResponse, 'headers' 
   }
   if (typeof capture === 'string' || value === undefined) return value;
   const key = String(value);
-  return Object.hasOwn(capture.map, key) ? capture.map[key] : undefined;
+  // Not Object.hasOwn: this source also runs in k6's JavaScript runtime (src/k6/export.ts).
+  return Object.prototype.hasOwnProperty.call(capture.map, key) ? capture.map[key] : undefined;
 }
 
 /**

@@ -11,14 +11,16 @@
  * Amounts are points.
  */
 import { TicketbenchError } from '../errors.ts';
-import type { HttpMethod } from '../engine/http-client.ts';
 import type { OpFields } from '../engine/history.ts';
 import type { OpResult, VuContext } from '../engine/vu.ts';
 import { info } from '../engine/vu.ts';
 import { classifyAnswer, evidence, type CaptureContract, type ClassifiedAnswer } from './answer.ts';
 import { encodeSeatBitmap } from './seat-bitmap.ts';
 import type { OperationName, OperationSpec, TargetProfile } from './schema.ts';
-import { readPath, renderJson, renderText, type TemplateVars } from './template.ts';
+import { buildRequest } from './request.ts';
+import { readPath, type TemplateVars } from './template.ts';
+
+export { buildRequest, type BuiltRequest } from './request.ts';
 
 /** An id as the service has it: a number or a string (a UUID). */
 export type Id = string | number;
@@ -61,8 +63,8 @@ export interface QueueUser {
   readonly queueToken?: string;
 }
 
-/** What each operation must read from an `ok` answer. */
-const CONTRACTS: Readonly<Record<OperationName, CaptureContract>> = {
+/** What each operation must read from an `ok` answer (also embedded as data into exported k6 scripts). */
+export const CONTRACTS: Readonly<Record<OperationName, CaptureContract>> = {
   hold: { required: ['reservationId'], integers: ['attempts'] },
   pay: { required: ['paymentId'], integers: ['amount', 'balance'] },
   charge: { required: ['ledgerId', 'balance'], integers: ['balance'] },
@@ -76,7 +78,7 @@ const CONTRACTS: Readonly<Record<OperationName, CaptureContract>> = {
 };
 
 /** The history name and request name of each operation. */
-const OP_NAMES: Readonly<Record<OperationName, string>> = {
+export const OP_NAMES: Readonly<Record<OperationName, string>> = {
   hold: 'hold',
   pay: 'pay',
   charge: 'charge',
@@ -235,29 +237,4 @@ function availableSeats(spec: NonNullable<OperationSpec['available']>, body: unk
     if (typeof seat === 'string') seats.push(seat);
   }
   return seats;
-}
-
-/** A request built from an operation's templates. */
-export interface BuiltRequest {
-  readonly method: HttpMethod;
-  readonly path: string;
-  readonly body?: unknown;
-  readonly headers?: Record<string, string>;
-}
-
-/**
- * Renders an operation's path, headers and body with its variables. A header whose variables are
- * unknown is left out; a path variable that is unknown is an error in the profile.
- * @throws Error naming the operation's path and the missing variable
- */
-export function buildRequest(spec: Pick<OperationSpec, 'method' | 'path' | 'headers' | 'body'>, vars: TemplateVars): BuiltRequest {
-  const path = renderText(spec.path, vars, encodeURIComponent);
-  if (path === undefined) throw new Error(`${spec.path}: a path variable has no value (known: ${Object.keys(vars).filter((k) => vars[k] !== undefined).join(', ')})`);
-  let headers: Record<string, string> | undefined;
-  for (const [name, template] of Object.entries(spec.headers ?? {})) {
-    const value = renderText(template, vars);
-    if (value !== undefined) (headers ??= {})[name] = value;
-  }
-  const body = spec.body === undefined ? undefined : renderJson(spec.body, vars);
-  return { method: spec.method === 'PATCH' ? 'PATCH' : spec.method, path, ...(body === undefined ? {} : { body }), ...(headers === undefined ? {} : { headers }) };
 }

@@ -11,7 +11,7 @@ import { resolveFaults, startNemesis, type FaultRecord } from '../nemesis/nemesi
 import type { NemesisSchedule } from '../nemesis/schedule.ts';
 import { startTargetLinks } from '../nemesis/target-links.ts';
 import { redactUrl, type ConnectionSettings } from '../config/connections.ts';
-import { runCheckers, type CheckScope } from '../checks/checker.ts';
+import { runCheckers, type Checker, type CheckScope } from '../checks/checker.ts';
 import type { CheckResult } from '../checks/types.ts';
 import { openStores } from '../checks/stores.ts';
 import { composeVerdicts } from '../checks/types.ts';
@@ -19,13 +19,13 @@ import { History } from '../engine/history.ts';
 import { TargetHttpClient } from '../engine/http-client.ts';
 import { maxVus } from '../engine/executors/index.ts';
 import { runLoad } from '../engine/run-load.ts';
-import type { ExecutorConfig } from '../engine/types.ts';
+import type { ExecutorConfig, LoadSummary } from '../engine/types.ts';
 import { TicketbenchError } from '../errors.ts';
 import { infraStatus, infraUp, type ServerStatus } from '../infra/index.ts';
 import { resolveStateDir } from '../infra/paths.ts';
 import { startObservation } from '../observe/observe-run.ts';
 import { formatDuration, formatExecutor, formatThresholdValue } from '../report/format.ts';
-import type { AnyScenario, TargetTimings } from '../scenario/types.ts';
+import type { AnyScenario, ScenarioRunSettings, TargetTimings } from '../scenario/types.ts';
 import { evaluateThresholds, firstBreach, measuredFromLoad, measuredFromProgress, type LatencySource } from '../thresholds/evaluate.ts';
 import { resolveThresholds, type Threshold } from '../thresholds/parse.ts';
 import { BUNDLED_TARGET_SETTINGS, validateCache, validateStrategy, validateWalletStrategy, type RunningTarget } from '../target/launch.ts';
@@ -33,6 +33,7 @@ import { assertStartable, startTarget } from '../target/start-target.ts';
 import { kafkaScopeOf, serviceDatabase, serviceMysqlUrl } from '../profile/database.ts';
 import { bundledTargetProfile } from '../profile/default-profile.ts';
 import { profileFolder, type LoadedProfile } from '../profile/load.ts';
+import type { TargetProfile } from '../profile/schema.ts';
 import { createFixture } from '../profile/setup.ts';
 import { TargetOps } from '../profile/target-ops.ts';
 
@@ -99,17 +100,42 @@ export interface RunOutcome {
 }
 
 /**
- * Runs a scenario end to end.
- * @throws TicketbenchError for bad options (INVALID_OPTION), unavailable infrastructure
- *   (INFRA_UNAVAILABLE, KAFKA_SETUP_FAILED), a target that does not start or answers garbage
- *   during setup, a bad threshold (INVALID_OPTION). Failed checks and thresholds are not errors:
- *   they are in the report (`verdict`, `thresholds`); a breached abortOnFail threshold stops the
- *   load early, and the run is still checked and reported with `aborted` set.
+ * What a run resolves from its options before it starts anything: the profile and its operations,
+ * the target's times, the scenario's options and checks, the bundled target's settings and the
+ * thresholds. `setup` and `verify` (src/k6/) resolve the same way, so they judge what `run` would.
  */
-export async function runScenario(options: RunScenarioOptions): Promise<RunOutcome> {
-  const emitter: RunEmitter = options.emitter ?? new EventEmitter<RunEventMap>();
-  const startedAt = new Date();
-  const stateDir = resolveStateDir(options.stateDir);
+export interface RunPlan {
+  readonly loaded: LoadedProfile;
+  readonly profile: TargetProfile;
+  /** The profile's operations; told when most answers of one are unreadable (see `unreadable`). */
+  readonly target: TargetOps;
+  readonly timings: TargetTimings;
+  readonly settings: ScenarioRunSettings;
+  /** The scenario's resolved options (`Scenario.options`). */
+  readonly scenarioOptions: Record<string, string | number | boolean>;
+  readonly checkers: readonly Checker<any>[];
+  /** Bundled target's settings, `external` when ticketbench does not start it. */
+  readonly strategy: string;
+  readonly walletStrategy: string;
+  readonly cache: string;
+  readonly faults: ReturnType<typeof resolveFaults>;
+  /** The service database's name and URL. */
+  readonly database: string;
+  readonly serviceUrl: string;
+  readonly thresholds: readonly Threshold[];
+  /** Aborted when the profile does not fit the service: most answers of one operation unreadable. */
+  readonly profileAbort: AbortController;
+  /** Why `profileAbort` was aborted, once it was. */
+  unreadable(): string | undefined;
+}
+
+/**
+ * Resolves and validates a run's options without starting anything (see RunPlan).
+ * @throws TicketbenchError INVALID_OPTION for a profile lacking the scenario's operations, an
+ *   impossible scenario option, an unknown `--require-check`, bundled-target settings with
+ *   another target or profile, a bad strategy or threshold; what assertStartable throws.
+ */
+export function planRun(options: RunScenarioOptions): RunPlan {
   const loaded = options.profile ?? bundledTargetProfile();
   const profile = loaded.profile;
   const bundled = profile.start === 'bundled';
@@ -156,6 +182,167 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const database = serviceDatabase(options.connections.mysqlUrl, profile);
   const serviceUrl = serviceMysqlUrl(options.connections.mysqlUrl, profile);
   const thresholds = resolveThresholds(options.scenario.name, options.scenario.thresholds, options.thresholds ?? []);
+  return { loaded, profile, target, timings, settings, scenarioOptions, checkers, strategy, walletStrategy, cache, faults, database, serviceUrl, thresholds, profileAbort, unreadable: () => unreadable };
+}
+
+/**
+ * Starts the target instances the run drives (`targetInstances` of the profile's service, or
+ * none with `targetUrl`), pushing each one started into `running` as it comes up so the caller
+ * stops them even when a later one fails.
+ * @param connections the stores the instances are given (the nemesis's relays when it needs them)
+ * @returns the instances' base URLs, first the one setup and the server counters use
+ * @throws what startTarget throws (a target that does not start)
+ */
+export async function startInstances(options: RunScenarioOptions, plan: RunPlan, stateDir: string, emitter: RunEmitter, running: RunningTarget[], connections: ConnectionSettings = options.connections): Promise<string[]> {
+  const externalUrls = options.targetUrl?.split(',').map((url) => url.trim());
+  const instanceCount = externalUrls?.length ?? options.targetInstances ?? 1;
+  const instanceUrls: string[] = [];
+  for (let instance = 1; instance <= instanceCount; instance++) {
+    const driven = await startTarget(plan.loaded, {
+      connections,
+      stateDir,
+      ...(externalUrls === undefined ? {} : { targetUrl: externalUrls[instance - 1]! }),
+      bundled: { strategy: plan.strategy, walletStrategy: plan.walletStrategy, cache: plan.cache },
+      holdTtlMs: plan.timings.holdTtlMs,
+      lockTtlMs: plan.timings.lockTtlMs,
+      ...(options.scenario.queueSettings ? { queue: options.scenario.queueSettings(plan.scenarioOptions) } : {}),
+      ...(instanceCount > 1 ? { instance } : {}),
+      onStart: (what) => emitter.emit('phase', 'target', `starting ${what}${instanceCount > 1 ? ` (instance ${instance} of ${instanceCount})` : ''}`),
+    });
+    instanceUrls.push(driven.baseUrl);
+    if (driven.running) {
+      running.push(driven.running);
+      emitter.emit('notice', `target service listening on ${driven.baseUrl} (pid ${driven.running.pid}, log ${driven.running.logFile})`);
+    }
+  }
+  return instanceUrls;
+}
+
+/**
+ * The scenario's setup against the target at `baseUrl`: fresh data through the profile.
+ * @returns what the scenario's setup returned (its `D`)
+ * @throws TicketbenchError SETUP_FAILED / TARGET_BAD_RESPONSE (src/profile/setup.ts)
+ */
+export async function setupScenarioData(options: Pick<RunScenarioOptions, 'scenario' | 'connections'>, plan: RunPlan, baseUrl: string, emitter: RunEmitter): Promise<unknown> {
+  emitter.emit('phase', 'setup', `creating fresh ${options.scenario.name} data`);
+  const setupHttp = new TargetHttpClient(baseUrl, { connections: 2, timeoutMs: 30_000 });
+  const setupContext = {
+    http: setupHttp,
+    connections: options.connections,
+    target: plan.target,
+    database: plan.database,
+    createFixture: (request: Parameters<typeof createFixture>[2]) => createFixture(plan.profile, { http: setupHttp, mysqlUrl: plan.serviceUrl, cwd: profileFolder(plan.loaded) }, request),
+  };
+  return options.scenario.setup(setupContext, plan.scenarioOptions).finally(() => setupHttp.close());
+}
+
+/**
+ * The checks of a finished load: the scenario's checkers against the stores, through the profile,
+ * scoped to the run's data; `--require-check` applied.
+ * @param runStartedAtMs epoch ms at the start of the load
+ * @param targetsStarted true when ticketbench started the service (its consumer group is known)
+ * @returns the results in report order and the scope they looked at; never throws for a check
+ */
+export async function checkRun(
+  options: Pick<RunScenarioOptions, 'scenario' | 'connections' | 'requireChecks' | 'settleTimeoutMs'>,
+  plan: RunPlan,
+  data: unknown,
+  history: History,
+  runStartedAtMs: number,
+  targetsStarted: boolean,
+  emitter: RunEmitter,
+): Promise<{ checks: CheckResult[]; scope: CheckScope }> {
+  emitter.emit('phase', 'checks', 'reading MySQL, Redis and Kafka');
+  const scope: CheckScope = {
+    ...options.scenario.scope(data, plan.scenarioOptions),
+    runStartedAtMs,
+    ...plan.timings,
+    ...kafkaScopeOf(plan.profile, plan.database, targetsStarted),
+    settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
+  };
+  const stores = openStores(options.connections, plan.profile);
+  const required = new Set(options.requireChecks ?? []);
+  const checks = await runCheckers(plan.checkers, stores, scope, history, (r) => emitter.emit('check', requireCheck(r, required))).finally(() => stores.close());
+  for (let i = 0; i < checks.length; i++) checks[i] = requireCheck(checks[i]!, required);
+  return { checks, scope };
+}
+
+/** What assembleReport puts together besides the run's options and plan. */
+export interface ReportParts {
+  readonly data: unknown;
+  readonly history: History;
+  readonly load: LoadSummary;
+  readonly thresholds: RunReport['thresholds'];
+  readonly checks: RunReport['checks'];
+  readonly aborted?: { readonly reason: string } | undefined;
+  readonly observed?: RunReport['observed'];
+  readonly nemesis?: NemesisReport | undefined;
+  /** Base URLs of the target instances driven. */
+  readonly instanceUrls: readonly string[];
+  /** True when ticketbench started the target on this machine. */
+  readonly targetSharesMachine: boolean;
+  readonly infraStarted: readonly string[];
+  readonly statuses: readonly ServerStatus[];
+  readonly startedAt: Date;
+}
+
+/** The RunReport of a run (or a verified k6 run) from its plan and parts; pure apart from reading the machine. */
+export function assembleReport(options: Pick<RunScenarioOptions, 'scenario' | 'connections' | 'executor' | 'requestTimeoutMs'>, plan: RunPlan, parts: ReportParts): RunReport {
+  return {
+    format: 1,
+    scenario: options.scenario.name,
+    profile: plan.profile.name,
+    ...(parts.nemesis ? { nemesis: parts.nemesis } : {}),
+    description: options.scenario.description,
+    options: {
+      ...plan.scenarioOptions,
+      strategy: plan.strategy,
+      walletStrategy: plan.walletStrategy,
+      cache: plan.cache,
+      holdTtlMs: plan.timings.holdTtlMs,
+      lockTtlMs: plan.timings.lockTtlMs,
+      vus: maxVus(options.executor),
+      executor: options.executor.executor,
+      requestTimeoutMs: options.requestTimeoutMs,
+      ...(parts.instanceUrls.length > 1 ? { targetInstances: parts.instanceUrls.length } : {}),
+    },
+    connections: {
+      mysql: redactUrl(options.connections.mysqlUrl),
+      redis: redactUrl(options.connections.redisUrl),
+      kafka: options.connections.kafkaBrokers.join(','),
+      target: parts.instanceUrls.join(','),
+    },
+    targetSharesMachine: parts.targetSharesMachine,
+    infraStarted: [...parts.infraStarted],
+    machine: describeMachine([...parts.statuses]),
+    fixture: options.scenario.fixture(parts.data),
+    load: parts.load,
+    results: options.scenario.summarize?.(parts.history, parts.data, plan.scenarioOptions) ?? {},
+    checks: parts.checks,
+    verdict: composeVerdicts(parts.checks.map((c) => c.verdict)),
+    thresholds: parts.thresholds,
+    ...(parts.aborted ? { aborted: parts.aborted } : {}),
+    ...(parts.observed ? { observed: parts.observed } : {}),
+    startedAt: parts.startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * Runs a scenario end to end: planRun → infra → startInstances → setupScenarioData → load →
+ * thresholds → checkRun → assembleReport.
+ * @throws TicketbenchError for bad options (INVALID_OPTION), unavailable infrastructure
+ *   (INFRA_UNAVAILABLE, KAFKA_SETUP_FAILED), a target that does not start or answers garbage
+ *   during setup, a bad threshold (INVALID_OPTION). Failed checks and thresholds are not errors:
+ *   they are in the report (`verdict`, `thresholds`); a breached abortOnFail threshold stops the
+ *   load early, and the run is still checked and reported with `aborted` set.
+ */
+export async function runScenario(options: RunScenarioOptions): Promise<RunOutcome> {
+  const emitter: RunEmitter = options.emitter ?? new EventEmitter<RunEventMap>();
+  const startedAt = new Date();
+  const stateDir = resolveStateDir(options.stateDir);
+  const plan = planRun(options);
+  const { thresholds, faults, scenarioOptions } = plan;
 
   emitter.emit('phase', 'infra', options.infra === false ? 'checking MySQL, Redis and Kafka' : 'bringing up MySQL, Redis and Kafka');
   const statuses = await prepareInfra(options, stateDir, emitter);
@@ -164,40 +351,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   // Network faults act through relays between the target instances and MySQL and Redis.
   const links = faults.some((f) => f.needsLinks) ? await startTargetLinks(options.connections) : undefined;
   try {
-    const externalUrls = options.targetUrl?.split(',').map((url) => url.trim());
-    const instanceCount = externalUrls?.length ?? options.targetInstances ?? 1;
-    const instanceUrls: string[] = [];
-    for (let instance = 1; instance <= instanceCount; instance++) {
-      const driven = await startTarget(loaded, {
-        connections: links?.connections ?? options.connections,
-        stateDir,
-        ...(externalUrls === undefined ? {} : { targetUrl: externalUrls[instance - 1]! }),
-        bundled: { strategy, walletStrategy, cache },
-        holdTtlMs: timings.holdTtlMs,
-        lockTtlMs: timings.lockTtlMs,
-        ...(options.scenario.queueSettings ? { queue: options.scenario.queueSettings(scenarioOptions) } : {}),
-        ...(instanceCount > 1 ? { instance } : {}),
-        onStart: (what) => emitter.emit('phase', 'target', `starting ${what}${instanceCount > 1 ? ` (instance ${instance} of ${instanceCount})` : ''}`),
-      });
-      instanceUrls.push(driven.baseUrl);
-      if (driven.running) {
-        running.push(driven.running);
-        emitter.emit('notice', `target service listening on ${driven.baseUrl} (pid ${driven.running.pid}, log ${driven.running.logFile})`);
-      }
-    }
+    const instanceUrls = await startInstances(options, plan, stateDir, emitter, running, links?.connections);
     // Setup and the server counters go to the first instance; the load to all of them.
     const baseUrl = instanceUrls[0]!;
-
-    emitter.emit('phase', 'setup', `creating fresh ${options.scenario.name} data`);
-    const setupHttp = new TargetHttpClient(baseUrl, { connections: 2, timeoutMs: 30_000 });
-    const setupContext = {
-      http: setupHttp,
-      connections: options.connections,
-      target,
-      database,
-      createFixture: (request: Parameters<typeof createFixture>[2]) => createFixture(profile, { http: setupHttp, mysqlUrl: serviceUrl, cwd: profileFolder(loaded) }, request),
-    };
-    const data = await options.scenario.setup(setupContext, scenarioOptions).finally(() => setupHttp.close());
+    const data = await setupScenarioData(options, plan, baseUrl, emitter);
 
     emitter.emit('phase', 'load', describeExecutor(options.executor));
     const history = new History();
@@ -207,11 +364,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     // A breached abortOnFail threshold stops the load the way Ctrl-C does, so what happened is
     // still checked and reported.
     const thresholdAbort = new AbortController();
-    const loadSignal = AbortSignal.any([...(options.signal ? [options.signal] : []), thresholdAbort.signal, profileAbort.signal]);
+    const loadSignal = AbortSignal.any([...(options.signal ? [options.signal] : []), thresholdAbort.signal, plan.profileAbort.signal]);
     const breaches = new Map<string, number>();
     let latencies: LatencySource | undefined;
     // The nemesis acts while the load runs, and heals whatever it did before anything else happens.
-    const nemesis = options.nemesis && faults.length > 0 ? startNemesis(faults, options.nemesis.schedule, options.nemesis.seed, { targets: running, connections: options.connections, database, stateDir, ...(links ? { links: links.links } : {}) }, performance.now(), (message) => emitter.emit('notice', message)) : undefined;
+    const nemesis = options.nemesis && faults.length > 0 ? startNemesis(faults, options.nemesis.schedule, options.nemesis.seed, { targets: running, connections: options.connections, database: plan.database, stateDir, ...(links ? { links: links.links } : {}) }, performance.now(), (message) => emitter.emit('notice', message)) : undefined;
     const load = await runLoad({
       baseUrl,
       ...(instanceUrls.length > 1 ? { instances: instanceUrls } : {}),
@@ -239,6 +396,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     });
     const faultTimeline = await nemesis?.stop();
     await observation.loadEnded();
+    const unreadable = plan.unreadable();
     if (unreadable !== undefined) {
       await observation.close();
       throw new TicketbenchError('TARGET_BAD_RESPONSE', unreadable);
@@ -252,60 +410,26 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         ? { reason: 'interrupted' }
         : undefined;
 
-    emitter.emit('phase', 'checks', 'reading MySQL, Redis and Kafka');
-    const scope: CheckScope = {
-      ...options.scenario.scope(data, scenarioOptions),
-      runStartedAtMs,
-      ...timings,
-      ...kafkaScopeOf(profile, database, running.length > 0),
-      settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
-    };
-    const stores = openStores(options.connections, profile);
-    const required = new Set(options.requireChecks ?? []);
-    const checks = await runCheckers(checkers, stores, scope, history, (r) => emitter.emit('check', requireCheck(r, required))).finally(() => stores.close());
-    for (let i = 0; i < checks.length; i++) checks[i] = requireCheck(checks[i]!, required);
+    const { checks, scope } = await checkRun(options, plan, data, history, runStartedAtMs, running.length > 0, emitter);
     // After the checks: they waited for the outbox relay and consumer, whose counters now include this run's sales.
     const observed = await observation.finish(load);
     for (const note of observed.notes) emitter.emit('notice', note);
 
-    const report: RunReport = {
-      format: 1,
-      scenario: options.scenario.name,
-      profile: profile.name,
+    const report = assembleReport(options, plan, {
+      data,
+      history,
+      load,
+      thresholds: thresholdResults,
+      checks,
+      aborted,
+      observed,
       ...(options.nemesis && faultTimeline ? { nemesis: nemesisReport(options.nemesis, faultTimeline, history) } : {}),
-      description: options.scenario.description,
-      options: {
-        ...scenarioOptions,
-        strategy,
-        walletStrategy,
-        cache,
-        holdTtlMs: timings.holdTtlMs,
-        lockTtlMs: timings.lockTtlMs,
-        vus: maxVus(options.executor),
-        executor: options.executor.executor,
-        requestTimeoutMs: options.requestTimeoutMs,
-        ...(instanceUrls.length > 1 ? { targetInstances: instanceUrls.length } : {}),
-      },
-      connections: {
-        mysql: redactUrl(options.connections.mysqlUrl),
-        redis: redactUrl(options.connections.redisUrl),
-        kafka: options.connections.kafkaBrokers.join(','),
-        target: instanceUrls.join(','),
-      },
+      instanceUrls,
       targetSharesMachine: running.length > 0,
       infraStarted: statuses.started,
-      machine: describeMachine(statuses.statuses),
-      fixture: options.scenario.fixture(data),
-      load,
-      results: options.scenario.summarize?.(history, data, scenarioOptions) ?? {},
-      checks,
-      verdict: composeVerdicts(checks.map((c) => c.verdict)),
-      thresholds: thresholdResults,
-      ...(aborted ? { aborted } : {}),
-      observed,
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-    };
+      statuses: statuses.statuses,
+      startedAt,
+    });
     return { report, history, scope };
   } finally {
     await Promise.all(running.map((target) => target.stop()));
@@ -343,7 +467,12 @@ function requireCheck(result: CheckResult, required: ReadonlySet<string>): Check
   return { ...result, verdict: 'fail', summary: `required by --require-check but ${result.summary}` };
 }
 
-async function prepareInfra(options: RunScenarioOptions, stateDir: string, emitter: RunEmitter): Promise<{ started: string[]; statuses: ServerStatus[] }> {
+/**
+ * Brings up (or, with `infra: false`, only probes) MySQL, Redis and Kafka.
+ * @returns the servers ticketbench started and every server's status
+ * @throws TicketbenchError INFRA_UNAVAILABLE with `infra: false` when one is not reachable
+ */
+export async function prepareInfra(options: Pick<RunScenarioOptions, 'connections' | 'infra'>, stateDir: string, emitter: RunEmitter): Promise<{ started: string[]; statuses: ServerStatus[] }> {
   const infraOptions = { connections: options.connections, stateDir, log: (message: string) => emitter.emit('notice', message) };
   if (options.infra !== false) {
     const up = await infraUp(infraOptions);

@@ -56,7 +56,8 @@ export async function runCommand(scenarioName: string, opts: Record<string, unkn
   return exitCode;
 }
 
-async function writeRunOutputs(outputs: CiOutputPaths, { report, paths }: WrittenRunOutcome, exitCode: number): Promise<void> {
+/** Writes `--summary-json` and `--junit` for a finished run (or a verified k6 run) when asked. */
+export async function writeRunOutputs(outputs: CiOutputPaths, { report, paths }: WrittenRunOutcome, exitCode: number): Promise<void> {
   if (outputs.summaryJson) await writeSummaryJson(outputs.summaryJson, runSummaryJson(report, paths, exitCode));
   if (outputs.junit) await writeJUnit(outputs.junit, runJUnit(report, paths.markdown));
 }
