@@ -8,8 +8,10 @@
  * commit sends a row again): a redelivered copy of an event already on the topic (same event id)
  * is counted and shown as `redelivered`, not failed; two *different* events for one reservation,
  * or a copy applied twice (the sold count above the events consumed), fail.
- * `collect` first waits (bounded by scope.settleTimeoutMs) for the outbox and consumer to settle,
- * then reports whatever is still missing. Anomaly names follow Jepsen's Kafka workload
+ * `collect` first waits (bounded by scope.settleTimeoutMs) for the outbox and consumer to settle
+ * and, with a consumer group, for the group to commit up to the topic's end (so a copy redelivered
+ * after a consumer crash has been applied, or not, before the sold counts are read), then reports
+ * whatever is still missing. Anomaly names follow Jepsen's Kafka workload
  * (`lost-write`, `duplicate`) where they mean the same.
  */
 import { randomUUID } from 'node:crypto';
@@ -166,9 +168,35 @@ async function waitForSettle(stores: StoreClients, scope: CheckScope): Promise<b
     // Without an outbox, the events to expect are the CONFIRMED reservations.
     const expected = withOutbox ? await canonicalRows(stores, scope, 'outbox') : (await canonicalRows(stores, scope, 'reservations')).filter((r) => r.status === 'CONFIRMED').map(() => ({ sent: 1 }));
     const consumed = withConsumed ? (await canonicalRows(stores, scope, 'consumed')).length : expected.length;
-    if (expected.every((o) => Boolean(Number(o.sent))) && consumed >= expected.length) return true;
+    if (expected.every((o) => Boolean(Number(o.sent))) && consumed >= expected.length) break;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  // Every event has a consumed row, but a copy redelivered after a consumer crash may still be on
+  // its way: a consumer that applies it twice shows only once it has. So also wait (same deadline)
+  // until the consumer group has committed up to the topic's end as it is now.
+  if (scope.consumerGroup !== '' && stores.profile.kafka !== undefined) await waitForGroup(stores.kafka, stores.profile.kafka.topic, scope.consumerGroup, deadline);
+  return true;
+}
+
+/** Waits until `group` has committed at least the topic's current high watermark on every partition, or `deadline`; true when it did. */
+async function waitForGroup(kafka: Kafka, topic: string, group: string, deadline: number): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    for (;;) {
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      if (ends.every((e) => BigInt(e.high) <= BigInt(e.low) || (at.get(e.partition) ?? -1n) >= BigInt(e.high))) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } catch {
+    // The judgement goes on with what the database says.
+    return false;
+  } finally {
+    await admin.disconnect();
   }
 }
 

@@ -7,8 +7,12 @@
 import { startedTargetsOnly } from './target-choice.ts';
 import type { Fault, FaultRun } from './types.ts';
 
-/** How long heal waits for an armed crash to happen before disarming it, ms. */
-const CRASH_GRACE_MS = 1_000;
+/**
+ * How long heal waits for an armed crash to happen before disarming it, ms: a consumer group in a
+ * rebalance (a member killed without leaving holds it up to its 10 s session timeout) applies
+ * nothing meanwhile, and the fault is only real once it crashed.
+ */
+const CRASH_GRACE_MS = 10_000;
 
 export const killConsumer: Fault = {
   name: 'kill-consumer',

@@ -45,7 +45,9 @@ export async function expireHoldsOnce(pool: Pool, batchSize = EXPIRY_BATCH, onSe
     pool,
     async (conn) => {
       const [rows] = await conn.query<RowDataPacket[]>(
-        `SELECT id, schedule_id, seat_no FROM reservations WHERE status IN ${statuses} AND expires_at < ${due} ORDER BY expires_at LIMIT ${Number(batchSize)} FOR UPDATE SKIP LOCKED`,
+        // The broken expire-paid sweep takes the newest first, so a run that sets it sees its own
+        // paid reservations taken back whatever older CONFIRMED rows the database holds.
+        `SELECT id, schedule_id, seat_no FROM reservations WHERE status IN ${statuses} AND expires_at < ${due} ORDER BY expires_at${fault === 'expire-paid' ? ' DESC' : ''} LIMIT ${Number(batchSize)} FOR UPDATE SKIP LOCKED`,
       );
       if (rows.length === 0) return 0;
       const ids = rows.map((row) => Number(row.id));
