@@ -3,6 +3,7 @@
  * to the benchmark: one JSON line on stdout, so that the parent never shares a process, and so
  * CPU time and peak memory, with the generator it measures.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** One tool's run as the tool itself measured it. */
@@ -65,4 +66,24 @@ export function numberArg(args: Map<string, string>, name: string, fallback?: nu
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new Error(`--${name} must be a number, got ${raw}`);
   return value;
+}
+
+/**
+ * Runs a measuring child to its end and returns the JSON of the `RESULT_PREFIX` line it printed.
+ * @throws Error with the end of its output when it exits non-zero or prints no result.
+ */
+export function runResultChild<T>(command: string, argv: readonly string[], cwd: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (code !== 0 || !line) return reject(new Error(`${command} ${argv.join(' ')} exited with ${code}: ${(stderr || stdout).trim().slice(-800)}`));
+      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as T);
+    });
+  });
 }

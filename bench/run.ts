@@ -9,12 +9,12 @@
  * --million 1000000 (0 skips the memory run)
  * --tools ticketbench,autocannon,wrk,undici-loop,undici-dispatch,raw-socket
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULT_PREFIX, numberArg, parseArgs, type ToolRun } from './child-report.ts';
+import { numberArg, parseArgs, runResultChild, type ToolRun } from './child-report.ts';
 import { ensureTools, startNginx, type RunningNginx } from './nginx.ts';
 import { CLK_TCK, machineBusyS, processCpuS } from './proc.ts';
 import { cpuPer10k, formatRatio, formatTable, median, ratios, rotation, rps, toolRows, type Measured, type ToolName } from './stats.ts';
@@ -70,23 +70,7 @@ async function observe<T extends ToolRun>(worker: number | undefined, start: () 
   return { run, nginxCpuS, backgroundCpuS: Math.max(0, machineBusyS() - busyBefore - run.cpuS - nginxCpuS) };
 }
 
-/** Runs a command, returns the result line it printed. */
-function runChild(command: string, argv: readonly string[]): Promise<ToolRun & { cpuTicks?: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (code !== 0 || !line) return reject(new Error(`${command} ${argv.join(' ')} exited with ${code}: ${(stderr || stdout).trim().slice(-800)}`));
-      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as ToolRun & { cpuTicks?: number });
-    });
-  });
-}
-
+const runChild = (command: string, argv: readonly string[]) => runResultChild<ToolRun & { cpuTicks?: number }>(command, argv, ROOT);
 const nodeChild = (script: string, extra: readonly string[]): Promise<ToolRun> =>
   runChild(process.execPath, ['--import', 'tsx', join('bench', script), ...extra]);
 

@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONNECTIONS } from '../../src/config/connections.ts';
 import { infraUp } from '../../src/infra/index.ts';
 import { resolveStateDir } from '../../src/infra/paths.ts';
-import { startBundledTarget, type RunningTarget } from '../../src/target/launch.ts';
-import { RESULT_PREFIX, numberArg, parseArgs } from '../child-report.ts';
+import { startBundledTarget, stopChild, type RunningTarget } from '../../src/target/launch.ts';
+import { numberArg, parseArgs, runResultChild } from '../child-report.ts';
 import { processCpuS } from '../proc.ts';
 import { selfTimes, type Profile } from '../profile-top.ts';
 import { median, spread, type Spread } from '../stats.ts';
@@ -125,23 +125,11 @@ const chosen = (args.get('endpoints') ?? ENDPOINTS.map((e) => e.name).join(','))
 for (const name of chosen) if (!ENDPOINTS.some((e) => e.name === name)) throw new Error(`unknown endpoint ${name} (known: ${ENDPOINTS.map((e) => e.name).join(', ')})`);
 const endpoints = ENDPOINTS.filter((e) => chosen.includes(e.name));
 
-/** Runs the load child for one job; rejects with its stderr when it prints no result. */
+/** Runs the load child for one job. */
 function runLoad(job: LoadJob): Promise<LoadResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-target-job-'));
-  const file = join(dir, 'job.json');
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-target-job-')), 'job.json');
   writeFileSync(file, JSON.stringify(job));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/target/load-child.ts'), file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('close', () => {
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (line) resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as LoadResult);
-      else reject(new Error(`load child printed no result: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
-    });
-  });
+  return runResultChild<LoadResult>(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/target/load-child.ts'), file], ROOT);
 }
 
 /** Starts the bare Express peer with these routes; resolves once it listens. */
@@ -152,14 +140,6 @@ function startBare(routes: readonly BareRoute[]): Promise<{ url: string; child: 
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/target/bare-express.ts'), file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout!.once('data', (c: Buffer) => resolve({ url: `http://127.0.0.1:${(JSON.parse(c.toString()) as { port: number }).port}`, child }));
     child.once('exit', (code) => reject(new Error(`bare-express exited with ${code}`)));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
   });
 }
 
@@ -207,7 +187,7 @@ async function main(): Promise<void> {
           samples.get(endpoint.name)![who].push(sample);
           console.error(`round ${round} ${endpoint.name} ${who}: ${fmt(rate(sample))} req/s, p95 ${fmt(sample.result.p95Ms, 1)} ms, ${JSON.stringify(sample.result.statuses)}`);
         }
-        await stopChild(peer.child);
+        await stopChild(peer.child, 10_000);
       }
     }
   } finally {
