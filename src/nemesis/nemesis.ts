@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { TicketbenchError } from '../errors.ts';
+import { unbracket } from '../infra/ports.ts';
 import { describeError } from '../util/describe-error.ts';
 import { FAULTS } from './registry.ts';
 import { seededRandom, type NemesisSchedule } from './schedule.ts';
@@ -43,7 +44,7 @@ export function resolveFaults(names: readonly string[], run: FaultRun & { readon
     ['MySQL', run.connections.mysqlUrl],
     ['Redis', run.connections.redisUrl],
   ] as const) {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    const host = unbracket(new URL(url).hostname);
     if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
       throw new TicketbenchError('INVALID_OPTION', `--nemesis acts only on servers on this machine's loopback addresses; ${what} is at ${host}.`);
     }

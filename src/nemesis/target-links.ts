@@ -1,5 +1,6 @@
 /** The relays a run puts between its target instances and MySQL and Redis when a network fault may act on them. */
 import type { ConnectionSettings } from '../config/connections.ts';
+import { mysqlTarget } from '../infra/mysql.ts';
 import { redisTarget } from '../infra/redis.ts';
 import { startLinkProxy, type LinkProxy } from './link-proxy.ts';
 
@@ -17,9 +18,9 @@ export interface TargetLinks {
  * @throws the listen error.
  */
 export async function startTargetLinks(connections: ConnectionSettings): Promise<TargetLinks> {
-  const mysqlUrl = new URL(connections.mysqlUrl);
+  const mysql = mysqlTarget(connections.mysqlUrl);
   const redis = redisTarget(connections.redisUrl);
-  const mysqlLink = await startLinkProxy(`mysql ${mysqlUrl.host}`, { host: mysqlUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(mysqlUrl.port || 3306) });
+  const mysqlLink = await startLinkProxy(`mysql ${mysql.host}:${mysql.port}`, mysql);
   const redisLink = await startLinkProxy(`redis ${redis.host}:${redis.port}`, redis);
   const relayed = (url: string, port: number) => {
     const u = new URL(url);

@@ -7,20 +7,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
+import { freePort } from '../../src/infra/ports.ts';
 
 export const MYSQL_ROOT = 'mysql://root@127.0.0.1:3306';
 
 /** A port nothing listens on right now (the OS picks it; closed again before returning). */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export const closedPort = freePort;
 
 /** A fresh temporary folder. */
 export function tempDir(prefix: string): string {
