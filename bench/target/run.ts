@@ -9,7 +9,7 @@
  * Options: --connections 80 --duration 5 (s) --repetitions 3 --profile 1 (0 skips the profiles)
  * --endpoints losing-hold,hold-pay,seat-map,seat-map-cached,charge
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,6 +19,7 @@ import { infraUp } from '../../src/infra/index.ts';
 import { resolveStateDir } from '../../src/infra/paths.ts';
 import { startBundledTarget, stopChild, type RunningTarget } from '../../src/target/launch.ts';
 import { numberArg, parseArgs, runResultChild } from '../child-report.ts';
+import { gitCommit } from '../git.ts';
 import { processCpuS } from '../proc.ts';
 import { selfTimes, type Profile } from '../profile-top.ts';
 import { median, spread, type Spread } from '../stats.ts';
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
   const started = new Date();
   say(`# bench:target — the bundled target against bare Express 5`);
   say();
-  say(`${started.toISOString()} · commit ${gitCommit()} · ${connections} connections · ${durationS} s per run · ${repetitions} rounds interleaved (target and bare alternate who goes first) · autocannon in its own process · the target with its defaults (strategy redis-lock, wallet pessimistic) on MariaDB/Redis/Kafka on this machine; generator, target and servers share its 2 cores.`);
+  say(`${started.toISOString()} · commit ${gitCommit(ROOT)} · ${connections} connections · ${durationS} s per run · ${repetitions} rounds interleaved (target and bare alternate who goes first) · autocannon in its own process · the target with its defaults (strategy redis-lock, wallet pessimistic) on MariaDB/Redis/Kafka on this machine; generator, target and servers share its 2 cores.`);
   say();
 
   const targets = new Map<'off' | 'on', RunningTarget>();
@@ -257,12 +258,6 @@ async function profiles(): Promise<void> {
       say(`| ${((row.ms / Math.max(1, busyMs)) * 100).toFixed(1)}% | ${row.ms.toFixed(0)} | \`${row.name.replace(ROOT + '/', '').replace(/\|/g, '\\|')}\` |`);
     }
   }
-}
-
-function gitCommit(): string {
-  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() !== '';
-  return `${r.stdout.trim() || 'unknown'}${dirty ? ' + uncommitted changes' : ''}`;
 }
 
 await main();

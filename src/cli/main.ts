@@ -156,6 +156,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--batch <n>', 'rows per INSERT statement (default 5000)')
     .option('--method <how>', 'insert (multi-row INSERT, default) or load-data (LOAD DATA LOCAL INFILE; the server must allow local_infile)')
     .option('--defer-indexes', 'drop the seats table\'s secondary indexes while loading and rebuild them after')
+    .option('--confirmed <n>', 'also sell this many seats (S1… of each schedule in order) as a settled run leaves them: reservation, payment, guard row, outbox event published to Kafka and consumed (default 0)')
     .option('--no-infra', 'do not start servers or apply the schema')
     .option('--ci', 'plain progress lines, no animation')
     .action(async (opts: Record<string, unknown>) => {

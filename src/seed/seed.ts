@@ -69,6 +69,8 @@ export interface SeedResult {
   readonly seatRowsPerSecond: number;
   /** Size of the seats table after the run, bytes (information_schema, an InnoDB estimate). */
   readonly seatsTableBytes: { readonly data: number; readonly index: number };
+  /** The plan's schedules, in seed order (concert by concert). */
+  readonly scheduleIds: readonly number[];
 }
 
 /** The seats table's non-unique secondary indexes (001 and 003 migrations), as ADD INDEX clauses. */
@@ -160,6 +162,7 @@ export async function seedDatabase(mysqlUrl: string, plan: SeedPlan, onProgress:
       indexBuildMs,
       seatRowsPerSecond: loadAndIndexMs > 0 ? (seatsInserted / loadAndIndexMs) * 1000 : 0,
       seatsTableBytes: { data: Number(sizes[0]?.data ?? 0), index: Number(sizes[0]?.idx ?? 0) },
+      scheduleIds: schedules.ids,
     };
   } finally {
     await pool.end();

@@ -1,6 +1,8 @@
 /**
- * `ticketbench seed --concerts C --schedules-per-concert S --seats-per-schedule N --users U`:
- * creates the database and applies the migrations (unless `--no-infra`), fills it (src/seed/seed.ts)
+ * `ticketbench seed --concerts C --schedules-per-concert S --seats-per-schedule N --users U [--confirmed K]`:
+ * creates the database and applies the migrations (unless `--no-infra`; with `--confirmed`, brings
+ * the servers up as `infra up` does, since the sales are published to Kafka), fills it (src/seed/seed.ts),
+ * then sells K seats as a settled run leaves them (src/seed/confirmed-sales.ts),
  * with a one-line progress bar (plain lines every 2 s with `--ci` or without a terminal), and
  * prints what it inserted, rows per second and the seats table's size.
  */
@@ -10,6 +12,9 @@ import { applyMigrations } from '../../infra/migrations.ts';
 import { ensureDatabase } from '../../infra/mysql.ts';
 import { redactUrl } from '../../config/connections.ts';
 import { formatCount, formatDuration, formatGiB } from '../../report/format.ts';
+import { RESERVATION_CONFIRMED_TOPIC } from '../../infra/kafka-admin.ts';
+import { infraUp } from '../../infra/local-services.ts';
+import { seedConfirmedSales, type SalesProgress } from '../../seed/confirmed-sales.ts';
 import { SEED_DEFAULTS, seedDatabase, type SeedMethod, type SeedPlan, type SeedProgress } from '../../seed/seed.ts';
 import { connectionsFromFlags } from '../connection-flags.ts';
 import type { CliIo } from '../io.ts';
@@ -43,6 +48,18 @@ export function seedPlanFromFlags(opts: Readonly<Record<string, unknown>>): Seed
   return plan;
 }
 
+/**
+ * `--confirmed`: how many seats to sell (0 when absent).
+ * @throws TicketbenchError INVALID_OPTION for a bad count or more sales than the plan has seats.
+ */
+export function confirmedFromFlags(opts: Readonly<Record<string, unknown>>, plan: SeedPlan): number {
+  if (opts['confirmed'] === undefined || String(opts['confirmed']) === '0') return 0;
+  const confirmed = parsePositiveInt(String(opts['confirmed']), '--confirmed', MAX_SEED_SEATS);
+  const seats = plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
+  if (confirmed > seats) throw new TicketbenchError('INVALID_OPTION', `--confirmed ${formatCount(confirmed)} is more than the plan's ${formatCount(seats)} seats.`);
+  return confirmed;
+}
+
 function seedMethod(value: unknown): SeedMethod {
   if (value === undefined || value === 'insert' || value === 'load-data') return value ?? 'insert';
   throw new TicketbenchError('INVALID_OPTION', `--method must be insert or load-data, got "${String(value)}".`);
@@ -56,8 +73,13 @@ function seedMethod(value: unknown): SeedMethod {
  */
 export async function seedCommand(opts: Record<string, unknown>, io: CliIo): Promise<number> {
   const plan = seedPlanFromFlags(opts);
-  const { mysqlUrl } = connectionsFromFlags(opts);
-  if (opts['infra'] !== false) {
+  const confirmed = confirmedFromFlags(opts, plan);
+  const connections = connectionsFromFlags(opts);
+  const { mysqlUrl } = connections;
+  if (opts['infra'] !== false && confirmed > 0) {
+    await ensureDatabase(mysqlUrl);
+    await infraUp({ connections, ...(opts['stateDir'] ? { stateDir: String(opts['stateDir']) } : {}), log: () => undefined });
+  } else if (opts['infra'] !== false) {
     await ensureDatabase(mysqlUrl);
     await applyMigrations(mysqlUrl);
   }
@@ -90,6 +112,36 @@ export async function seedCommand(opts: Record<string, unknown>, io: CliIo): Pro
       `inserted: ${formatCount(result.inserted.concerts)} concerts, ${formatCount(result.inserted.schedules)} schedules, ${formatCount(result.inserted.seats)} seats, ${formatCount(result.inserted.users)} users (present: ${formatCount(result.present.seats)} seats)`,
       `time: ${formatDuration(result.elapsedMs)} (seat load ${formatDuration(result.seatLoadMs)}${result.indexBuildMs >= 1 ? `, index build ${formatDuration(result.indexBuildMs)}` : ''}); ${formatCount(Math.round(result.seatRowsPerSecond))} seat rows/s`,
       `seats table: data ${gib(result.seatsTableBytes.data)}, indexes ${gib(result.seatsTableBytes.index)}`,
+      '',
+    ].join('\n'),
+  );
+  if (confirmed === 0) return ExitCode.OK;
+
+  let lastSalesPlain = 0;
+  const onSales = (p: SalesProgress): void => {
+    const line = `${p.phase.padEnd(9)} ${formatCount(p.done)}/${formatCount(p.total)}  ${formatDuration(p.elapsedMs)}`;
+    if (live) {
+      io.stdout.write(`\r${line}`);
+    } else if (p.elapsedMs - lastSalesPlain >= PLAIN_EVERY_MS) {
+      lastSalesPlain = p.elapsedMs;
+      io.stdout.write(`${line}\n`);
+    }
+  };
+  let sales;
+  try {
+    sales = await seedConfirmedSales(mysqlUrl, connections.kafkaBrokers, { scheduleIds: result.scheduleIds, seatsPerSchedule: plan.seatsPerSchedule, confirmed, users: plan.users, batch: plan.batch }, onSales);
+  } catch (err) {
+    if (live) io.stdout.write('\n');
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new TicketbenchError('INFRA_UNAVAILABLE', `Selling seats stopped: ${message}. Run the same command again to resume.`, { cause: err });
+  }
+  if (live) io.stdout.write('\n');
+  const first = sales.scheduleIds[0];
+  const last = sales.scheduleIds[sales.scheduleIds.length - 1];
+  io.stdout.write(
+    [
+      `sold: ${formatCount(confirmed)} confirmed reservations in schedules ${first}–${last} (${formatCount(sales.salesInserted)} written now in ${formatDuration(sales.salesMs)}, ${formatCount(sales.eventsPublished)} events published and consumed in ${formatDuration(sales.publishMs)})`,
+      `events on ${RESERVATION_CONFIRMED_TOPIC} from ${new Date(sales.publishedFromMs).toISOString()}`,
       '',
     ].join('\n'),
   );
