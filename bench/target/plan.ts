@@ -37,3 +37,17 @@ export interface LoadResult {
   readonly p95Ms: number;
   readonly p99Ms: number;
 }
+
+/** One contention burst (burst-child.ts): `bodies.length` requests `POST path`, each on its own new connection, all at once. */
+export interface BurstJob {
+  readonly url: string;
+  readonly path: string;
+  readonly bodies: readonly unknown[];
+}
+
+/** What a burst measured: each answered request's latency (send to full body, ms), the statuses, and requests without an answer. */
+export interface BurstResult {
+  readonly latenciesMs: readonly number[];
+  readonly statuses: Readonly<Record<string, number>>;
+  readonly errors: number;
+}

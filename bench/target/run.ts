@@ -6,8 +6,13 @@
  * interleaved (medians with min–max); then a `--cpu-prof` of the target under each endpoint and
  * its top self-time frames. Saved as `reports/bench-target-<UTC time>.md`. See bench/README.md.
  *
+ * Then the contention burst of `ticketbench run contention` (80 VUs, one seat): 80 holds sent at
+ * once on 80 new connections by ticketbench's own client (burst-child.ts), against the warm target
+ * (a fresh seat each round) and bare Express (the losing hold's 409), `--burst-rounds` rounds
+ * interleaved; and against a freshly started target, as every `run` does, `--burst-cold` times.
+ *
  * Options: --connections 80 --duration 5 (s) --repetitions 3 --profile 1 (0 skips the profiles)
- * --endpoints losing-hold,hold-pay,seat-map,seat-map-cached,charge
+ * --endpoints losing-hold,hold-pay,seat-map,seat-map-cached,charge --burst-rounds 10 --burst-cold 5 --burst-vus 80
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,7 +29,8 @@ import { processCpuS } from '../proc.ts';
 import { selfTimes, type Profile } from '../profile-top.ts';
 import { median, spread, type Spread } from '../stats.ts';
 import type { BareRoute } from './bare-express.ts';
-import type { LoadJob, LoadPlan, LoadResult } from './plan.ts';
+import type { BurstJob, BurstResult, LoadJob, LoadPlan, LoadResult } from './plan.ts';
+import { LatencyHistogram } from '../../src/engine/latency.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = parseArgs(process.argv.slice(2));
@@ -32,6 +38,9 @@ const connections = numberArg(args, 'connections', 80);
 const durationS = numberArg(args, 'duration', 5);
 const repetitions = Math.max(1, numberArg(args, 'repetitions', 3));
 const profile = numberArg(args, 'profile', 1) !== 0;
+const burstRounds = numberArg(args, 'burst-rounds', 10);
+const burstCold = numberArg(args, 'burst-cold', 5);
+const burstVus = numberArg(args, 'burst-vus', 80);
 
 const out: string[] = [];
 /** Prints a line and keeps it for the saved copy. */
@@ -217,12 +226,96 @@ async function main(): Promise<void> {
   say('|---|---:|---:|---|');
   for (const row of ratioRows) say(row);
 
+  if (burstRounds > 0 || burstCold > 0) await bursts(stateDir);
   if (profile) await profiles();
 
   mkdirSync(join(ROOT, 'reports'), { recursive: true });
   const file = join(ROOT, 'reports', `bench-target-${started.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}.md`);
   writeFileSync(file, `${out.join('\n')}\n`);
   console.log(`\nsaved ${file}`);
+}
+
+/** Runs one burst child. */
+function runBurst(job: BurstJob): Promise<BurstResult> {
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-target-burst-')), 'job.json');
+  writeFileSync(file, JSON.stringify(job));
+  return runResultChild<BurstResult>(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/target/burst-child.ts'), file], ROOT);
+}
+
+/** A fresh seat and `burstVus` users racing for it: the bodies of one burst of holds. */
+async function burstBodies(base: string): Promise<unknown[]> {
+  const f = await fixture(base, { seats: 1, users: burstVus });
+  return f.userIds.map((userId) => ({ userId, scheduleId: f.scheduleId, seatNo: 'S1' }));
+}
+
+/** p50, p95 and max of a set of latencies, ms (the engine's HDR histogram). */
+function percentiles(latenciesMs: readonly number[]): { p50: number; p95: number; max: number } {
+  const h = new LatencyHistogram();
+  for (const ms of latenciesMs) h.record(ms * 1000);
+  return { p50: h.percentileMs(50), p95: h.percentileMs(95), max: h.percentileMs(100) };
+}
+
+/** The contention burst section (see the module comment). */
+async function bursts(stateDir: string): Promise<void> {
+  const warm: BurstResult[] = [];
+  const bare: BurstResult[] = [];
+  const cold: BurstResult[] = [];
+  const target = await startBundledTarget(DEFAULT_CONNECTIONS, stateDir, { cache: 'off' }, undefined, 94);
+  try {
+    // The bare peer answers every hold as the target answers a loser.
+    const sample = await burstBodies(target.baseUrl);
+    await post(target.baseUrl, '/api/reservations', sample[0]);
+    const losing = await post(target.baseUrl, '/api/reservations', sample[1]);
+    const peer = await startBare([{ method: 'POST', path: '^/api/reservations$', status: losing.status, body: losing.body }]);
+    try {
+      for (let round = 1; round <= burstRounds; round++) {
+        const bodies = await burstBodies(target.baseUrl);
+        for (const who of round % 2 === 1 ? (['target', 'bare'] as const) : (['bare', 'target'] as const)) {
+          const result = await runBurst({ url: who === 'target' ? target.baseUrl : peer.url, path: '/api/reservations', bodies });
+          (who === 'target' ? warm : bare).push(result);
+          console.error(`burst ${round} ${who}: p95 ${fmt(percentiles(result.latenciesMs).p95, 1)} ms ${JSON.stringify(result.statuses)}`);
+        }
+      }
+    } finally {
+      await stopChild(peer.child, 10_000);
+    }
+  } finally {
+    await target.stop();
+  }
+  for (let round = 1; round <= burstCold; round++) {
+    const fresh = await startBundledTarget(DEFAULT_CONNECTIONS, stateDir, { cache: 'off' }, undefined, 95);
+    try {
+      const result = await runBurst({ url: fresh.baseUrl, path: '/api/reservations', bodies: await burstBodies(fresh.baseUrl) });
+      cold.push(result);
+      console.error(`burst cold ${round}: p95 ${fmt(percentiles(result.latenciesMs).p95, 1)} ms ${JSON.stringify(result.statuses)}`);
+    } finally {
+      await fresh.stop();
+    }
+  }
+
+  say();
+  say(`## Contention burst: ${burstVus} holds on one seat at once, each on a new connection (\`run contention\`'s load)`);
+  say();
+  say(`ticketbench's own HTTP client in its own process, as a closed model starts: no connection open beforehand. Per round, p50 and p95 of the ${burstVus} requests (connect included); the table gives the median (min–max) over the rounds. Warm: the target of the rounds above, ${burstRounds} rounds interleaved with bare Express, each on a fresh seat. Fresh target: started just before its burst, as \`ticketbench run\` starts one, ${burstCold} times.`);
+  say();
+  say('| server | rounds | p50 ms | p95 ms | max ms | answers |');
+  say('|---|---:|---:|---:|---:|---|');
+  const row = (label: string, runs: readonly BurstResult[]) => {
+    if (runs.length === 0) return;
+    const per = runs.map((r) => percentiles(r.latenciesMs));
+    const answers: Record<string, number> = {};
+    for (const r of runs) for (const [status, n] of Object.entries(r.statuses)) answers[status] = (answers[status] ?? 0) + n;
+    const errors = runs.reduce((n, r) => n + r.errors, 0);
+    say(`| ${label} | ${runs.length} | ${fmtSpread(spread(per.map((p) => p.p50)), 1)} | ${fmtSpread(spread(per.map((p) => p.p95)), 1)} | ${fmtSpread(spread(per.map((p) => p.max)), 1)} | ${Object.entries(answers).map(([s, n]) => `${s}: ${n}`).join(', ')}${errors > 0 ? `, no answer: ${errors}` : ''} |`);
+  };
+  row('bundled target, warm', warm);
+  row('bare Express', bare);
+  row('bundled target, freshly started', cold);
+  if (warm.length > 0 && bare.length > 0) {
+    const ratios = warm.map((w, i) => percentiles(w.latenciesMs).p95 / percentiles(bare[i]!.latenciesMs).p95);
+    say();
+    say(`p95 target / bare Express, per round: ${fmtSpread(spread(ratios), 2)} (goal of issue 15: ≤ 2).`);
+  }
 }
 
 /** One profiled target per endpoint (`node --cpu-prof`), one run each, and its top self-time frames. */

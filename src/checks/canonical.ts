@@ -16,13 +16,33 @@ export { CheckSkipped } from './types.ts';
 /** A canonical row: the query's named columns (numbers, strings, or null), and any others it returned. */
 export type CanonicalRow<N extends CanonicalQueryName> = Readonly<Record<(typeof CANONICAL_QUERIES)[N][number], unknown>> & Readonly<Record<string, unknown>>;
 
+/** How a checker wants a row set: `fresh` reads the database again even when an earlier checker of the run read it. */
+export interface CanonicalReadOptions {
+  readonly fresh?: boolean;
+}
+
 /**
  * Runs the profile's `name` query for this run's scope: `{scheduleIds}`, `{userIds}` (the wallet
  * users), `{consumerGroup}`, `{topic}`.
+ *
+ * A run's checkers judge one final state, and over a large run reading it is most of their time
+ * (a million reservations take seconds to read; bench:checks), so a row set one checker of the
+ * run read is handed to the later ones (`stores.rowCache`, one per check phase) unless they ask
+ * for a `fresh` read (kafka-events, once the outbox and consumer have settled), which replaces it.
+ * `nowUs` (the database clock) is always read.
  * @throws CheckSkipped when the profile has no such query; Error naming the query for an SQL error
  *   or a missing column (runCheckers makes it `unknown`).
  */
-export async function canonicalRows<N extends CanonicalQueryName>(stores: StoreClients, scope: CheckScope, name: N): Promise<CanonicalRow<N>[]> {
+export async function canonicalRows<N extends CanonicalQueryName>(stores: StoreClients, scope: CheckScope, name: N, options: CanonicalReadOptions = {}): Promise<CanonicalRow<N>[]> {
+  const cacheable = name !== 'nowUs' && stores.rowCache !== undefined;
+  const cached = cacheable && !options.fresh ? stores.rowCache!.get(name) : undefined;
+  if (cached !== undefined) return cached as CanonicalRow<N>[];
+  const rows = await readCanonicalRows(stores, scope, name);
+  if (cacheable) stores.rowCache!.set(name, rows);
+  return rows;
+}
+
+async function readCanonicalRows<N extends CanonicalQueryName>(stores: StoreClients, scope: CheckScope, name: N): Promise<CanonicalRow<N>[]> {
   const template = stores.profile.mysql?.queries[name];
   if (template === undefined) throw new CheckSkipped(`profile "${stores.profileName}" gives no stores.mysql.queries.${name}`);
   let rows: Record<string, unknown>[];

@@ -91,6 +91,11 @@ export interface StoreClients {
   readonly profile: StoresSpec;
   /** The profile's name, for skip reasons. */
   readonly profileName: string;
+  /**
+   * Row sets already read in this check phase, by canonical query name (see canonicalRows);
+   * absent: every read goes to the database.
+   */
+  readonly rowCache?: Map<string, readonly Record<string, unknown>[]>;
 }
 
 /** One check: a snapshot reader and a pure verdict function. */

@@ -10,6 +10,7 @@ import { canonicalRows, hasQuery, idKey } from './canonical.ts';
 import { defineChecker } from './checker.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
+import { pushTo } from '../util/multimap.ts';
 
 /** Rows of this run the check reads. */
 export interface DoubleBookingSnapshot {
@@ -44,7 +45,7 @@ export const doubleBookingChecker = defineChecker<DoubleBookingSnapshot>({
     const bySeat = new Map<string, Id[]>();
     for (const r of snap.confirmed) {
       const key = `${r.scheduleId}/${r.seatNo}`;
-      bySeat.set(key, [...(bySeat.get(key) ?? []), r.id]);
+      pushTo(bySeat, key, r.id);
     }
     for (const [seat, ids] of bySeat) {
       if (ids.length > 1) violations.push({ anomaly: 'double-booking', seat, reservations: ids.join(','), count: ids.length });

@@ -13,6 +13,7 @@ import { canonicalRows, idKey } from './canonical.ts';
 import { defineChecker } from './checker.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
+import { pushTo } from '../util/multimap.ts';
 
 /** This run's reservations and payments (ids as the service has them: numbers or strings). */
 export interface HistoryVsMysqlSnapshot {
@@ -71,7 +72,7 @@ export const historyVsMysqlChecker = defineChecker<HistoryVsMysqlSnapshot>({
     const holdsByKey = new Map<string, Op[]>();
     for (const op of holds) {
       const key = holdKey(op.value['scheduleId'], op.value['seatNo'], op.value['userId']);
-      holdsByKey.set(key, [...(holdsByKey.get(key) ?? []), op]);
+      pushTo(holdsByKey, key, op);
     }
     let recovered = 0;
     for (const row of snap.reservations) {

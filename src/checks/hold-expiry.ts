@@ -52,11 +52,24 @@ export const PAYMENT_TX_SLACK_MS = 1_000;
  * not expired in time. Reads the profile's `reservations` (with `expiresUs` and `paidUs`) and
  * `nowUs`.
  */
-async function readExpirySnapshot(stores: StoreClients, scope: CheckScope, slackMs: number): Promise<ExpirySnapshot> {
+function readExpirySnapshot(stores: StoreClients, scope: CheckScope, slackMs: number): Promise<ExpirySnapshot> {
+  // The three expiry checks of a run judge one snapshot: read (and waited for) once per check phase.
+  let bySlack = snapshotsOfPhase.get(stores);
+  if (bySlack === undefined) snapshotsOfPhase.set(stores, (bySlack = new Map()));
+  let snapshot = bySlack.get(slackMs);
+  if (snapshot === undefined) bySlack.set(slackMs, (snapshot = waitAndReadExpirySnapshot(stores, scope, slackMs)));
+  return snapshot;
+}
+
+/** Expiry snapshots already read, per check phase (its StoreClients) and slack. */
+const snapshotsOfPhase = new WeakMap<StoreClients, Map<number, Promise<ExpirySnapshot>>>();
+
+async function waitAndReadExpirySnapshot(stores: StoreClients, scope: CheckScope, slackMs: number): Promise<ExpirySnapshot> {
   const boundUs = ((scope.expirySweepMs ?? 0) + slackMs) * 1000;
   const started = Date.now();
   for (;;) {
-    const [rows, [now]] = await Promise.all([canonicalRows(stores, scope, 'reservations'), canonicalRows(stores, scope, 'nowUs')]);
+    // Fresh, and read with the clock: the rows are judged against that instant.
+    const [rows, [now]] = await Promise.all([canonicalRows(stores, scope, 'reservations', { fresh: true }), canonicalRows(stores, scope, 'nowUs')]);
     const nowUs = Number(now?.nowUs ?? 0);
     // HELD holds that are due within a minute, or overdue but still within their bound: the
     // sweep may yet come for them. Holds due later are not this check's to wait for.

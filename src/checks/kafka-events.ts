@@ -19,10 +19,11 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { StoresSpec } from '../profile/schema.ts';
 import type { Id } from '../profile/target-ops.ts';
 import { readPath } from '../profile/template.ts';
-import { canonicalRows, hasQuery, idKey } from './canonical.ts';
+import { canonicalRows, hasQuery, idKey, type CanonicalRow } from './canonical.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
 import { defineChecker, type CheckScope, type StoreClients } from './checker.ts';
 import { CheckSkipped, type EvidenceRow, resultFromViolations } from './types.ts';
+import { pushTo } from '../util/multimap.ts';
 
 /** The profile's description of the service's events. */
 type KafkaSpec = NonNullable<StoresSpec['kafka']>;
@@ -58,19 +59,19 @@ export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
     const spec = stores.profile.kafka;
     if (spec === undefined) throw new CheckSkipped(`profile "${stores.profileName}" gives no stores.kafka (the service publishes no events, or says not where)`);
     const started = Date.now();
-    const settled = await waitForSettle(stores, scope);
+    // The settle wait's last reads are the rows judged: they are fresh, taken once everything settled.
+    const { settled, outbox, consumed } = await waitForSettle(stores, scope);
     const waitedMs = Date.now() - started;
-    const reservations = await canonicalRows(stores, scope, 'reservations');
-    const outbox = hasQuery(stores, 'outbox') ? await canonicalRows(stores, scope, 'outbox') : null;
-    const consumed = hasQuery(stores, 'consumed') ? await canonicalRows(stores, scope, 'consumed') : null;
-    const sold = hasQuery(stores, 'soldCounts') && consumed !== null ? await canonicalRows(stores, scope, 'soldCounts') : null;
+    const reservations = await canonicalRows(stores, scope, 'reservations', { fresh: true });
+    const sold = hasQuery(stores, 'soldCounts') && consumed !== null ? await canonicalRows(stores, scope, 'soldCounts', { fresh: true }) : null;
     const { events, complete } = await readTopicSince(stores.kafka, spec, scope);
+    const consumedBySchedule = new Map<number, number>();
+    for (const c of consumed ?? []) consumedBySchedule.set(Number(c.scheduleId), (consumedBySchedule.get(Number(c.scheduleId)) ?? 0) + 1);
     return {
       confirmedIds: reservations.filter((r) => r.status === 'CONFIRMED').map((r) => r.id as Id),
       outbox: outbox?.map((o) => ({ eventId: String(o.eventId), reservationId: o.reservationId as Id, sent: Boolean(Number(o.sent)) })) ?? null,
       consumedEventIds: consumed?.map((c) => String(c.eventId)) ?? null,
-      soldCounts:
-        sold?.map((s) => ({ scheduleId: Number(s.scheduleId), soldCount: Number(s.soldCount), consumed: consumed!.filter((c) => Number(c.scheduleId) === Number(s.scheduleId)).length })) ?? null,
+      soldCounts: sold?.map((s) => ({ scheduleId: Number(s.scheduleId), soldCount: Number(s.soldCount), consumed: consumedBySchedule.get(Number(s.scheduleId)) ?? 0 })) ?? null,
       events,
       topicReadComplete: complete,
       settled,
@@ -82,7 +83,7 @@ export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
     const violations: EvidenceRow[] = [];
     const confirmed = new Set(snap.confirmedIds.map(idKey));
     const eventsByReservation = new Map<string, TopicEvent[]>();
-    for (const e of snap.events) eventsByReservation.set(idKey(e.reservationId), [...(eventsByReservation.get(idKey(e.reservationId)) ?? []), e]);
+    for (const e of snap.events) pushTo(eventsByReservation, idKey(e.reservationId), e);
     const outboxByReservation = new Map((snap.outbox ?? []).map((o) => [idKey(o.reservationId), o]));
     const consumed = snap.consumedEventIds === null ? null : new Set(snap.consumedEventIds);
 
@@ -157,26 +158,30 @@ const EVENT_ANOMALY_PHRASES: KindPhrases = {
 /**
  * Polls until no outbox row of the run is unsent and the consumer has every sent event (or, for a
  * profile without an outbox, one consumed event per CONFIRMED reservation), as far as the
- * profile's `outbox`, `consumed` and `reservations` queries tell; or the timeout.
+ * profile's `outbox`, `consumed` and `reservations` queries tell; or the timeout. Returns the last
+ * rows of `outbox` and `consumed` it read (null for a query the profile does not give).
  */
-async function waitForSettle(stores: StoreClients, scope: CheckScope): Promise<boolean> {
+async function waitForSettle(stores: StoreClients, scope: CheckScope): Promise<{ settled: boolean; outbox: CanonicalRow<'outbox'>[] | null; consumed: CanonicalRow<'consumed'>[] | null }> {
   const withOutbox = hasQuery(stores, 'outbox');
   const withConsumed = hasQuery(stores, 'consumed');
-  if (!withOutbox && !withConsumed) return true;
   const deadline = Date.now() + scope.settleTimeoutMs;
   for (;;) {
+    const outbox = withOutbox ? await canonicalRows(stores, scope, 'outbox', { fresh: true }) : null;
+    const consumed = withConsumed ? await canonicalRows(stores, scope, 'consumed', { fresh: true }) : null;
+    if (!withOutbox && !withConsumed) return { settled: true, outbox, consumed };
     // Without an outbox, the events to expect are the CONFIRMED reservations.
-    const expected = withOutbox ? await canonicalRows(stores, scope, 'outbox') : (await canonicalRows(stores, scope, 'reservations')).filter((r) => r.status === 'CONFIRMED').map(() => ({ sent: 1 }));
-    const consumed = withConsumed ? (await canonicalRows(stores, scope, 'consumed')).length : expected.length;
-    if (expected.every((o) => Boolean(Number(o.sent))) && consumed >= expected.length) break;
-    if (Date.now() >= deadline) return false;
+    const expected = outbox ?? (await canonicalRows(stores, scope, 'reservations', { fresh: true })).filter((r) => r.status === 'CONFIRMED').map(() => ({ sent: 1 }));
+    const consumedCount = consumed === null ? expected.length : consumed.length;
+    if (expected.every((o) => Boolean(Number(o.sent))) && consumedCount >= expected.length) {
+      // Every event has a consumed row, but a copy redelivered after a consumer crash may still be on
+      // its way: a consumer that applies it twice shows only once it has. So also wait (same deadline)
+      // until the consumer group has committed up to the topic's end as it is now.
+      if (scope.consumerGroup !== '' && stores.profile.kafka !== undefined) await waitForGroup(stores.kafka, stores.profile.kafka.topic, scope.consumerGroup, deadline);
+      return { settled: true, outbox, consumed };
+    }
+    if (Date.now() >= deadline) return { settled: false, outbox, consumed };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  // Every event has a consumed row, but a copy redelivered after a consumer crash may still be on
-  // its way: a consumer that applies it twice shows only once it has. So also wait (same deadline)
-  // until the consumer group has committed up to the topic's end as it is now.
-  if (scope.consumerGroup !== '' && stores.profile.kafka !== undefined) await waitForGroup(stores.kafka, stores.profile.kafka.topic, scope.consumerGroup, deadline);
-  return true;
 }
 
 /** Waits until `group` has committed at least the topic's current high watermark on every partition, or `deadline`; true when it did. */
@@ -228,22 +233,28 @@ async function readTopicSince(kafka: Kafka, spec: KafkaSpec, scope: CheckScope):
   if (remaining.size === 0) return { events, complete: true };
 
   const groupId = `ticketbench-check-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
+  // Large fetches and whole batches: a run's topic may hold a million events (bench:checks), and
+  // kafkajs's per-message path and its default 1 MiB per partition made reading it most of the check.
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, rebalanceTimeout: 10_000, maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 48 * 1024 * 1024 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: RESERVATION_CONFIRMED, fromBeginning: true });
     const done = new Promise<void>((resolve) => {
       void consumer.run({
         autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          const high = remaining.get(partition);
+        eachBatch: async ({ batch }) => {
+          const high = remaining.get(batch.partition);
           if (high === undefined) return;
-          const event = parseEvent(spec, message, partition);
-          const source = spec.source === undefined ? undefined : message.headers?.[spec.source.header]?.toString();
-          if (event && wanted.has(event.scheduleId) && (scope.eventSource === undefined || source === scope.eventSource)) events.push(event);
-          if (BigInt(message.offset) + 1n >= high) {
-            remaining.delete(partition);
-            if (remaining.size === 0) resolve();
+          const last = Number(high) - 1;
+          for (const message of batch.messages) {
+            const event = parseEvent(spec, message, batch.partition);
+            const source = spec.source === undefined ? undefined : message.headers?.[spec.source.header]?.toString();
+            if (event && wanted.has(event.scheduleId) && (scope.eventSource === undefined || source === scope.eventSource)) events.push(event);
+            if (Number(message.offset) >= last) {
+              remaining.delete(batch.partition);
+              if (remaining.size === 0) resolve();
+              break;
+            }
           }
         },
       });

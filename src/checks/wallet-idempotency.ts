@@ -19,6 +19,7 @@ import { normId } from './canonical.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 import { defineWalletChecker, type LedgerEntry, points, type WalletSnapshot } from './wallet-snapshot.ts';
+import { pushTo } from '../util/multimap.ts';
 
 const ID = 'wallet-idempotency';
 const TITLE = 'Each idempotency key applied at most once; each acknowledged operation in the ledger once';
@@ -35,10 +36,10 @@ export const walletIdempotencyChecker = defineWalletChecker(ID, TITLE, (history,
   for (const row of snap.ledger) {
     if (row.idempotencyKey !== null) {
       const k = `${row.userId}/${row.idempotencyKey}`;
-      rowsByKey.set(k, [...(rowsByKey.get(k) ?? []), row]);
+      pushTo(rowsByKey, k, row);
     }
     if (row.type === 'PAYMENT' && row.reservationId !== null) {
-      paymentsByReservation.set(row.reservationId, [...(paymentsByReservation.get(row.reservationId) ?? []), row]);
+      pushTo(paymentsByReservation, row.reservationId, row);
     }
   }
 
@@ -56,7 +57,7 @@ export const walletIdempotencyChecker = defineWalletChecker(ID, TITLE, (history,
     const userId = normId(op.value['userId']);
     if (!users.has(userId)) continue;
     const k = `${userId}/${String(op.value['idempotencyKey'])}`;
-    chargesByKey.set(k, [...(chargesByKey.get(k) ?? []), op]);
+    pushTo(chargesByKey, k, op);
   }
   let chargesOk = 0;
   let replays = 0;
@@ -103,7 +104,7 @@ export const walletIdempotencyChecker = defineWalletChecker(ID, TITLE, (history,
   for (const op of history.byF('pay')) {
     if (!users.has(normId(op.value['userId']))) continue;
     const id = normId(op.value['reservationId']);
-    paysByReservation.set(id, [...(paysByReservation.get(id) ?? []), op]);
+    pushTo(paysByReservation, id, op);
   }
   let paysOk = 0;
   for (const [reservationId, ops] of paysByReservation) {

@@ -15,6 +15,7 @@ import { normId } from './canonical.ts';
 import { countKinds, type KindPhrases } from './headline.ts';
 import { type EvidenceRow, resultFromViolations } from './types.ts';
 import { defineWalletChecker, type LedgerEntry, points, walletReads, type WalletSnapshot } from './wallet-snapshot.ts';
+import { pushTo } from '../util/multimap.ts';
 
 const ID = 'wallet-ledger';
 const TITLE = 'Every balance equals its ledger, never negative; one debit per confirmed reservation';
@@ -91,7 +92,7 @@ export const walletLedgerChecker = defineWalletChecker(ID, TITLE, (history, snap
       continue;
     }
     const into = row.type === 'PAYMENT' ? debitsByReservation : row.type === 'REFUND' ? refundsByReservation : undefined;
-    into?.set(row.reservationId, [...(into.get(row.reservationId) ?? []), row]);
+    if (into) pushTo(into, row.reservationId, row);
   }
   let confirmed = 0;
   for (const r of snap.reservations) {

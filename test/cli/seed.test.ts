@@ -17,15 +17,18 @@ let conn: mysql.Connection;
 const count = async (sql: string): Promise<number> => Number((await conn.query<RowDataPacket[]>(sql))[0][0]?.n);
 
 const DB_LOAD = `${DB}_ld`;
+const DB_SALES = `${DB}_sales`;
 
 beforeAll(async () => {
   conn = await mysql.createConnection({ uri: ROOT });
   await conn.query(`DROP DATABASE IF EXISTS \`${DB}\``);
   await conn.query(`DROP DATABASE IF EXISTS \`${DB_LOAD}\``);
+  await conn.query(`DROP DATABASE IF EXISTS \`${DB_SALES}\``);
 });
 afterAll(async () => {
   await conn.query(`DROP DATABASE IF EXISTS \`${DB}\``);
   await conn.query(`DROP DATABASE IF EXISTS \`${DB_LOAD}\``);
+  await conn.query(`DROP DATABASE IF EXISTS \`${DB_SALES}\``);
   await conn.end();
 });
 
@@ -75,7 +78,37 @@ describe('ticketbench seed', () => {
     expect([Number(row!.n), Number(row!.schedules), Number(row!.total)]).toEqual([15_000, 6, Number(same!.total)]);
   }, 60_000);
 
+  it('--confirmed sells seats as a settled run leaves them, once', async () => {
+    const plan = ['--mysql-url', `${ROOT}/${DB_SALES}`, '--concerts', '1', '--schedules-per-concert', '3', '--seats-per-schedule', '1000', '--users', '300', '--batch', '700', '--confirmed', '2500', '--ci'];
+    const first = await cli(['seed', ...plan]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/sold: 2,500 confirmed reservations in schedules \d+–\d+ \(2,500 written now in .*, 2,500 events published and consumed in /);
+    const n = async (sql: string): Promise<number> => Number((await conn.query<RowDataPacket[]>(sql))[0][0]?.n);
+    const db = `\`${DB_SALES}\``;
+    const sold = async () => [
+      await n(`SELECT COUNT(*) AS n FROM ${db}.reservations WHERE status = 'CONFIRMED'`),
+      await n(`SELECT COUNT(*) AS n FROM ${db}.payments p JOIN ${db}.reservations r ON r.id = p.reservation_id JOIN ${db}.seats s ON s.schedule_id = r.schedule_id AND s.seat_no = r.seat_no WHERE p.amount = s.price AND p.user_id = r.user_id`),
+      await n(`SELECT COUNT(*) AS n FROM ${db}.confirmed_seat_guard g JOIN ${db}.reservations r ON r.id = g.reservation_id AND r.seat_no = g.seat_no`),
+      await n(`SELECT COUNT(*) AS n FROM ${db}.seats WHERE status = 'SOLD'`),
+      await n(`SELECT COUNT(*) AS n FROM ${db}.outbox_event o JOIN ${db}.reservations r ON r.id = o.aggregate_id WHERE o.sent_at IS NOT NULL AND JSON_VALUE(o.payload, '$.eventId') = o.event_id`),
+      await n(`SELECT COUNT(*) AS n FROM ${db}.consumer_dedup d JOIN ${db}.outbox_event o ON o.event_id = d.event_id WHERE d.consumer_group = 'ticketbench-target.${DB_SALES}'`),
+      await n(`SELECT SUM(sold_count) AS n FROM ${db}.schedules`),
+    ];
+    // Reservation, payment of the seat's price, guard row, SOLD seat, sent outbox event, consumer row, sold count: one each per sale.
+    expect(await sold()).toEqual([2_500, 2_500, 2_500, 2_500, 2_500, 2_500, 2_500]);
+    // The first two schedules sold out, the third sold its first 500 seats.
+    expect(await n(`SELECT COUNT(*) AS n FROM ${db}.seats WHERE status = 'SOLD' AND CAST(SUBSTRING(seat_no, 2) AS UNSIGNED) > 500 AND schedule_id = (SELECT MAX(id) FROM ${db}.schedules)`)).toBe(0);
+
+    const again = await cli(['seed', ...plan]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/\(0 written now in .*, 0 events published and consumed in /);
+    expect(await sold()).toEqual([2_500, 2_500, 2_500, 2_500, 2_500, 2_500, 2_500]);
+  }, 120_000);
+
   it.each([
+    [['seed', '--seats-per-schedule', '10', '--concerts', '1', '--schedules-per-concert', '1', '--confirmed', '11'], /--confirmed 11 is more than the plan's 10 seats/],
+    [['seed', '--confirmed', 'many'], /--confirmed must be an integer from 0 to 2000000000, got "many"/],
     [['seed', '--method', 'copy'], /--method must be insert or load-data, got "copy"/],
     [['seed', '--seats-per-schedule', '0'], /--seats-per-schedule must be an integer from 1 to 1000000, got "0"/],
     [['seed', '--concerts', 'ten'], /--concerts must be an integer from 1 to 1000000, got "ten"/],

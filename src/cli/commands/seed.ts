@@ -6,7 +6,7 @@
  * with a one-line progress bar (plain lines every 2 s with `--ci` or without a terminal), and
  * prints what it inserted, rows per second and the seats table's size.
  */
-import { parsePositiveInt } from '../../options/values.ts';
+import { parseNonNegativeInt, parsePositiveInt } from '../../options/values.ts';
 import { ExitCode, TicketbenchError } from '../../errors.ts';
 import { applyMigrations } from '../../infra/migrations.ts';
 import { ensureDatabase } from '../../infra/mysql.ts';
@@ -53,8 +53,8 @@ export function seedPlanFromFlags(opts: Readonly<Record<string, unknown>>): Seed
  * @throws TicketbenchError INVALID_OPTION for a bad count or more sales than the plan has seats.
  */
 export function confirmedFromFlags(opts: Readonly<Record<string, unknown>>, plan: SeedPlan): number {
-  if (opts['confirmed'] === undefined || String(opts['confirmed']) === '0') return 0;
-  const confirmed = parsePositiveInt(String(opts['confirmed']), '--confirmed', MAX_SEED_SEATS);
+  if (opts['confirmed'] === undefined) return 0;
+  const confirmed = parseNonNegativeInt(String(opts['confirmed']), '--confirmed', MAX_SEED_SEATS);
   const seats = plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
   if (confirmed > seats) throw new TicketbenchError('INVALID_OPTION', `--confirmed ${formatCount(confirmed)} is more than the plan's ${formatCount(seats)} seats.`);
   return confirmed;
