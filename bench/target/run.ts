@@ -296,7 +296,7 @@ async function bursts(stateDir: string): Promise<void> {
   say();
   say(`## Contention burst: ${burstVus} holds on one seat at once, each on a new connection (\`run contention\`'s load)`);
   say();
-  say(`ticketbench's own HTTP client in its own process, as a closed model starts: no connection open beforehand. Per round, p50 and p95 of the ${burstVus} requests (connect included); the table gives the median (min–max) over the rounds. Warm: the target of the rounds above, ${burstRounds} rounds interleaved with bare Express, each on a fresh seat. Fresh target: started just before its burst, as \`ticketbench run\` starts one, ${burstCold} times.`);
+  say(`ticketbench's own HTTP client in its own process, as a closed model starts: no connection open beforehand. Per round, p50 and p95 of the ${burstVus} requests (connect included); the table gives the median (min–max) over the rounds. Warm: one target started for these ${burstRounds} rounds (its first burst is its first traffic), interleaved with bare Express, each round on a fresh seat. Fresh target: started just before its burst, as \`ticketbench run\` starts one, ${burstCold} times.`);
   say();
   say('| server | rounds | p50 ms | p95 ms | max ms | answers |');
   say('|---|---:|---:|---:|---:|---|');

@@ -11,6 +11,7 @@ import { readConsumerLag, startConfirmedConsumer, type ConfirmedConsumer } from 
 import type { TargetSettings } from './config.ts';
 import { redactUrl } from '../../src/config/connections.ts';
 import { eventSourceFor } from './config.ts';
+import { SoldSeats } from './sold-seats.ts';
 import { createPool, fillPool, readPoolStats, type Pool } from './db.ts';
 import { createHoldStrategy } from './hold-strategies/index.ts';
 import { concertLookup, withCacheInvalidation } from './cache-invalidation.ts';
@@ -106,6 +107,8 @@ export async function startService(settings: TargetSettings, options: StartOptio
       optimisticRetries: settings.optimisticRetries,
       optimisticBackoffMs: settings.optimisticBackoffMs,
       holdFault: settings.holdFault,
+      // The broken expire-paid sweep sells seats back: there a sale is not final.
+      ...(settings.expiryFault === 'expire-paid' ? {} : { soldSeats: new SoldSeats() }),
     }), readCache);
     const walletStrategy = createWalletStrategy(settings.walletStrategy, {
       pool,

@@ -165,6 +165,34 @@ describe.each(SAFE_STRATEGIES)('%s under a burst of holds on one seat', (strateg
   });
 });
 
+describe('redis-lock refuses a seat it has read SOLD without the seat lock', () => {
+  afterAll(closeStarted);
+
+  /** `seat_lock_acquisitions_total` of the service, all results. */
+  const lockAttempts = async (s: StrategyService): Promise<number> => {
+    const text = (await s.api.get('/metrics')).text as string;
+    return [...text.matchAll(/^seat_lock_acquisitions_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  };
+
+  it('learns SOLD from its read under the lock, then answers the same 409 at once; the expire-paid fault, which sells seats back, turns it off', async () => {
+    for (const expiryFault of ['none', 'expire-paid'] as const) {
+      const s = await startStrategy('redis-lock', { seats: 2, users: 4 }, { expiryFault });
+      const { payments } = await burstAndPay(s, 'S1', 1);
+      expect(payments.map((p) => p.status)).toEqual([201]);
+      const first = await s.hold(s.fixture.userIds[1]!, 'S1');
+      expect([first.status, first.body.error.code]).toEqual([409, 'SEAT_UNAVAILABLE']);
+      const before = await lockAttempts(s);
+      // One after the other: without the memo, two at once would also race for the lock.
+      const again = [await s.hold(s.fixture.userIds[2]!, 'S1'), await s.hold(s.fixture.userIds[3]!, 'S1')];
+      for (const a of again) expect([a.status, a.body.error.code, a.body.error.message]).toEqual([409, 'SEAT_UNAVAILABLE', first.body.error.message]);
+      expect(await lockAttempts(s)).toBe(before + (expiryFault === 'none' ? 0 : 2));
+      // The other seat is untouched by the memo.
+      expect((await s.hold(s.fixture.userIds[1]!, 'S2')).status).toBe(201);
+      await closeStarted();
+    }
+  });
+});
+
 describe('none (deliberately unsafe)', () => {
   let s: StrategyService;
   beforeAll(async () => {

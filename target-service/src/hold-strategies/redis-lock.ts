@@ -16,11 +16,14 @@ import type { HoldAttempts, HoldInput, HoldResult, HoldStrategyDeps, HoldStrateg
  * The redis-lock hold path, shared with `redis-stock`.
  * @param beforeWrite runs under the seat lock once the seat is known to be AVAILABLE, just before
  *   the write (redis-stock takes its stock unit there); a throw aborts the hold with that error.
- * @throws HttpError 409 SEAT_LOCKED (lock not taken: nothing read or written), 404 SEAT_NOT_FOUND /
- *   USER_NOT_FOUND or 409 SEAT_UNAVAILABLE.
+ * @throws HttpError 409 SEAT_UNAVAILABLE at once for a seat `deps.soldSeats` knows SOLD (learned
+ *   here, from the read under the lock), 409 SEAT_LOCKED (lock not taken: nothing read or
+ *   written), 404 SEAT_NOT_FOUND / USER_NOT_FOUND or 409 SEAT_UNAVAILABLE.
  */
 export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput, attempts: HoldAttempts, beforeWrite?: () => Promise<void>): Promise<HoldResult> {
-  const { pool, redis, log, holdTtlMs, lockTtlMs, metrics } = deps;
+  const { pool, redis, log, holdTtlMs, lockTtlMs, metrics, soldSeats } = deps;
+  // A seat already read SOLD stays sold: refused without the lock or MySQL.
+  if (soldSeats?.has(input.scheduleId, input.seatNo)) throw seatUnavailable(input, 'SOLD');
   // The lock first, as seed 001 does: a request that loses it is answered without MySQL.
   const started = process.hrtime.bigint();
   const lease = await acquireSeatLock(redis, input.scheduleId, input.seatNo, lockTtlMs);
@@ -32,6 +35,7 @@ export async function holdUnderSeatLock(deps: HoldStrategyDeps, input: HoldInput
   try {
     // One read under the lock: the seat, its status and the user.
     const { seatId, status } = await findSeatForHold(pool, input);
+    if (status === 'SOLD') soldSeats?.add(input.scheduleId, input.seatNo);
     if (status !== 'AVAILABLE') throw seatUnavailable(input, status);
     await beforeWrite?.();
     attempts.count += 1;

@@ -6,6 +6,7 @@ import type { Pool } from '../db.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Redis } from '../redis.ts';
+import type { SoldSeats } from '../sold-seats.ts';
 import type { StrategyRegistration } from '../strategy-registry.ts';
 
 /** A validated hold request. Ids are positive integers. */
@@ -88,6 +89,8 @@ export interface HoldStrategyDeps {
   readonly metrics?: Metrics;
   /** TEST ONLY: `early-release` gives the seat lock back before the hold is written (default `none`). */
   readonly holdFault?: HoldFault;
+  /** Seats known SOLD, refused before the seat lock by the lock-based strategies (sold-seats.ts); absent: every hold takes the lock. */
+  readonly soldSeats?: SoldSeats;
 }
 
 /** Builds a strategy from its dependencies. */
