@@ -62,7 +62,11 @@ export const kafkaEventsChecker = defineChecker<KafkaEventsSnapshot>({
     // The settle wait's last reads are the rows judged: they are fresh, taken once everything settled.
     const { settled, outbox, consumed } = await waitForSettle(stores, scope);
     const waitedMs = Date.now() - started;
-    const reservations = await canonicalRows(stores, scope, 'reservations', { fresh: true });
+    // The reservations an earlier check of the run read serve when they agree with the settled
+    // outbox (every event's reservation CONFIRMED, as many as there are); a payment that committed
+    // after that read would disagree, and then they are read again.
+    let reservations = await canonicalRows(stores, scope, 'reservations');
+    if (outbox === null || !agrees(reservations, outbox)) reservations = await canonicalRows(stores, scope, 'reservations', { fresh: true });
     const sold = hasQuery(stores, 'soldCounts') && consumed !== null ? await canonicalRows(stores, scope, 'soldCounts', { fresh: true }) : null;
     const { events, complete } = await readTopicSince(stores.kafka, spec, scope);
     const consumedBySchedule = new Map<number, number>();
@@ -154,6 +158,17 @@ const EVENT_ANOMALY_PHRASES: KindPhrases = {
   'not-consumed': (n) => `${n} event(s) the consumer did not apply in time`,
   'sold-count-mismatch': (n) => `${n} schedule(s) whose sold_count differs from the events consumed`,
 };
+
+/** True when the CONFIRMED reservations are exactly those the outbox rows are for. */
+function agrees(reservations: readonly CanonicalRow<'reservations'>[], outbox: readonly CanonicalRow<'outbox'>[]): boolean {
+  const confirmed = new Set<string>();
+  for (const r of reservations) if (r.status === 'CONFIRMED') confirmed.add(idKey(r.id));
+  const ofOutbox = new Set<string>();
+  for (const o of outbox) ofOutbox.add(idKey(o.reservationId));
+  if (ofOutbox.size !== confirmed.size) return false;
+  for (const id of ofOutbox) if (!confirmed.has(id)) return false;
+  return true;
+}
 
 /**
  * Polls until no outbox row of the run is unsent and the consumer has every sent event (or, for a
