@@ -27,7 +27,7 @@ export interface CanonicalReadOptions {
  *
  * A run's checkers judge one final state, and over a large run reading it is most of their time
  * (a million reservations take seconds to read; bench:checks), so a row set one checker of the
- * run read is handed to the later ones (`stores.rowCache`, one per check phase) unless they ask
+ * run read is handed to the later ones (`stores.rowCache`, one per runCheckers call) unless they ask
  * for a `fresh` read (kafka-events, once the outbox and consumer have settled), which replaces it.
  * `nowUs` (the database clock) is always read.
  * @throws CheckSkipped when the profile has no such query; Error naming the query for an SQL error

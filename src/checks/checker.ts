@@ -93,7 +93,8 @@ export interface StoreClients {
   readonly profileName: string;
   /**
    * Row sets already read in this check phase, by canonical query name (see canonicalRows);
-   * absent: every read goes to the database.
+   * runCheckers gives its checkers one. Absent (a checker's collect called alone): every read goes
+   * to the database.
    */
   readonly rowCache?: Map<string, readonly Record<string, unknown>[]>;
 }
@@ -128,7 +129,8 @@ export function checkerFamily<S, P>(
 }
 
 /**
- * Runs checkers one after another; `onResult` gets each result as it is known.
+ * Runs checkers one after another, as one check phase (they share what they read: see
+ * canonicalRows); `onResult` gets each result as it is known.
  * A checker whose collect or check throws yields `unknown` with the error as its summary, or
  * `skipped` when it threw CheckSkipped (the profile lacks its inputs).
  */
@@ -140,10 +142,12 @@ export async function runCheckers(
   onResult?: (result: CheckResult) => void,
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  // One check phase: its checkers share the row sets they read (canonicalRows).
+  const phase: StoreClients = stores.rowCache === undefined ? { ...stores, rowCache: new Map() } : stores;
   for (const checker of checkers) {
     let result: CheckResult;
     try {
-      const snapshot = await checker.collect(stores, scope, history);
+      const snapshot = await checker.collect(phase, scope, history);
       result = checker.check(history, snapshot, scope);
     } catch (err) {
       result =

@@ -56,6 +56,7 @@ function readExpirySnapshot(stores: StoreClients, scope: CheckScope, slackMs: nu
   // The three expiry checks of a run judge one snapshot: read (and waited for) once per check
   // phase. One waited for with more slack serves a check allowing less: it was read later, once
   // the sweep had had more time, which can only show more of what these checks look for.
+  if (stores.rowCache === undefined) return waitAndReadExpirySnapshot(stores, scope, slackMs);
   let bySlack = snapshotsOfPhase.get(stores);
   if (bySlack === undefined) snapshotsOfPhase.set(stores, (bySlack = new Map()));
   const waitedLonger = [...bySlack.keys()].filter((slack) => slack >= slackMs).sort((a, b) => a - b)[0];

@@ -9,8 +9,7 @@ import type { StoreClients } from './checker.ts';
 
 /**
  * Connects a small MySQL pool on the profile's service database, a Redis client and a Kafka
- * client (lazy: connects on use), with the profile's description of what to read, and an empty
- * row cache: open one per check phase, so that its checkers share what they read.
+ * client (lazy: connects on use), with the profile's description of what to read.
  */
 export function openStores(connections: ConnectionSettings, profile: Pick<TargetProfile, 'name' | 'stores'>): StoreClients & { close(): Promise<void> } {
   const pool = mysql.createPool({ uri: serviceMysqlUrl(connections.mysqlUrl, profile), connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: false, dateStrings: true });
@@ -22,7 +21,6 @@ export function openStores(connections: ConnectionSettings, profile: Pick<Target
     kafka,
     profile: profile.stores,
     profileName: profile.name,
-    rowCache: new Map(),
     async close() {
       await Promise.allSettled([pool.end(), redis.quit()]);
     },

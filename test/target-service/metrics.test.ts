@@ -154,7 +154,10 @@ describe('pessimistic target', () => {
     const answers = await Promise.all(fixture.userIds.map((userId) => api.post('/api/reservations', { userId, scheduleId: fixture.scheduleId, seatNo: 'S1' })));
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     const { series, families } = await scrape(api);
-    expect(series.get('db_row_lock_wait_seconds_count')).toBe(10);
+    // Every hold that found the seat free in its first read took the row lock; one that read it
+    // already HELD was refused from that read (pessimistic's fast path), so 1 to 10 of them, as the race fell.
+    expect(series.get('db_row_lock_wait_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(series.get('db_row_lock_wait_seconds_count')).toBeLessThanOrEqual(10);
     expect(series.get('db_lock_timeouts_total')).toBe(0);
     expect(series.get('seat_holds_total{result="held",strategy="pessimistic"}')).toBe(1);
     expect(series.get('seat_lock_acquisitions_total{result="busy"}')).toBe(0);
