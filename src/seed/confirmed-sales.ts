@@ -23,6 +23,7 @@ import { Kafka, logLevel, type Message } from 'kafkajs';
 import mysql, { type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
 import { consumerGroupFor, eventSourceFor } from '../../contract/bundled-target.ts';
 import { RESERVATION_CONFIRMED_TOPIC } from '../infra/kafka-admin.ts';
+import { pushTo } from '../util/multimap.ts';
 import { inTransaction } from '../util/transaction.ts';
 
 /** What to sell: the first `confirmed` seats of `scheduleIds` (each with `seatsPerSchedule` seats `S1`…). */
@@ -179,7 +180,7 @@ async function publishBatch(pool: Pool, producer: ReturnType<Kafka['producer']>,
     if (rows.length === 0) return 0;
     // Partitions chosen here (round robin) so that each message's offset follows from its partition's base offset.
     const byPartition = new Map<number, RowDataPacket[]>();
-    rows.forEach((row, i) => byPartition.set(i % partitions, [...(byPartition.get(i % partitions) ?? []), row]));
+    rows.forEach((row, i) => pushTo(byPartition, i % partitions, row));
     const messages: Message[] = [];
     for (const [partition, ofPartition] of byPartition) {
       for (const row of ofPartition) messages.push({ partition, key: String(row.aggregate_id), value: String(row.payload), headers: { 'event-id': String(row.event_id), source } });

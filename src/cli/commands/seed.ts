@@ -41,11 +41,16 @@ export function seedPlanFromFlags(opts: Readonly<Record<string, unknown>>): Seed
     deferIndexes: Boolean(opts['deferIndexes']),
     method: seedMethod(opts['method']),
   };
-  const seats = plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
+  const seats = planSeats(plan);
   if (seats > MAX_SEED_SEATS) {
     throw new TicketbenchError('INVALID_OPTION', `The plan asks for ${formatCount(seats)} seats; at most ${formatCount(MAX_SEED_SEATS)} are allowed.`);
   }
   return plan;
+}
+
+/** Seats the plan creates in all. */
+function planSeats(plan: SeedPlan): number {
+  return plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
 }
 
 /**
@@ -55,7 +60,7 @@ export function seedPlanFromFlags(opts: Readonly<Record<string, unknown>>): Seed
 export function confirmedFromFlags(opts: Readonly<Record<string, unknown>>, plan: SeedPlan): number {
   if (opts['confirmed'] === undefined) return 0;
   const confirmed = parseNonNegativeInt(String(opts['confirmed']), '--confirmed', MAX_SEED_SEATS);
-  const seats = plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
+  const seats = planSeats(plan);
   if (confirmed > seats) throw new TicketbenchError('INVALID_OPTION', `--confirmed ${formatCount(confirmed)} is more than the plan's ${formatCount(seats)} seats.`);
   return confirmed;
 }
@@ -83,29 +88,14 @@ export async function seedCommand(opts: Record<string, unknown>, io: CliIo): Pro
     await ensureDatabase(mysqlUrl);
     await applyMigrations(mysqlUrl);
   }
-  const seats = plan.concerts * plan.schedulesPerConcert * plan.seatsPerSchedule;
+  const seats = planSeats(plan);
   io.stdout.write(
     `seeding ${redactUrl(mysqlUrl)}: ${formatCount(plan.concerts)} concerts × ${formatCount(plan.schedulesPerConcert)} schedules × ${formatCount(plan.seatsPerSchedule)} seats = ${formatCount(seats)} seats, ${formatCount(plan.users)} users${plan.deferIndexes ? ' (secondary indexes deferred)' : ''}${plan.method === 'load-data' ? ' via LOAD DATA LOCAL INFILE' : ''}\n`,
   );
   const live = !opts['ci'] && Boolean(io.stdout.isTTY);
-  let lastPlain = 0;
-  const onProgress = (p: SeedProgress): void => {
-    if (live) {
-      io.stdout.write(`\r${progressLine(p)}`);
-    } else if (p.elapsedMs - lastPlain >= PLAIN_EVERY_MS || p.phase === 'indexes') {
-      lastPlain = p.elapsedMs;
-      io.stdout.write(`${progressLine(p)}\n`);
-    }
-  };
-  let result;
-  try {
-    result = await seedDatabase(mysqlUrl, plan, onProgress);
-  } catch (err) {
-    if (live) io.stdout.write('\n');
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new TicketbenchError('INFRA_UNAVAILABLE', `Seeding stopped: ${message}. Run the same command again to resume.`, { cause: err });
-  }
-  if (live) io.stdout.write('\n');
+  const result = await showingProgress(io, live, 'Seeding stopped', (show) =>
+    seedDatabase(mysqlUrl, plan, (p: SeedProgress) => show(progressLine(p), p.elapsedMs, p.phase === 'indexes')),
+  );
   const gib = (bytes: number): string => (bytes >= 2 ** 30 ? formatGiB(bytes / 2 ** 30) : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
   io.stdout.write(
     [
@@ -117,25 +107,11 @@ export async function seedCommand(opts: Record<string, unknown>, io: CliIo): Pro
   );
   if (confirmed === 0) return ExitCode.OK;
 
-  let lastSalesPlain = 0;
-  const onSales = (p: SalesProgress): void => {
-    const line = `${p.phase.padEnd(9)} ${formatCount(p.done)}/${formatCount(p.total)}  ${formatDuration(p.elapsedMs)}`;
-    if (live) {
-      io.stdout.write(`\r${line}`);
-    } else if (p.elapsedMs - lastSalesPlain >= PLAIN_EVERY_MS) {
-      lastSalesPlain = p.elapsedMs;
-      io.stdout.write(`${line}\n`);
-    }
-  };
-  let sales;
-  try {
-    sales = await seedConfirmedSales(mysqlUrl, connections.kafkaBrokers, { scheduleIds: result.scheduleIds, seatsPerSchedule: plan.seatsPerSchedule, confirmed, users: plan.users, batch: plan.batch }, onSales);
-  } catch (err) {
-    if (live) io.stdout.write('\n');
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new TicketbenchError('INFRA_UNAVAILABLE', `Selling seats stopped: ${message}. Run the same command again to resume.`, { cause: err });
-  }
-  if (live) io.stdout.write('\n');
+  const sales = await showingProgress(io, live, 'Selling seats stopped', (show) =>
+    seedConfirmedSales(mysqlUrl, connections.kafkaBrokers, { scheduleIds: result.scheduleIds, seatsPerSchedule: plan.seatsPerSchedule, confirmed, users: plan.users, batch: plan.batch }, (p: SalesProgress) =>
+      show(`${p.phase.padEnd(9)} ${formatCount(p.done)}/${formatCount(p.total)}  ${formatDuration(p.elapsedMs)}`, p.elapsedMs),
+    ),
+  );
   const first = sales.scheduleIds[0];
   const last = sales.scheduleIds[sales.scheduleIds.length - 1];
   io.stdout.write(
@@ -146,6 +122,32 @@ export async function seedCommand(opts: Record<string, unknown>, io: CliIo): Pro
     ].join('\n'),
   );
   return ExitCode.OK;
+}
+
+/**
+ * Runs one phase of the seed with its progress shown: rewritten in place on a terminal (`live`),
+ * else a plain line every PLAIN_EVERY_MS or when `always`; ends the live line either way.
+ * @param stopped how a failure's one-line message starts, e.g. `Seeding stopped`
+ * @throws TicketbenchError INFRA_UNAVAILABLE with the driver's first line, saying to run again (it resumes)
+ */
+async function showingProgress<T>(io: CliIo, live: boolean, stopped: string, run: (show: (line: string, elapsedMs: number, always?: boolean) => void) => Promise<T>): Promise<T> {
+  let lastPlain = 0;
+  const show = (line: string, elapsedMs: number, always = false): void => {
+    if (live) {
+      io.stdout.write(`\r${line}`);
+    } else if (elapsedMs - lastPlain >= PLAIN_EVERY_MS || always) {
+      lastPlain = elapsedMs;
+      io.stdout.write(`${line}\n`);
+    }
+  };
+  try {
+    return await run(show);
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new TicketbenchError('INFRA_UNAVAILABLE', `${stopped}: ${message}. Run the same command again to resume.`, { cause: err });
+  } finally {
+    if (live) io.stdout.write('\n');
+  }
 }
 
 /** `seats [#####.....] 42% 420,000/1,000,000  95,000 rows/s  4.4 s`. */
